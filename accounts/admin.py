@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from guardian.admin import GuardedModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.grants import grants_recompute
+from accounts.models import Membership, Organisation, User
+from accounts.services import memberships_sync, organisation_setup
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "valid_from", "valid_until"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        memberships_sync(users=[form.instance])
+
+
+class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+    list_display = ["name", "acronym", "kind", "country", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "acronym", "slug", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["version", "created"]
+    actions = ["recompute_grants"]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            if change:
+                obj.version += 1
+            super().save_model(request, obj, form, change)
+            organisation_setup(organisation=obj)
+
+    @admin.action(description="Recompute object permissions from the rules")
+    def recompute_grants(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        for organisation in queryset:
+            grants_recompute(organisation)
+        self.message_user(
+            request, f"Recomputed {queryset.count()} organisation(s).", messages.SUCCESS
+        )
+
+
+admin.site.register(Organisation, OrganisationAdmin)
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    list_display = ["user", "organisation", "role", "valid_from", "valid_until"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__last_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+    date_hierarchy = "valid_from"
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            if change:
+                obj.version += 1
+            super().save_model(request, obj, form, change)
+            memberships_sync(users=[obj.user])
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            memberships_sync(users=[obj.user])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        users = list(User.objects.filter(memberships__in=queryset).distinct())
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            memberships_sync(users=users)

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.drf import VersionedUpdateMixin, VersionField
+from accounts.models import Membership, Organisation, User
+from accounts.permissions import ORGANISATION_VISIBLE_TO_ALL
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    version = VersionField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "acronym",
+            "kind",
+            "country",
+            "description",
+            "website",
+            "is_active",
+            "version",
+        ]
+        read_only_fields = ["id", "slug", "kind", "is_active"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "username", "full_name", "role", "valid_from", "valid_until"]
+
+
+class OwnMembershipSerializer(serializers.ModelSerializer):
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    organisation_slug = serializers.CharField(source="organisation.slug", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = [
+            "organisation",
+            "organisation_slug",
+            "organisation_name",
+            "role",
+            "valid_from",
+            "valid_until",
+            "is_current",
+        ]
+
+    def get_is_current(self, membership: Membership) -> bool:
+        return membership.is_valid_on(timezone.localdate())
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "memberships"]
+
+    @extend_schema_field(OwnMembershipSerializer(many=True))
+    def get_memberships(self, user: User) -> list[dict[str, Any]]:
+        return OwnMembershipSerializer(selectors.user_memberships(user=user), many=True).data  # type: ignore[return-value]
+
+
+class OrganisationViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The organisation directory. Members see their organisation's member list; its
+    organisation administrators edit its profile."""
+
+    queryset = Organisation.objects.all()
+    serializer_class = OrganisationSerializer
+    visible_to_all_signed_in = ORGANISATION_VISIBLE_TO_ALL
+    filterset_fields = ["kind", "is_active"]
+    object_permissions = {"members": "view_organisation_members"}
+
+    def perform_versioned_update(
+        self, instance: Organisation, data: dict[str, Any], version: int
+    ) -> Organisation:
+        return services.organisation_update(
+            organisation=instance,
+            by=self.request.user,
+            version=version,
+            data=data,  # type: ignore[arg-type]
+        )
+
+    @extend_schema(responses=MemberSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        organisation = self.get_object()
+        page = self.paginate_queryset(selectors.organisation_members(organisation=organisation))
+        return self.get_paginated_response(MemberSerializer(page, many=True).data)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)

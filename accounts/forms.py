@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import Organisation
+from accounts.services import ORGANISATION_EDITABLE_FIELDS
+
+
+class OrganisationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_EDITABLE_FIELDS
+
+
+class OrganisationFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "All kinds"), *Organisation._meta.get_field("kind").choices],  # type: ignore[misc]
+    )
+    q = forms.CharField(required=False, label="Search", max_length=100)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person using Joined Forces; what they may do comes from their memberships."""
+
+    class Meta:
+        ordering = ["username"]
+
+
+class OrganisationKind(models.TextChoices):
+    FOREIGN_AFFAIRS = "foreign_affairs", "Foreign affairs ministry"
+    DEFENCE = "defence", "Defence ministry"
+    DEVELOPMENT = "development", "Development ministry"
+    POLICE = "police", "Police"
+    JUSTICE = "justice", "Justice ministry"
+    OTHER_MINISTRY = "other_ministry", "Other ministry"
+    INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+    NGO = "ngo", "Non-governmental organisation"
+    OTHER = "other", "Other"
+
+
+class Role(models.TextChoices):
+    PLANNER = "planner", "Planner"
+    APPROVER = "approver", "Approver"
+    FIELD_ADVISOR = "field_advisor", "Field advisor"
+    ANALYST = "analyst", "Analyst"
+    ORG_ADMIN = "org_admin", "Organisation administrator"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+    acronym = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    country = models.CharField(
+        max_length=100, blank=True, help_text="Country, or blank for an international body."
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+        permissions = [("view_organisation_members", "Can see the organisation's member list")]
+
+    def __str__(self) -> str:
+        return self.acronym or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation-detail", args=[self.pk])
+
+
+class OrganisationGroup(models.Model):
+    """The Django group holding the members of one organisation in one role.
+
+    Object grants go to these groups, never to single users, so a person joining or leaving
+    (a new membership, a secondment's first or last day) needs no regranting.
+    """
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="organisation_role")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_groups"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "role"], name="one_group_per_org_role")
+        ]
+
+    def __str__(self) -> str:
+        return self.group.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> MembershipQuerySet:
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class Membership(models.Model):
+    """A user's role in an organisation for a period; `valid_until` is the last day included."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "role", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="membership_dates_ordered",
+                violation_error_message="A membership cannot end before it starts.",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class OrganisationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)

@@ -1,0 +1,89 @@
+"""Who may see and change what: the DRF pieces every app uses, and the organisation's rules.
+
+Lists are filtered in the database by `VisibleObjectsFilter`, so an object a user may not see
+is absent from lists and answers 404 on detail routes. Writes and guarded actions on a visible
+object need the object permission the view names, else 403.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model, Q, QuerySet
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.grants import filter_by_object_permission, has_object_permission, register_grant_rules
+from accounts.models import Organisation, Role
+
+if TYPE_CHECKING:  # DRF's settings import this module: importing its views here would loop.
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+def required_object_permission(view: APIView, request: Request) -> str | None:
+    """The codename an object action needs: the view's `object_permissions` for the action,
+    else change/delete for unsafe methods and nothing for reads (visibility is the filter's job).
+    """
+    action = getattr(view, "action", None)
+    declared: dict[str, str | None] = getattr(view, "object_permissions", {})
+    if action in declared:
+        return declared[action]
+    if request.method in SAFE_METHODS:
+        return None
+    model_name = view.get_queryset().model._meta.model_name  # type: ignore[attr-defined]
+    return f"delete_{model_name}" if request.method == "DELETE" else f"change_{model_name}"
+
+
+class ObjectRulesPermission(BasePermission):
+    """The global default: signed-in users only, and object permissions for object actions."""
+
+    message = "You do not have permission to do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Model) -> bool:
+        codename = required_object_permission(view, request)
+        return codename is None or has_object_permission(request.user, obj, codename)
+
+
+class VisibleObjectsFilter(BaseFilterBackend):
+    """Keeps the rows the user may see: those they hold `view_<model>` on.
+
+    A view widens this with `visible_to_all_signed_in` (a Q of rows every signed-in user may
+    see) or opts out with `visibility_codename = None` when its queryset is already scoped.
+    """
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any], view: APIView
+    ) -> QuerySet[Any]:
+        model = queryset.model
+        codename = getattr(view, "visibility_codename", f"view_{model._meta.model_name}")
+        if codename is None:
+            return queryset
+        return filter_by_object_permission(
+            queryset,
+            user=request.user,
+            codename=codename,
+            also_visible=getattr(view, "visible_to_all_signed_in", None),
+        )
+
+
+# --- Organisation ------------------------------------------------------------------------------
+
+ORGANISATION_VISIBLE_TO_ALL = Q(is_active=True)
+"""The directory of active organisations is open to every signed-in user."""
+
+
+@register_grant_rules(Organisation)
+def organisation_grant_rules(organisation: Organisation) -> dict[int, set[str]]:
+    """Every member sees the organisation (even once inactive) and its member list; its
+    organisation administrators edit its profile."""
+    grants: dict[int, set[str]] = {}
+    for role, group_id in organisation.role_groups.values_list("role", "group_id"):
+        codes = {"view_organisation", "view_organisation_members"}
+        if role == Role.ORG_ADMIN:
+            codes.add("change_organisation")
+        grants[group_id] = codes
+    return grants

@@ -1,0 +1,43 @@
+"""Reads in accounts: querysets already filtered by what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.grants import filter_by_object_permission
+from accounts.models import Membership, Organisation, User
+from accounts.permissions import ORGANISATION_VISIBLE_TO_ALL
+
+
+def organisation_list(*, user: User, kind: str | None = None) -> QuerySet[Organisation]:
+    organisations = filter_by_object_permission(
+        Organisation.objects.all(),
+        user=user,
+        codename="view_organisation",
+        also_visible=ORGANISATION_VISIBLE_TO_ALL,
+    )
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations
+
+
+def organisation_members(
+    *, organisation: Organisation, today: datetime.date | None = None
+) -> QuerySet[Membership]:
+    """Current members; callers check `view_organisation_members` first."""
+    return (
+        Membership.objects.valid_on(today or timezone.localdate())
+        .filter(organisation=organisation, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "role")
+    )
+
+
+def user_memberships(*, user: User) -> QuerySet[Membership]:
+    """All of a user's memberships, current and not, with their organisations."""
+    return user.memberships.select_related("organisation").order_by(
+        "organisation__name", "role", "valid_from"
+    )

@@ -1,0 +1,145 @@
+"""Every write that matters in accounts: one transaction each, permission checked inside."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.concurrency import lock_at_version
+from accounts.grants import grants_recompute, has_object_permission
+from accounts.models import Membership, Organisation, OrganisationGroup, Role, User
+
+ORGANISATION_EDITABLE_FIELDS = ("name", "acronym", "country", "description", "website")
+
+
+def organisation_groups_ensure(*, organisation: Organisation) -> dict[str, Group]:
+    """Create the organisation's one group per role where missing; idempotent."""
+    existing = {og.role: og.group for og in organisation.role_groups.select_related("group")}
+    for role in Role:
+        if role.value not in existing:
+            group, _ = Group.objects.get_or_create(name=f"{organisation.slug}:{role.value}")
+            OrganisationGroup.objects.create(group=group, organisation=organisation, role=role)
+            existing[role.value] = group
+    return existing
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    slug: str,
+    kind: str,
+    acronym: str = "",
+    country: str = "",
+    description: str = "",
+    website: str = "",
+) -> Organisation:
+    organisation = Organisation(
+        name=name,
+        slug=slug,
+        kind=kind,
+        acronym=acronym,
+        country=country,
+        description=description,
+        website=website,
+    )
+    organisation.full_clean()
+    organisation.save()
+    organisation_setup(organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_setup(*, organisation: Organisation) -> None:
+    """Groups and grants for a saved organisation (also after an admin creates one)."""
+    organisation_groups_ensure(organisation=organisation)
+    grants_recompute(organisation)
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, by: User, version: int, data: dict[str, Any]
+) -> Organisation:
+    """Edit an organisation's profile; only its organisation administrators may."""
+    if not has_object_permission(by, organisation, "change_organisation"):
+        raise PermissionDenied("Only this organisation's administrators can edit its profile.")
+    locked: Organisation = lock_at_version(
+        Organisation.objects, pk=organisation.pk, version=version
+    )
+    for field in ORGANISATION_EDITABLE_FIELDS:
+        if field in data:
+            setattr(locked, field, data[field])
+    locked.full_clean()
+    locked.version += 1  # the row is locked, so a plain increment is safe
+    locked._change_reason = f"Profile edited by {by.username}"  # type: ignore[attr-defined]
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+) -> Membership:
+    membership = Membership(
+        user=user,
+        organisation=organisation,
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    membership.full_clean()
+    membership.save()
+    memberships_sync(users=[user])
+    return membership
+
+
+@dataclass(frozen=True)
+class MembershipSync:
+    joined: int
+    left: int
+
+
+@transaction.atomic
+def memberships_sync(
+    *, today: datetime.date | None = None, users: list[User] | None = None
+) -> MembershipSync:
+    """Make organisation-role group membership equal to the memberships valid `today`.
+
+    Run for everyone by a periodic task, so start and end dates take effect without anyone
+    acting, and for one user by the services that change their memberships.
+    """
+    today = today or timezone.localdate()
+    valid = Membership.objects.valid_on(today).filter(organisation__role_groups__role=F("role"))
+    user_groups = User.groups.through.objects.filter(group__organisation_role__isnull=False)
+    if users is not None:
+        user_ids = [u.pk for u in users]
+        valid = valid.filter(user_id__in=user_ids)
+        user_groups = user_groups.filter(user_id__in=user_ids)
+
+    wanted = set(valid.values_list("user_id", "organisation__role_groups__group_id"))
+    current = {
+        (uid, gid): row_id
+        for row_id, uid, gid in user_groups.values_list("id", "user_id", "group_id")
+    }
+
+    leaving = [row_id for pair, row_id in current.items() if pair not in wanted]
+    if leaving:
+        User.groups.through.objects.filter(id__in=leaving).delete()
+    joining = wanted - current.keys()
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=uid, group_id=gid) for uid, gid in sorted(joining)],
+        ignore_conflicts=True,
+    )
+    return MembershipSync(joined=len(joining), left=len(leaving))

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts import selectors, services
+from accounts.concurrency import StaleVersion
+from accounts.forms import OrganisationFilterForm, OrganisationForm
+from accounts.grants import has_object_permission
+from accounts.models import Organisation
+
+ORGANISATIONS_PER_PAGE = 25
+
+
+def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
+    """The organisation, or 404 when the user may not see it: its existence is not leaked."""
+    return get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)  # type: ignore[arg-type]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.user_memberships(user=request.user))  # type: ignore[arg-type]
+    today = timezone.localdate()
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "current": [m for m in memberships if m.is_valid_on(today)],
+            "upcoming": [m for m in memberships if m.valid_from > today],
+            "past": [m for m in memberships if m.valid_until and m.valid_until < today],
+        },
+    )
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None)
+    organisations = selectors.organisation_list(user=request.user)  # type: ignore[arg-type]
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            organisations = organisations.filter(kind=form.cleaned_data["kind"])
+        if query := form.cleaned_data["q"]:
+            organisations = organisations.filter(
+                Q(name__icontains=query) | Q(acronym__icontains=query) | Q(country__icontains=query)
+            )
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/organisation_list.html", {"form": form, "page": page})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    can_see_members = has_object_permission(request.user, organisation, "view_organisation_members")
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": (
+                selectors.organisation_members(organisation=organisation)
+                if can_see_members
+                else None
+            ),
+            "can_edit": has_object_permission(request.user, organisation, "change_organisation"),
+        },
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not has_object_permission(request.user, organisation, "change_organisation"):
+        raise PermissionDenied("Only this organisation's administrators can edit its profile.")
+    form = OrganisationForm(
+        request.POST or None, instance=organisation, initial={"version": organisation.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                version=form.cleaned_data["version"],
+                data=data,
+            )
+        except StaleVersion as stale:
+            # Keep what this user typed, now based on the current version, so saving again
+            # is a deliberate choice made after seeing that someone else edited it.
+            form = OrganisationForm(
+                {**request.POST.dict(), "version": stale.current.version}, instance=stale.current
+            )
+            form.is_valid()
+            form.add_error(None, str(stale))
+        else:
+            messages.success(request, "The organisation's profile was saved.")
+            return redirect("organisation-detail", pk=organisation.pk)
+    return render(
+        request, "accounts/organisation_form.html", {"organisation": organisation, "form": form}
+    )
