@@ -35,6 +35,9 @@ def _if_match_version(request: Request) -> int | None:
     return int(value)
 
 
+MISSING_VERSION = "Send the version you edited (or an If-Match header) so no change is lost."
+
+
 class VersionedUpdateMixin:
     """PUT and PATCH must name the version they were based on, in `version` or `If-Match`.
 
@@ -58,13 +61,7 @@ class VersionedUpdateMixin:
         if version is None:
             version = _if_match_version(request)
         if version is None:
-            raise ValidationError(
-                {
-                    "version": [
-                        "Send the version you edited (or an If-Match header) so no one's change is lost."
-                    ]
-                }
-            )
+            raise ValidationError({"version": [MISSING_VERSION]})
         try:
             updated = self.perform_versioned_update(instance, data, version)
         except StaleVersion as stale:
