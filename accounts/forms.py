@@ -8,6 +8,7 @@ from accounts.services import ORGANISATION_EDITABLE_FIELDS
 
 class OrganisationForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    website = forms.URLField(required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation

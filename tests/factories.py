@@ -1,0 +1,63 @@
+"""Factories: tests build their own data through the same services the app uses."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, OrganisationKind, User
+from accounts.services import membership_create, organisation_create
+
+PASSWORD = "correct-horse-battery-staple"
+_sequence = itertools.count(1)
+
+
+def make_organisation(
+    *, slug: str | None = None, kind: str = OrganisationKind.FOREIGN_AFFAIRS, name: str | None = None
+) -> Organisation:
+    n = next(_sequence)
+    slug = slug or f"org-{n}"
+    return organisation_create(
+        name=name or f"Organisation {slug}",
+        slug=slug,
+        kind=kind,
+        acronym=slug.upper()[:20],
+        country="Netherlands",
+    )
+
+
+def make_user(username: str | None = None, **extra: object) -> User:
+    username = username or f"user-{next(_sequence)}"
+    return User.objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+
+
+def make_member(
+    organisation: Organisation,
+    role: str,
+    *,
+    username: str | None = None,
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+) -> User:
+    user = make_user(username)
+    add_membership(user, organisation, role, valid_from=valid_from, valid_until=valid_until)
+    return user
+
+
+def add_membership(
+    user: User,
+    organisation: Organisation,
+    role: str,
+    *,
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+) -> Membership:
+    return membership_create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        valid_from=valid_from or timezone.localdate() - datetime.timedelta(days=30),
+        valid_until=valid_until,
+    )
