@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -112,6 +115,20 @@ class OrganisationViewSet(
         organisation = self.get_object()
         page = self.paginate_queryset(selectors.organisation_members(organisation=organisation))
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
+
+
+class TokenView(ObtainAuthToken):
+    """`POST {username, password}` gives `{"token": ...}`; throttled like the sign-in page."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        credentials = {"username": request.data.get("username", "")}
+        if AxesProxyHandler.is_locked(request._request, credentials):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            return Response(
+                {"detail": f"Too many failed sign-in attempts. Try again in {minutes} minutes."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        return super().post(request, *args, **kwargs)
 
 
 class MeView(APIView):

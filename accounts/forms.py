@@ -18,6 +18,18 @@ class OrganisationForm(forms.ModelForm):
 class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         required=False,
+        widget=forms.Select(attrs={"aria-label": "Kind of organisation"}),
         choices=[("", "All kinds"), *Organisation._meta.get_field("kind").choices],  # type: ignore[misc]
     )
-    q = forms.CharField(required=False, label="Search", max_length=100)
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Name, acronym or country",
+                "aria-label": "Search organisations",
+                "type": "search",
+            }
+        ),
+    )

@@ -4,17 +4,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView, OrganisationViewSet
+from accounts.api import MeView, OrganisationViewSet, TokenView
 from config.health import healthz
 
 router = DefaultRouter()
-router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("organisations", OrganisationViewSet, basename="api-organisation")
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("users/me/", MeView.as_view(), name="api-me"),
     *router.urls,
 ]

@@ -15,7 +15,10 @@ _sequence = itertools.count(1)
 
 
 def make_organisation(
-    *, slug: str | None = None, kind: str = OrganisationKind.FOREIGN_AFFAIRS, name: str | None = None
+    *,
+    slug: str | None = None,
+    kind: str = OrganisationKind.FOREIGN_AFFAIRS,
+    name: str | None = None,
 ) -> Organisation:
     n = next(_sequence)
     slug = slug or f"org-{n}"

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from tests.conftest import api_as
 from tests.factories import PASSWORD, make_member, make_organisation
 
 pytestmark = pytest.mark.django_db
-
 
 
 def api_detail(organisation: Organisation) -> str:
@@ -93,9 +91,13 @@ def test_inactive_organisation_is_visible_to_its_members_only(
     Organisation.objects.filter(pk=home_org.pk).update(is_active=False)
 
     assert api_as(outsider).get(api_detail(home_org)).status_code == 404
-    assert "mfa" not in [o["slug"] for o in api_as(outsider).get("/api/v1/organisations/").json()["results"]]
+    assert "mfa" not in [
+        o["slug"] for o in api_as(outsider).get("/api/v1/organisations/").json()["results"]
+    ]
     assert api_as(member).get(api_detail(home_org)).status_code == 200
-    assert "mfa" in [o["slug"] for o in api_as(member).get("/api/v1/organisations/").json()["results"]]
+    assert "mfa" in [
+        o["slug"] for o in api_as(member).get("/api/v1/organisations/").json()["results"]
+    ]
 
 
 def test_directory_query_count_does_not_grow_with_rows(
@@ -147,7 +149,12 @@ def test_member_list_leaves_out_future_and_ended_memberships(
     from django.utils import timezone
 
     today = timezone.localdate()
-    make_member(home_org, Role.ANALYST, username="starts-tomorrow", valid_from=today + datetime.timedelta(days=1))
+    make_member(
+        home_org,
+        Role.ANALYST,
+        username="starts-tomorrow",
+        valid_from=today + datetime.timedelta(days=1),
+    )
     make_member(
         home_org,
         Role.ANALYST,
@@ -193,7 +200,9 @@ def test_profile_edit_of_an_invisible_organisation_is_404(
     outsider: User, home_org: Organisation
 ) -> None:
     Organisation.objects.filter(pk=home_org.pk).update(is_active=False)
-    response = api_as(outsider).patch(api_detail(home_org), {"country": "X", "version": 1}, format="json")
+    response = api_as(outsider).patch(
+        api_detail(home_org), {"country": "X", "version": 1}, format="json"
+    )
     assert response.status_code == 404
     home_org.refresh_from_db()
     assert home_org.country == "Netherlands"
@@ -254,7 +263,9 @@ def test_read_only_fields_cannot_be_changed_through_the_api(
     org_admin: User, home_org: Organisation
 ) -> None:
     response = api_as(org_admin).patch(
-        api_detail(home_org), {"kind": "ngo", "slug": "hijack", "is_active": False, "version": 1}, format="json"
+        api_detail(home_org),
+        {"kind": "ngo", "slug": "hijack", "is_active": False, "version": 1},
+        format="json",
     )
     assert response.status_code == 200
     home_org.refresh_from_db()
