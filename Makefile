@@ -34,7 +34,7 @@ test: setup services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 STATIC_USE_FINDERS=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 typecheck: setup
 	DEBUG=1 $(BIN)/mypy .

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.grants import has_object_permission
+from accounts.models import Membership, Organisation, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path) -> None:
+    """What `make run` does with nothing configured: SQLite, no Redis, tasks in-process."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update({"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"})
+
+    def manage(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    migrate = manage("migrate", "--noinput")
+    assert migrate.returncode == 0, migrate.stderr
+    seed = manage("seed_demo")
+    assert seed.returncode == 0, seed.stderr
+    assert "Demo world ready: 10 organisations, 12 users" in seed.stdout
+    check = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.DATABASES['default']['ENGINE'])",
+    )
+    assert check.stdout.strip().splitlines()[-1] == "True django.db.backends.sqlite3"
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    ) == counts
+    assert counts == (10, 12, 12)
+    assert sorted(Organisation.objects.values_list("slug", flat=True)) == [
+        "dev",
+        "eu",
+        "justice",
+        "mfa",
+        "mod",
+        "nato",
+        "ngo",
+        "police",
+        "un",
+        "wb",
+    ]
+    roles = {
+        (m.user.username, m.organisation.slug, m.role)
+        for m in Membership.objects.select_related("user", "organisation")
+    }
+    assert ("mfa.planner", "mfa", "planner") in roles
+    assert ("mod.approver", "mod", "approver") in roles
+    assert ("field.advisor", "mfa", "field_advisor") in roles
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="mfa.planner").check_password("joined-forces-demo")
+    mfa = Organisation.objects.get(slug="mfa")
+    assert has_object_permission(
+        User.objects.get(username="mfa.approver"), mfa, "change_organisation"
+    )
+    assert not has_object_permission(
+        User.objects.get(username="mod.planner"), mfa, "view_organisation_members"
+    )
