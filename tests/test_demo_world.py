@@ -39,7 +39,8 @@ def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path)
     check = manage(
         "shell",
         "-c",
-        "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.DATABASES['default']['ENGINE'])",
+        "from django.conf import settings as s;"
+        " print(s.CELERY_TASK_ALWAYS_EAGER, s.DATABASES['default']['ENGINE'])",
     )
     assert check.stdout.strip().splitlines()[-1] == "True django.db.backends.sqlite3"
 
