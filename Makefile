@@ -33,6 +33,7 @@ services:
 test: setup services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy .
 	DEBUG=1 STATIC_USE_FINDERS=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest --create-db $(PYTEST_ARGS)
 

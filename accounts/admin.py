@@ -32,7 +32,7 @@ class UserAdmin(DjangoUserAdmin):
         memberships_sync(users=[form.instance])
 
 
-class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "acronym", "slug", "country"]
@@ -60,7 +60,7 @@ admin.site.register(Organisation, OrganisationAdmin)
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role", "valid_from", "valid_until"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -104,9 +104,9 @@ class OrganisationViewSet(
     ) -> Organisation:
         return services.organisation_update(
             organisation=instance,
-            by=self.request.user,
+            by=cast(User, self.request.user),
             version=version,
-            data=data,  # type: ignore[arg-type]
+            data=data,
         )
 
     @extend_schema(responses=MemberSerializer(many=True))
@@ -121,7 +121,8 @@ class TokenView(ObtainAuthToken):
     """`POST {username, password}` gives `{"token": ...}`; throttled like the sign-in page."""
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        credentials = {"username": request.data.get("username", "")}
+        username = request.data.get("username", "") if isinstance(request.data, dict) else ""
+        credentials = {"username": username}
         if AxesProxyHandler.is_locked(request._request, credentials):
             minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
             return Response(

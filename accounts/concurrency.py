@@ -9,7 +9,7 @@ from django.db import models
 
 
 class StaleVersion(Exception):
-    def __init__(self, current: models.Model) -> None:
+    def __init__(self, current: Any) -> None:
         super().__init__(
             "Someone else changed this since you opened it. Review their changes and try again."
         )

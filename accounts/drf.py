@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -77,9 +76,7 @@ class VersionedUpdateMixin:
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
 
-    def perform_versioned_update(
-        self, instance: models.Model, data: dict[str, Any], version: int
-    ) -> Any:
+    def perform_versioned_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
         raise NotImplementedError
 
 

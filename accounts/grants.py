@@ -50,7 +50,7 @@ def grants_recompute(obj: models.Model) -> GrantChange:
     """Make the group grants on `obj` exactly what its registered rule says."""
     rule = _rules[type(obj)]
     desired = {(group_id, codename) for group_id, codes in rule(obj).items() for codename in codes}
-    perm_model = get_group_obj_perms_model(obj)
+    perm_model: Any = get_group_obj_perms_model(obj)
     content_type = ContentType.objects.get_for_model(obj)
     permission_ids = dict(
         Permission.objects.filter(content_type=content_type).values_list("codename", "id")
@@ -108,11 +108,13 @@ def filter_by_object_permission(
         return queryset.none()
     if user.is_superuser:
         return queryset
-    model = queryset.model
-    group_grants = get_group_obj_perms_model(model).objects.filter(
+    model: Any = queryset.model
+    group_perm_model: Any = get_group_obj_perms_model(model)
+    user_perm_model: Any = get_user_obj_perms_model(model)
+    group_grants = group_perm_model.objects.filter(
         content_object=OuterRef("pk"), permission__codename=codename, group__user=user
     )
-    user_grants = get_user_obj_perms_model(model).objects.filter(
+    user_grants = user_perm_model.objects.filter(
         content_object=OuterRef("pk"), permission__codename=codename, user=user
     )
     condition = Q(Exists(group_grants)) | Q(Exists(user_grants))

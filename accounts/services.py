@@ -71,7 +71,7 @@ def organisation_update(
     if not has_object_permission(by, organisation, "change_organisation"):
         raise PermissionDenied("Only this organisation's administrators can edit its profile.")
     locked: Organisation = lock_at_version(
-        Organisation.objects, pk=organisation.pk, version=version
+        Organisation.objects.all(), pk=organisation.pk, version=version
     )
     for field in ORGANISATION_EDITABLE_FIELDS:
         if field in data:
