@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
@@ -39,6 +39,7 @@ class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["version", "created"]
     actions = ["recompute_grants"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         with transaction.atomic():

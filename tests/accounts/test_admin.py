@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.grants import has_object_permission
+from accounts.models import Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client() -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
+    return client
+
+
+def test_admin_creating_an_organisation_creates_its_groups_and_grants(admin_client: Client) -> None:
+    response = admin_client.post(
+        "/admin/accounts/organisation/add/",
+        {
+            "name": "Ministry of Justice",
+            "slug": "justice",
+            "acronym": "MOJ",
+            "kind": "justice",
+            "country": "Netherlands",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    justice = Organisation.objects.get(slug="justice")
+    assert justice.role_groups.count() == 5
+    assert justice.history.count() == 1
+
+
+def test_admin_adding_a_membership_grants_at_once(
+    admin_client: Client, home_org: Organisation
+) -> None:
+    user = User.objects.create_user("newcomer")
+    response = admin_client.post(
+        "/admin/accounts/membership/add/",
+        {
+            "user": user.pk,
+            "organisation": home_org.pk,
+            "role": "org_admin",
+            "valid_from": timezone.localdate().isoformat(),
+            "valid_until": "",
+        },
+    )
+    assert response.status_code == 302
+    assert has_object_permission(User.objects.get(pk=user.pk), home_org, "change_organisation")
+
+
+def test_admin_refuses_a_membership_ending_before_it_starts(
+    admin_client: Client, home_org: Organisation
+) -> None:
+    user = User.objects.create_user("backwards")
+    response = admin_client.post(
+        "/admin/accounts/membership/add/",
+        {
+            "user": user.pk,
+            "organisation": home_org.pk,
+            "role": "planner",
+            "valid_from": "2026-05-02",
+            "valid_until": "2026-05-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "A membership cannot end before it starts." in response.content.decode()
+    assert not user.memberships.exists()
+
+
+def test_admin_is_closed_to_non_staff(member: User) -> None:
+    client = Client()
+    client.force_login(member)
+    response = client.get("/admin/accounts/organisation/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
