@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import django_filters
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -15,8 +16,10 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.drf import VersionedUpdateMixin, VersionField
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Notification, Organisation, User
+from accounts.notifications import notification_mark_read, notifications_mark_all_read
 from accounts.permissions import ORGANISATION_VISIBLE_TO_ALL
+from accounts.selectors import notification_inbox, notification_unread_count
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -136,3 +139,51 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "url", "created", "read_at"]
+        read_only_fields = fields
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your own notifications, newest first (`?unread=true` for the unread ones)."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    visibility_codename = None  # the queryset is already the user's own
+
+    def get_queryset(self) -> Any:
+        return notification_inbox(user=cast(User, self.request.user))
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notification = self.get_object()
+        notification_mark_read(notification=notification, by=cast(User, request.user))
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return Response({"marked": notifications_mark_all_read(by=cast(User, request.user))})
+
+    @extend_schema(
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+    )
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": notification_unread_count(user=cast(User, request.user))})

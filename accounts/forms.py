@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.models import Organisation
+from accounts.models import EmailPreference, Organisation
 from accounts.services import ORGANISATION_EDITABLE_FIELDS
 
 
@@ -32,4 +32,12 @@ class OrganisationFilterForm(forms.Form):
                 "type": "search",
             }
         ),
+    )
+
+
+class EmailPreferenceForm(forms.Form):
+    email_preference = forms.ChoiceField(
+        label="E-mail me about notifications",
+        choices=EmailPreference.choices,
+        widget=forms.RadioSelect,
     )

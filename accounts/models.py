@@ -10,8 +10,18 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
+class EmailPreference(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately, one e-mail per notification"
+    DAILY_DIGEST = "daily_digest", "Once a day, a digest of what is unread"
+    NONE = "none", "No e-mail: I read them in Joined Forces"
+
+
 class User(AbstractUser):
     """A person using Joined Forces; what they may do comes from their memberships."""
+
+    email_preference = models.CharField(
+        max_length=20, choices=EmailPreference.choices, default=EmailPreference.IMMEDIATE
+    )
 
     class Meta:
         ordering = ["username"]
@@ -132,3 +142,72 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
 
 class OrganisationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be e-mailed"
+    SENDING = "sending", "Being e-mailed"
+    SENT = "sent", "E-mailed"
+    IN_DIGEST = "in_digest", "Waiting for the daily digest"
+    FAILED = "failed", "E-mail failed"
+    NOT_EMAILED = "not_emailed", "Not e-mailed"
+
+
+class Notification(models.Model):
+    """Something that needs a person's attention, raised through `accounts.notifications.notify`."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=50)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    event_key = models.CharField(
+        max_length=200, help_text="Identifies the event; the same event never notifies twice."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], name="one_notification_per_event_and_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.text}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationDigest(models.Model):
+    """One row per user and day claims that day's digest, so it is sent at most once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    notification_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.grants import filter_by_object_permission
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Notification, Organisation, User
 from accounts.permissions import ORGANISATION_VISIBLE_TO_ALL
 
 
@@ -41,3 +41,12 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
     return user.memberships.select_related("organisation").order_by(
         "organisation__name", "role", "valid_from"
     )
+
+
+def notification_inbox(*, user: User) -> QuerySet[Notification]:
+    """A user's own notifications, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created", "-id")
+
+
+def notification_unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

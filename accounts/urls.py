@@ -7,4 +7,9 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("notifications/", views.notification_inbox, name="notification-inbox"),
+    path("notifications/bell/", views.notification_bell, name="notification-bell"),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("profile/", views.profile, name="profile"),
 ]

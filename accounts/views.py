@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,12 +10,19 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.concurrency import StaleVersion
-from accounts.forms import OrganisationFilterForm, OrganisationForm
+from accounts.forms import EmailPreferenceForm, OrganisationFilterForm, OrganisationForm
 from accounts.grants import has_object_permission
-from accounts.models import Organisation
+from accounts.models import Organisation, User
+from accounts.notifications import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    user_email_preference_set,
+)
 
 ORGANISATIONS_PER_PAGE = 25
 
@@ -103,3 +112,62 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "accounts/organisation_form.html", {"organisation": organisation, "form": form}
     )
+
+
+# --- Notifications and profile -----------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@login_required
+def notification_inbox(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    notifications = selectors.notification_inbox(user=user)
+    only_unread = request.GET.get("unread") == "1"
+    if only_unread:
+        notifications = notifications.filter(read_at__isnull=True)
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/notifications.html", {"page": page, "only_unread": only_unread}
+    )
+
+
+@login_required
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell alone, polled by every page so the unread count stays fresh."""
+    return render(request, "accounts/_bell.html")
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    user = cast(User, request.user)
+    notification = get_object_or_404(selectors.notification_inbox(user=user), pk=pk)
+    notification_mark_read(notification=notification, by=user)
+    target = request.POST.get("next") or notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notification-inbox")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    marked = notifications_mark_all_read(by=cast(User, request.user))
+    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
+    return redirect("notification-inbox")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    form = EmailPreferenceForm(
+        request.POST or None, initial={"email_preference": user.email_preference}
+    )
+    if request.method == "POST" and form.is_valid():
+        user_email_preference_set(user=user, preference=form.cleaned_data["email_preference"])
+        messages.success(request, "Your e-mail preference was saved.")
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "accounts",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.notifications",
             ],
         },
     },
@@ -163,12 +166,30 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 # Redis redelivers an unacknowledged task after the visibility timeout; it must outlast the
 # longest task, or a slow task runs twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 2)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "memberships-sync": {
         "task": "accounts.tasks.memberships_sync_task",
         "schedule": timedelta(minutes=env.int("MEMBERSHIP_SYNC_MINUTES", default=15)),
+    },
+    "notification-emails-sweep": {
+        "task": "accounts.tasks.notification_emails_sweep",
+        "schedule": timedelta(minutes=10),
+    },
+    "notification-digests": {
+        "task": "accounts.tasks.notification_digests_send",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR_UTC", default=6), minute=0),
+    },
+    "reminders": {
+        "task": "accounts.tasks.reminders_send_task",
+        "schedule": crontab(hour=env.int("REMINDER_HOUR_UTC", default=7), minute=0),
+    },
+    "reports-cleanup": {
+        "task": "reports.tasks.reports_cleanup",
+        "schedule": timedelta(hours=6),
     },
 }
 
@@ -177,6 +198,9 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_RETRY_BACKOFF_SECONDS = env.float("EMAIL_RETRY_BACKOFF_SECONDS", default=30.0)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Joined Forces <noreply@joined-forces.local>"
 )
@@ -249,6 +273,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Reports ---------------------------------------------------------------------------------
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)
 
 # --- Domain ---------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="joined-forces-demo")

@@ -6,11 +6,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView, OrganisationViewSet, TokenView
+from accounts.api import MeView, NotificationViewSet, OrganisationViewSet, TokenView
 from config.health import healthz
+from reports.api import ReportViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
+router.register("notifications", NotificationViewSet, basename="api-notification")
+router.register("reports", ReportViewSet, basename="api-report")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -20,6 +23,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("reports.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

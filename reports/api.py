@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from reports import selectors, services
+from reports.models import Report, ReportStatus
+from reports.registry import all_kinds
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "kind",
+            "params",
+            "status",
+            "progress",
+            "error",
+            "created",
+            "started_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, report: Report) -> str | None:
+        if report.status != ReportStatus.DONE:
+            return None
+        return f"/api/v1/reports/{report.pk}/download/"
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    params = serializers.DictField(required=False, default=dict)
+
+
+def _request_schema() -> PolymorphicProxySerializer:
+    """One request shape per report kind, so the schema lists the kinds and their params."""
+    shapes = [
+        type(
+            f"{''.join(part.title() for part in kind.name.split('_'))}ReportRequest",
+            (serializers.Serializer,),
+            {
+                "kind": serializers.ChoiceField(choices=[kind.name], help_text=kind.description),
+                "params": kind.params_serializer(required=False),
+            },
+        )()
+        for kind in all_kinds()
+    ]
+    return PolymorphicProxySerializer(
+        component_name="ReportRequest", serializers=shapes, resource_type_field_name="kind"
+    )
+
+
+class ReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Report jobs. Only the requester (and administrators) can see a report; others get 404."""
+
+    serializer_class = ReportSerializer
+    visibility_codename = None  # the queryset is already the user's own reports
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self) -> Any:
+        return selectors.report_list(user=cast(User, self.request.user))
+
+    @extend_schema(request=_request_schema(), responses={202: ReportSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = ReportRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        report = services.report_request(
+            by=cast(User, request.user),
+            kind=incoming.validated_data["kind"],
+            params=incoming.validated_data["params"],
+        )
+        report.refresh_from_db()
+        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The report file.")
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        report = self.get_object()
+        if report.status != ReportStatus.DONE or not report.file:
+            raise Http404("This report is not ready yet.")
+        return FileResponse(
+            report.file.open("rb"), as_attachment=True, filename=services.download_name(report)
+        )
+
+    @extend_schema(request=None, responses={202: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        report = services.report_retry(report=self.get_object(), by=cast(User, request.user))
+        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from reports.registry import all_kinds
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Report")
+    format = forms.ChoiceField(
+        choices=[("pdf", "PDF"), ("csv", "CSV (spreadsheet)")], initial="pdf"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = [(k.name, k.label) for k in all_kinds()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        kind = next((k for k in all_kinds() if k.name == cleaned.get("kind")), None)
+        if kind and cleaned.get("format") not in kind.formats:
+            self.add_error(
+                "format", f"{kind.label} is available as {', '.join(kind.formats).upper()}."
+            )
+        return cleaned

@@ -1,0 +1,86 @@
+"""The report kinds Joined Forces offers. Each gathers only what the requester may see."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from accounts.grants import filter_by_object_permission
+from accounts.models import Membership, Organisation, OrganisationKind
+from accounts.selectors import organisation_list
+from reports.charts import horizontal_bar_chart
+from reports.registry import BuildContext, ReportKind, register
+
+
+class FormatParams(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["pdf", "csv"], default="pdf")
+
+
+def gather_organisation_directory(context: BuildContext) -> dict[str, Any]:
+    organisations = list(organisation_list(user=context.user).order_by("name"))
+    context.progress(20)
+    with_visible_members = filter_by_object_permission(
+        Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+        user=context.user,
+        codename="view_organisation_members",
+    )
+    may_see_members = set(with_visible_members.values_list("pk", flat=True))
+    members: dict[int, list[Membership]] = defaultdict(list)
+    for membership in (
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(organisation_id__in=may_see_members, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "role")
+    ):
+        members[membership.organisation_id].append(membership)
+    context.progress(50)
+    kind_labels = dict(OrganisationKind.choices)
+    per_kind = Counter(kind_labels[o.kind] for o in organisations)
+    return {
+        "title": "Organisation directory",
+        "generated": timezone.now(),
+        "requested_by": context.user,
+        "rows": [(o, members[o.pk] if o.pk in may_see_members else None) for o in organisations],
+        "organisation_count": len(organisations),
+        "chart": horizontal_bar_chart(
+            sorted(per_kind.items(), key=lambda item: (-item[1], item[0])),
+            title="Organisations by kind",
+        ),
+    }
+
+
+def organisation_directory_csv(data: dict[str, Any]) -> Iterable[list[str]]:
+    yield ["organisation", "acronym", "kind", "country", "member", "role", "member since"]
+    for organisation, members in data["rows"]:
+        base = [
+            organisation.name,
+            organisation.acronym,
+            organisation.get_kind_display(),
+            organisation.country or "International",
+        ]
+        if not members:
+            yield [*base, "", "", ""]
+        for membership in members or []:
+            yield [
+                *base,
+                membership.user.get_full_name() or membership.user.username,
+                membership.get_role_display(),
+                membership.valid_from.isoformat(),
+            ]
+
+
+register(
+    ReportKind(
+        name="organisation_directory",
+        label="Organisation directory",
+        description="Every organisation you can see, with the members of your own organisations.",
+        params_serializer=FormatParams,
+        gather=gather_organisation_directory,
+        template="reports/organisation_directory.html",
+        csv_rows=organisation_directory_csv,
+    )
+)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being built"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class Report(models.Model):
+    """A report job: requested by a user, built by Celery, downloaded by that user only."""
+
+    kind = models.CharField(max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="reports/", blank=True, max_length=300)
+    error = models.CharField(max_length=500, blank=True, help_text="Shown to the requester.")
+    attempt = models.PositiveIntegerField(
+        default=0, help_text="Build attempts; only the newest may finish the report."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created"], name="report_by_requester"),
+            models.Index(fields=["finished_at"], name="report_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report-detail", args=[self.pk])
+
+    @property
+    def format(self) -> str:
+        return str(self.params.get("format", "pdf"))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)

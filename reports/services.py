@@ -1,0 +1,195 @@
+"""Report jobs: requesting, building (called by the Celery task), retrying, cleaning up."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.notifications import notify
+from reports.models import Report, ReportStatus
+from reports.registry import BuildContext, ReportError, all_kinds, get_kind
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED_FAILURE = (
+    "Something went wrong while building this report. Try again; if it fails again, "
+    "tell your administrator."
+)
+TOO_SLOW = "This report took too long to build. Try again at a quieter moment, or ask for less."
+
+
+def _enqueue_build(report: Report) -> None:
+    from reports.tasks import report_build_task
+
+    transaction.on_commit(lambda: report_build_task.delay(report.pk), robust=True)
+
+
+def report_params_validate(*, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    names = [k.name for k in all_kinds()]
+    if kind not in names:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(names)}."})
+    serializer = get_kind(kind).params_serializer(data=params)
+    if not serializer.is_valid():
+        raise ValidationError(
+            {
+                "params": [
+                    f"{field}: {' '.join(map(str, errors))}"
+                    for field, errors in serializer.errors.items()
+                ]
+            }
+        )
+    return dict(serializer.validated_data)
+
+
+@transaction.atomic
+def report_request(*, by: User, kind: str, params: dict[str, Any]) -> Report:
+    report = Report.objects.create(
+        kind=kind, params=report_params_validate(kind=kind, params=params), requested_by=by
+    )
+    _enqueue_build(report)
+    return report
+
+
+@transaction.atomic
+def report_retry(*, report: Report, by: User) -> Report:
+    if report.requested_by_id != by.pk and not by.is_superuser:
+        raise PermissionDenied("Only the person who asked for this report can retry it.")
+    updated = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+        status=ReportStatus.QUEUED, progress=0, error="", finished_at=None
+    )
+    if not updated:
+        raise ValidationError("Only a failed report can be tried again.")
+    report.refresh_from_db()
+    _enqueue_build(report)
+    return report
+
+
+def _claim(report_id: int) -> int | None:
+    """Take the job; returns this attempt's number, or None if it is done or failed.
+
+    A `running` job is taken too: it was left by a worker that died mid-build (acks_late
+    redelivers it), and the visibility timeout outlasts the hard time limit, so no live
+    worker can still be building it.
+    """
+    with transaction.atomic():
+        claimed = Report.objects.filter(
+            pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
+        ).update(
+            status=ReportStatus.RUNNING,
+            attempt=F("attempt") + 1,
+            progress=1,
+            started_at=timezone.now(),
+        )
+        if not claimed:
+            return None
+        return Report.objects.values_list("attempt", flat=True).get(pk=report_id)
+
+
+def _set_progress(report_id: int, attempt: int, value: int) -> None:
+    Report.objects.filter(pk=report_id, attempt=attempt, status=ReportStatus.RUNNING).update(
+        progress=max(1, min(99, value))
+    )
+
+
+def _render(report: Report, data: dict[str, Any]) -> bytes:
+    kind = get_kind(report.kind)
+    if report.format == "csv":
+        if kind.csv_rows is None:
+            raise ReportError(f"{kind.label} is not available as CSV.")
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(kind.csv_rows(data))
+        return buffer.getvalue().encode("utf-8")
+    from weasyprint import HTML
+
+    html = render_to_string(kind.template, {**data, "report": report})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def file_name(report: Report) -> str:
+    """The same name on every attempt, so a rebuilt report replaces its file, never adds one."""
+    return f"reports/{report.pk}/{report.kind.replace('_', '-')}-{report.pk}.{report.format}"
+
+
+def download_name(report: Report) -> str:
+    return file_name(report).rsplit("/", 1)[-1]
+
+
+def report_build(*, report_id: int) -> str:
+    """Build a report; safe to run twice and after a worker died mid-build."""
+    attempt = _claim(report_id)
+    if attempt is None:
+        return "skipped"
+    report = Report.objects.select_related("requested_by").get(pk=report_id)
+    try:
+        context = BuildContext(
+            report_id=report.pk,
+            user=report.requested_by,
+            params=report.params,
+            progress=lambda value: _set_progress(report.pk, attempt, value),
+        )
+        data = get_kind(report.kind).gather(context)
+        _set_progress(report.pk, attempt, 70)
+        content = _render(report, data)
+        _set_progress(report.pk, attempt, 95)
+    except ReportError as error:
+        return _fail(report, attempt, str(error))
+    except SoftTimeLimitExceeded:
+        return _fail(report, attempt, TOO_SLOW)
+    except Exception:
+        logger.exception("Report %s failed", report.pk)
+        return _fail(report, attempt, UNEXPECTED_FAILURE)
+
+    name = file_name(report)
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.attempt != attempt or current.status != ReportStatus.RUNNING:
+            return "superseded"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        current.file.save(name.removeprefix("reports/"), ContentFile(content), save=False)
+        current.status = ReportStatus.DONE
+        current.progress = 100
+        current.finished_at = timezone.now()
+        current.save(update_fields=["file", "status", "progress", "finished_at"])
+        notify(
+            recipients=[report.requested_by],
+            kind="report.done",
+            text=f"Your report “{get_kind(report.kind).label}” is ready to download.",
+            url=report.get_absolute_url(),
+            event_key=f"report:{report.pk}:done",
+        )
+    return "done"
+
+
+def _fail(report: Report, attempt: int, message: str) -> str:
+    Report.objects.filter(pk=report.pk, attempt=attempt).update(
+        status=ReportStatus.FAILED, error=message[:500], finished_at=timezone.now()
+    )
+    return "failed"
+
+
+def reports_cleanup(*, now: Any = None) -> int:
+    """Delete reports (and their files) finished longer ago than the retention period."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_RETENTION_DAYS)
+    expired = Report.objects.filter(Q(finished_at__lt=cutoff))
+    count = 0
+    for report in expired.iterator():
+        if report.file:
+            report.file.delete(save=False)
+        report.delete()
+        count += 1
+    return count
