@@ -47,8 +47,8 @@ class ReportRequestSerializer(serializers.Serializer):
 
 def _request_schema() -> PolymorphicProxySerializer:
     """One request shape per report kind, so the schema lists the kinds and their params."""
-    shapes = [
-        type(
+    shapes = {
+        kind.name: type(
             f"{''.join(part.title() for part in kind.name.split('_'))}ReportRequest",
             (serializers.Serializer,),
             {
@@ -57,7 +57,7 @@ def _request_schema() -> PolymorphicProxySerializer:
             },
         )()
         for kind in all_kinds()
-    ]
+    }
     return PolymorphicProxySerializer(
         component_name="ReportRequest", serializers=shapes, resource_type_field_name="kind"
     )
@@ -73,6 +73,7 @@ class ReportViewSet(
 
     serializer_class = ReportSerializer
     visibility_codename = None  # the queryset is already the user's own reports
+    object_permissions = {"retry": None}  # seeing your report is enough; the service checks
     filterset_fields = ["status", "kind"]
 
     def get_queryset(self) -> Any:
