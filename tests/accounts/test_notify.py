@@ -19,7 +19,11 @@ from django.utils import timezone
 from accounts import notifications as notifications_module
 from accounts.models import EmailStatus, Notification, Organisation, Role, User
 from accounts.notifications import OrganisationRole, Reminder, notify, reminders_send
-from accounts.tasks import notification_digests_send, notification_email_send
+from accounts.tasks import (
+    notification_digests_send,
+    notification_email_send,
+    notification_emails_sweep,
+)
 from tests.factories import make_member
 
 
@@ -313,3 +317,24 @@ def test_reminders_chase_once_per_item_per_day(
         ("slow-approver", "reminder.test_review", "/plans/7/"),
         ("slow-approver", "reminder.test_review", "/plans/7/"),
     ]
+
+
+@pytest.mark.celery_worker
+def test_sweep_requeues_an_email_whose_task_was_lost(celery_worker: object, member: User) -> None:
+    """E.g. Redis was down when the change committed: the e-mail still goes out, once."""
+    lost = Notification.objects.create(
+        recipient=member, kind="k", text="Lost task", url="", event_key="lost"
+    )
+    fresh = Notification.objects.create(
+        recipient=member, kind="k", text="Fresh", url="", event_key="fresh"
+    )
+    Notification.objects.filter(pk=lost.pk).update(
+        created=timezone.now() - datetime.timedelta(minutes=30)
+    )
+
+    assert notification_emails_sweep.delay().get(timeout=20) == 1
+    wait_for(lambda: email_status(lost.pk) == EmailStatus.SENT)
+
+    assert [message.subject for message in mail.outbox] == ["Joined Forces: Lost task"]
+    assert email_status(fresh.pk) == EmailStatus.PENDING
+    assert notification_emails_sweep.delay().get(timeout=20) == 0
