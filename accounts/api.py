@@ -159,9 +159,11 @@ class NotificationFilter(django_filters.FilterSet):
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your own notifications, newest first (`?unread=true` for the unread ones)."""
 
+    queryset = Notification.objects.none()  # for the schema; get_queryset gives the user's own
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
     visibility_codename = None  # the queryset is already the user's own
+    object_permissions = {"read": None}  # your own notification is yours to mark read
 
     def get_queryset(self) -> Any:
         return notification_inbox(user=cast(User, self.request.user))

@@ -164,7 +164,8 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     form = EmailPreferenceForm(
-        request.POST or None, initial={"email_preference": user.email_preference}
+        request.POST if request.method == "POST" else None,
+        initial={"email_preference": user.email_preference},
     )
     if request.method == "POST" and form.is_valid():
         user_email_preference_set(user=user, preference=form.cleaned_data["email_preference"])

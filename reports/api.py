@@ -71,6 +71,7 @@ class ReportViewSet(
 ):
     """Report jobs. Only the requester (and administrators) can see a report; others get 404."""
 
+    queryset = Report.objects.none()  # for the schema; get_queryset gives the user's own
     serializer_class = ReportSerializer
     visibility_codename = None  # the queryset is already the user's own reports
     object_permissions = {"retry": None}  # seeing your report is enough; the service checks

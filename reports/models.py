@@ -51,5 +51,14 @@ class Report(models.Model):
         return str(self.params.get("format", "pdf"))
 
     @property
+    def kind_label(self) -> str:
+        from reports.registry import get_kind
+
+        try:
+            return get_kind(self.kind).label
+        except KeyError:
+            return self.kind.replace("_", " ").capitalize()
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)

@@ -90,7 +90,7 @@ def test_directory_pdf_is_built_in_the_background_and_downloads(
     page.get_by_role("button", name="Directory as PDF").click()
 
     expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Organisation Directory")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisation directory (PDF)")
     report = Report.objects.get(requested_by=user)
     assert page.url == f"{live_server.url}/reports/{report.pk}/"
     assert report.kind == "organisation_directory"
