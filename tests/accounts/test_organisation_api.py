@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from tests.conftest import api_as
@@ -284,3 +287,9 @@ def test_openapi_schema_describes_the_api(member: User) -> None:
         "/api/v1/organisations/{id}/",
         "/api/v1/organisations/{id}/members/",
     } <= set(schema["paths"])
+
+
+def test_openapi_schema_is_valid_and_complete(tmp_path: Path) -> None:
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(out))
+    assert "/api/v1/reports/{id}/download/:" in out.read_text()
