@@ -21,9 +21,10 @@ if TYPE_CHECKING:  # DRF's settings import this module: importing its views here
     from rest_framework.views import APIView
 
 
-def required_object_permission(view: APIView, request: Request) -> str | None:
+def required_object_permission(view: APIView, request: Request, target: Model) -> str | None:
     """The codename an object action needs: the view's `object_permissions` for the action,
-    else change/delete for unsafe methods and nothing for reads (visibility is the filter's job).
+    else change/delete of the target for unsafe methods and nothing for reads (visibility is
+    the filter's job).
     """
     action = getattr(view, "action", None)
     declared: dict[str, str | None] = getattr(view, "object_permissions", {})
@@ -31,7 +32,7 @@ def required_object_permission(view: APIView, request: Request) -> str | None:
         return declared[action]
     if request.method in SAFE_METHODS:
         return None
-    model_name = view.get_queryset().model._meta.model_name  # type: ignore[attr-defined]
+    model_name = target._meta.model_name
     return f"delete_{model_name}" if request.method == "DELETE" else f"change_{model_name}"
 
 
@@ -44,8 +45,12 @@ class ObjectRulesPermission(BasePermission):
         return bool(request.user and request.user.is_authenticated)
 
     def has_object_permission(self, request: Request, view: APIView, obj: Model) -> bool:
-        codename = required_object_permission(view, request)
-        return codename is None or has_object_permission(request.user, obj, codename)
+        # Parts of a larger object (a strategy's goals, a plan's activities) are governed by
+        # the grants on that object: the view names it with `permission_target`.
+        target_of = getattr(view, "permission_target", None)
+        target = target_of(obj) if target_of else obj
+        codename = required_object_permission(view, request, target)
+        return codename is None or has_object_permission(request.user, target, codename)
 
 
 class VisibleObjectsFilter(BaseFilterBackend):

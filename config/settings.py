@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "accounts",
+    "strategy",
     "reports",
 ]
 
@@ -273,6 +274,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Strategies -------------------------------------------------------------------------------
+STRATEGY_ENDORSEMENT_REMINDER_DAYS = env.int("STRATEGY_ENDORSEMENT_REMINDER_DAYS", default=3)
 
 # --- Reports ---------------------------------------------------------------------------------
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)

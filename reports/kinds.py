@@ -12,8 +12,15 @@ from rest_framework import serializers
 from accounts.grants import filter_by_object_permission
 from accounts.models import Membership, Organisation, OrganisationKind
 from accounts.selectors import organisation_list
-from reports.charts import horizontal_bar_chart
-from reports.registry import BuildContext, ReportKind, register
+from charts import horizontal_bar_chart, line_chart
+from reports.registry import BuildContext, ReportError, ReportKind, register
+from strategy.selectors import (
+    endorsement_history,
+    endorsement_panel,
+    strategy_detail,
+    unaddressed_drivers,
+    visible_strategies,
+)
 
 
 class FormatParams(serializers.Serializer):
@@ -82,5 +89,65 @@ register(
         gather=gather_organisation_directory,
         template="reports/organisation_directory.html",
         csv_rows=organisation_directory_csv,
+    )
+)
+
+
+class StrategyParams(serializers.Serializer):
+    strategy = serializers.IntegerField(help_text="Id of a strategy you can see.")
+    format = serializers.ChoiceField(choices=["pdf"], default="pdf")
+
+    def validate_strategy(self, value: int) -> int:
+        if not visible_strategies(self.context["user"]).filter(pk=value).exists():
+            raise serializers.ValidationError("No strategy with this id is shared with you.")
+        return value
+
+
+def gather_strategy_status(context: BuildContext) -> dict[str, Any]:
+    strategy = strategy_detail(user=context.user).filter(pk=context.params["strategy"]).first()
+    if strategy is None:
+        raise ReportError("This strategy is no longer shared with you.")
+    context.progress(30)
+    goals = []
+    for goal in strategy.goals.all():
+        indicators = [
+            {
+                "indicator": indicator,
+                "chart": line_chart(
+                    [(r.date, float(r.value)) for r in indicator.readings.all()],
+                    title=indicator.name,
+                    unit=indicator.unit,
+                    target=float(indicator.target),
+                    threshold=(
+                        float(indicator.warning_threshold)
+                        if indicator.warning_threshold is not None
+                        else None
+                    ),
+                ),
+            }
+            for indicator in goal.indicators.all()
+        ]
+        goals.append({"goal": goal, "indicators": indicators})
+    context.progress(60)
+    return {
+        "title": strategy.title,
+        "strategy": strategy,
+        "generated": timezone.now(),
+        "requested_by": context.user,
+        "goals": goals,
+        "unaddressed": unaddressed_drivers(strategy),
+        "panel": endorsement_panel(strategy),
+        "history": endorsement_history(strategy),
+    }
+
+
+register(
+    ReportKind(
+        name="strategy_status",
+        label="Strategy status",
+        description="A strategy's goals, drivers, indicator charts and endorsement record.",
+        params_serializer=StrategyParams,
+        gather=gather_strategy_status,
+        template="reports/strategy_status.html",
     )
 )

@@ -38,11 +38,11 @@ def _enqueue_build(report: Report) -> None:
     transaction.on_commit(lambda: report_build_task.delay(report.pk), robust=True)
 
 
-def report_params_validate(*, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+def report_params_validate(*, kind: str, params: dict[str, Any], by: User) -> dict[str, Any]:
     names = [k.name for k in all_kinds()]
     if kind not in names:
         raise ValidationError({"kind": f"Choose one of: {', '.join(names)}."})
-    serializer = get_kind(kind).params_serializer(data=params)
+    serializer = get_kind(kind).params_serializer(data=params, context={"user": by})
     if not serializer.is_valid():
         raise ValidationError(
             {
@@ -58,7 +58,7 @@ def report_params_validate(*, kind: str, params: dict[str, Any]) -> dict[str, An
 @transaction.atomic
 def report_request(*, by: User, kind: str, params: dict[str, Any]) -> Report:
     report = Report.objects.create(
-        kind=kind, params=report_params_validate(kind=kind, params=params), requested_by=by
+        kind=kind, params=report_params_validate(kind=kind, params=params, by=by), requested_by=by
     )
     _enqueue_build(report)
     return report

@@ -1,0 +1,140 @@
+"""Reads for strategies: querysets filtered by what the user may see, with what pages need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.grants import filter_by_object_permission
+from accounts.models import Organisation, User
+from strategy.models import (
+    ConflictDriver,
+    Decision,
+    Endorsement,
+    GlossaryStatus,
+    GlossaryTerm,
+    Goal,
+    Indicator,
+    IndicatorReading,
+    Strategy,
+    StrategyPartner,
+)
+
+
+def strategy_list(*, user: User) -> QuerySet[Strategy]:
+    """Strategies the user may see (members of partner organisations), ready for a list."""
+    return (
+        filter_by_object_permission(Strategy.objects.all(), user=user, codename="view_strategy")
+        .select_related("lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=StrategyPartner.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            ),
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.select_related("decided_by", "organisation"),
+            ),
+        )
+    )
+
+
+def strategy_detail(*, user: User) -> QuerySet[Strategy]:
+    """As `strategy_list`, plus everything the strategy page shows."""
+    return (
+        strategy_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related(
+                    "drivers",
+                    Prefetch(
+                        "indicators",
+                        queryset=Indicator.objects.prefetch_related(
+                            Prefetch(
+                                "readings", queryset=IndicatorReading.objects.order_by("date", "id")
+                            )
+                        ),
+                    ),
+                ),
+            ),
+            Prefetch("drivers", queryset=ConflictDriver.objects.prefetch_related("goals")),
+            "editions",
+        )
+        .select_related("predecessor")
+    )
+
+
+def visible_strategies(user: User) -> QuerySet[Strategy]:
+    return filter_by_object_permission(Strategy.objects.all(), user=user, codename="view_strategy")
+
+
+def goal_list(*, user: User) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(strategy__in=visible_strategies(user))
+        .select_related("strategy")
+        .prefetch_related("drivers")
+    )
+
+
+def driver_list(*, user: User) -> QuerySet[ConflictDriver]:
+    return ConflictDriver.objects.filter(strategy__in=visible_strategies(user)).select_related(
+        "strategy"
+    )
+
+
+def indicator_list(*, user: User) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(goal__strategy__in=visible_strategies(user)).select_related(
+        "goal__strategy"
+    )
+
+
+def glossary_list(*, user: User) -> QuerySet[GlossaryTerm]:
+    """Approved terms for everyone; proposals for their proposer and administrators."""
+    terms = GlossaryTerm.objects.all()
+    if user.is_staff:
+        return terms
+    return terms.filter(Q(status=GlossaryStatus.APPROVED) | Q(proposed_by=user))
+
+
+@dataclass(frozen=True)
+class PartnerDecision:
+    organisation: Organisation
+    endorsement: Endorsement | None
+    """This partner's decision on the current edition, or None while it is pending."""
+
+    @property
+    def state(self) -> str:
+        if self.endorsement is None:
+            return "pending"
+        return "endorsed" if self.endorsement.decision == Decision.ENDORSE else "rejected"
+
+
+def endorsement_panel(strategy: Strategy) -> list[PartnerDecision]:
+    """Each partner with its decision on the current edition (uses the prefetched rows)."""
+    current = {
+        e.organisation_id: e for e in strategy.endorsements.all() if e.edition == strategy.edition
+    }
+    return [
+        PartnerDecision(organisation=p.organisation, endorsement=current.get(p.organisation_id))
+        for p in strategy.partnerships.all()
+    ]
+
+
+def unaddressed_drivers(strategy: Strategy) -> list[ConflictDriver]:
+    return [driver for driver in strategy.drivers.all() if not driver.goals.all()]
+
+
+def endorsement_history(strategy: Strategy) -> list[dict[str, Any]]:
+    """Every edition, newest first, with the decisions given on it."""
+    decisions: dict[int, list[Endorsement]] = {}
+    for endorsement in strategy.endorsements.all():
+        decisions.setdefault(endorsement.edition, []).append(endorsement)
+    return [
+        {"edition": edition, "decisions": decisions.get(edition.number, [])}
+        for edition in strategy.editions.all()
+    ]
