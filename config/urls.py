@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, NotificationViewSet, OrganisationViewSet, TokenView
 from config.health import healthz
 from reports.api import ReportViewSet
+from strategy.api import api_urls as strategy_api_urls
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
@@ -19,11 +20,13 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("users/me/", MeView.as_view(), name="api-me"),
     *router.urls,
+    *strategy_api_urls,
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reports.urls")),
+    path("", include("strategy.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
