@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.concurrency import lock_at_version
 from accounts.grants import grants_recompute
 from accounts.models import Membership, Organisation, User
-from accounts.services import memberships_sync, organisation_setup
+from accounts.services import memberships_sync, organisation_delete, organisation_setup
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,6 +34,33 @@ class UserAdmin(DjangoUserAdmin):
         memberships_sync(users=[form.instance])
 
 
+class VersionCheckedForm(forms.ModelForm):
+    """An admin form that refuses to overwrite a change saved since it was opened."""
+
+    # Not named `version`: the model's field of that name is not editable in forms.
+    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edited_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk:
+            current = (
+                type(self.instance)
+                .objects.values_list("version", flat=True)
+                .get(pk=self.instance.pk)
+            )
+            if cleaned.get("edited_version") != current:
+                raise forms.ValidationError(
+                    "Someone else changed this since you opened it. Reload the page to see "
+                    "their changes, then make yours again."
+                )
+        return cleaned
+
+
 class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -39,14 +68,22 @@ class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["version", "created"]
     actions = ["recompute_grants"]
+    form = VersionCheckedForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            if change:
-                obj.version += 1
-            super().save_model(request, obj, form, change)
-            organisation_setup(organisation=obj)
+        if change:
+            lock_at_version(Organisation.objects.all(), pk=obj.pk, version=obj.version)
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+        organisation_setup(organisation=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        organisation_delete(organisation=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        for organisation in queryset:
+            organisation_delete(organisation=organisation)
 
     @admin.action(description="Recompute object permissions from the rules")
     def recompute_grants(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
@@ -68,21 +105,24 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "valid_from"
+    form = VersionCheckedForm
 
+    # The admin wraps each save and delete in a transaction; group changes join it.
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            if change:
-                obj.version += 1
-            super().save_model(request, obj, form, change)
-            memberships_sync(users=[obj.user])
+        users = [obj.user]
+        if change:
+            before = lock_at_version(Membership.objects.all(), pk=obj.pk, version=obj.version)
+            if before.user_id != obj.user_id:
+                users.append(before.user)  # moved to another person: the first one leaves
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+        memberships_sync(users=users)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            memberships_sync(users=[obj.user])
+        super().delete_model(request, obj)
+        memberships_sync(users=[obj.user])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         users = list(User.objects.filter(memberships__in=queryset).distinct())
-        with transaction.atomic():
-            super().delete_queryset(request, queryset)
-            memberships_sync(users=users)
+        super().delete_queryset(request, queryset)
+        memberships_sync(users=users)

@@ -201,6 +201,7 @@ class NotificationDigest(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digests")
     day = models.DateField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     notification_count = models.PositiveIntegerField(default=0)
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -200,9 +200,9 @@ def notification_email_deliver(*, notification_id: int, final_attempt: bool) -> 
     """
     if not _claim(Notification.objects.filter(pk=notification_id)):
         return "skipped"
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    context = {"notification": notification, "site_url": settings.SITE_URL}
     try:
+        notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+        context = {"notification": notification, "site_url": settings.SITE_URL}
         send_mail(
             subject=f"Joined Forces: {notification.text}"[:150],
             message=render_to_string("accounts/email/notification.txt", context),
@@ -235,7 +235,13 @@ def digest_users(*, day: datetime.date) -> list[int]:
             notifications__email_status=EmailStatus.IN_DIGEST,
             notifications__read_at__isnull=True,
         )
-        .exclude(digests__day=day, digests__sent_at__isnull=False)
+        .exclude(
+            Exists(
+                NotificationDigest.objects.filter(
+                    user=OuterRef("pk"), day=day, sent_at__isnull=False
+                )
+            )
+        )
         .exclude(email="")
         .distinct()
         .values_list("id", flat=True)
@@ -243,10 +249,30 @@ def digest_users(*, day: datetime.date) -> list[int]:
 
 
 def notification_digest_deliver(*, user_id: int, day: datetime.date) -> str:
-    """Send a user's digest for `day` at most once (claimed by the unique (user, day) row)."""
+    """Send a user's digest for `day` at most once.
+
+    The unique (user, day) row is claimed with a conditional update before sending, so two
+    runs of the same day's digest cannot both send; a claim left by a dead worker expires.
+    """
     digest, _ = NotificationDigest.objects.get_or_create(user_id=user_id, day=day)
-    if digest.sent_at is not None:
+    now = timezone.now()
+    claimed = (
+        NotificationDigest.objects.filter(pk=digest.pk, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES_AFTER))
+        .update(claimed_at=now)
+    )
+    if not claimed:
         return "skipped"
+    try:
+        return _send_digest(digest, user_id=user_id, day=day)
+    except Exception:
+        NotificationDigest.objects.filter(pk=digest.pk, sent_at__isnull=True).update(
+            claimed_at=None
+        )
+        raise
+
+
+def _send_digest(digest: NotificationDigest, *, user_id: int, day: datetime.date) -> str:
     user = User.objects.get(pk=user_id)
     unread = list(
         Notification.objects.filter(
@@ -268,13 +294,12 @@ def notification_digest_deliver(*, user_id: int, day: datetime.date) -> str:
             raise TemporaryEmailFailure(str(error)) from error
         raise
     with transaction.atomic():
-        claimed = NotificationDigest.objects.filter(pk=digest.pk, sent_at__isnull=True).update(
+        NotificationDigest.objects.filter(pk=digest.pk).update(
             sent_at=timezone.now(), notification_count=len(unread)
         )
-        if claimed:
-            Notification.objects.filter(pk__in=[n.pk for n in unread]).update(
-                email_status=EmailStatus.SENT, emailed_at=timezone.now()
-            )
+        Notification.objects.filter(pk__in=[n.pk for n in unread]).update(
+            email_status=EmailStatus.SENT, emailed_at=timezone.now()
+        )
     return "sent"
 
 

@@ -20,14 +20,27 @@ ORGANISATION_EDITABLE_FIELDS = ("name", "acronym", "country", "description", "we
 
 
 def organisation_groups_ensure(*, organisation: Organisation) -> dict[str, Group]:
-    """Create the organisation's one group per role where missing; idempotent."""
+    """Create the organisation's one group per role where missing, named after its current
+    slug; idempotent. A new group is always new: one left behind by a deleted organisation
+    of the same slug must not hand its members the new organisation's grants."""
     existing = {og.role: og.group for og in organisation.role_groups.select_related("group")}
     for role in Role:
+        name = f"{organisation.slug}:{role.value}"
         if role.value not in existing:
-            group, _ = Group.objects.get_or_create(name=f"{organisation.slug}:{role.value}")
+            group = Group.objects.create(name=name)
             OrganisationGroup.objects.create(group=group, organisation=organisation, role=role)
             existing[role.value] = group
+        elif existing[role.value].name != name:
+            Group.objects.filter(pk=existing[role.value].pk).update(name=name)
     return existing
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation) -> None:
+    """Delete an organisation with its role groups, so no one keeps what they granted."""
+    group_ids = list(organisation.role_groups.values_list("group_id", flat=True))
+    organisation.delete()
+    Group.objects.filter(pk__in=group_ids).delete()
 
 
 @transaction.atomic
@@ -128,11 +141,13 @@ def memberships_sync(
         valid = valid.filter(user_id__in=user_ids)
         user_groups = user_groups.filter(user_id__in=user_ids)
 
-    wanted = set(valid.values_list("user_id", "organisation__role_groups__group_id"))
+    # Read what is before what should be: a membership committed between the two reads is
+    # then added (harmlessly, if already there) rather than taken away.
     current = {
         (uid, gid): row_id
         for row_id, uid, gid in user_groups.values_list("id", "user_id", "group_id")
     }
+    wanted = set(valid.values_list("user_id", "organisation__role_groups__group_id"))
 
     leaving = [row_id for pair, row_id in current.items() if pair not in wanted]
     if leaving:

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -132,9 +133,12 @@ def notification_inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def notification_bell(request: HttpRequest) -> HttpResponse:
     """The bell alone, polled by every page so the unread count stays fresh."""
+    if not request.user.is_authenticated:
+        # The session ended while the page was open: send the whole page to sign-in rather
+        # than swapping a login form into the header.
+        return HttpResponse(status=204, headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
     return render(request, "accounts/_bell.html")
 
 

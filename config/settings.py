@@ -36,6 +36,9 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Our own apps, in the order they depend on each other (a later one may import an earlier one).
+PROJECT_APPS = ["accounts", "strategy", "reports"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,9 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "accounts",
-    "strategy",
-    "reports",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.reminders_send_task",
         "schedule": crontab(hour=env.int("REMINDER_HOUR_UTC", default=7), minute=0),
     },
+    "reports-sweep": {
+        "task": "reports.tasks.reports_sweep",
+        "schedule": timedelta(minutes=5),
+    },
     "reports-cleanup": {
         "task": "reports.tasks.reports_cleanup",
         "schedule": timedelta(hours=6),
@@ -233,6 +238,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "accounts.models.OrganisationKind",
+        "DriverKindEnum": "strategy.models.DriverKind",
+        "StrategyStatusEnum": "strategy.models.StrategyStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+        "GlossaryStatusEnum": "strategy.models.GlossaryStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -241,7 +254,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Behind proxies, the client address comes from X-Forwarded-For (read by django-ipware);
+# otherwise everyone would share the proxy's address and lock each other out.
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -280,6 +298,7 @@ STRATEGY_ENDORSEMENT_REMINDER_DAYS = env.int("STRATEGY_ENDORSEMENT_REMINDER_DAYS
 
 # --- Reports ---------------------------------------------------------------------------------
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)
+REPORT_MAX_ACTIVE_PER_USER = env.int("REPORT_MAX_ACTIVE_PER_USER", default=5)
 
 # --- Domain ---------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="joined-forces-demo")

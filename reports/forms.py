@@ -10,6 +10,8 @@ class ReportRequestForm(forms.Form):
     format = forms.ChoiceField(
         choices=[("pdf", "PDF"), ("csv", "CSV (spreadsheet)")], initial="pdf"
     )
+    # Sent by the button on a strategy's page; a strategy status report is about one strategy.
+    strategy = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -22,4 +24,12 @@ class ReportRequestForm(forms.Form):
             self.add_error(
                 "format", f"{kind.label} is available as {', '.join(kind.formats).upper()}."
             )
+        if cleaned.get("kind") == "strategy_status" and not cleaned.get("strategy"):
+            self.add_error(None, "Ask for a strategy status report from the strategy's own page.")
         return cleaned
+
+    def params(self) -> dict[str, object]:
+        params: dict[str, object] = {"format": self.cleaned_data["format"]}
+        if self.cleaned_data["kind"] == "strategy_status":
+            params["strategy"] = self.cleaned_data["strategy"]
+        return params

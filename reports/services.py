@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -42,7 +42,8 @@ def report_params_validate(*, kind: str, params: dict[str, Any], by: User) -> di
     names = [k.name for k in all_kinds()]
     if kind not in names:
         raise ValidationError({"kind": f"Choose one of: {', '.join(names)}."})
-    serializer = get_kind(kind).params_serializer(data=params, context={"user": by})
+    report_kind = get_kind(kind)
+    serializer = report_kind.params_serializer(data=params, context={"user": by})
     if not serializer.is_valid():
         raise ValidationError(
             {
@@ -52,14 +53,27 @@ def report_params_validate(*, kind: str, params: dict[str, Any], by: User) -> di
                 ]
             }
         )
-    return dict(serializer.validated_data)
+    validated = dict(serializer.validated_data)
+    if validated.get("format", "pdf") not in report_kind.formats:
+        formats = " or ".join(f.upper() for f in report_kind.formats)
+        raise ValidationError(
+            {"params": [f"format: {report_kind.label} is available as {formats}."]}
+        )
+    return validated
 
 
 @transaction.atomic
 def report_request(*, by: User, kind: str, params: dict[str, Any]) -> Report:
-    report = Report.objects.create(
-        kind=kind, params=report_params_validate(kind=kind, params=params, by=by), requested_by=by
-    )
+    validated = report_params_validate(kind=kind, params=params, by=by)
+    active = Report.objects.filter(
+        requested_by=by, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
+    ).count()
+    if active >= settings.REPORT_MAX_ACTIVE_PER_USER:
+        raise ValidationError(
+            f"You already have {active} reports being built. "
+            "Wait for one to finish, then try again."
+        )
+    report = Report.objects.create(kind=kind, params=validated, requested_by=by)
     _enqueue_build(report)
     return report
 
@@ -105,13 +119,23 @@ def _set_progress(report_id: int, attempt: int, value: int) -> None:
     )
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    """Text a user typed must not run as a formula when the CSV is opened in a spreadsheet."""
+    return f"'{cell}" if cell.startswith(FORMULA_PREFIXES) else cell
+
+
 def _render(report: Report, data: dict[str, Any]) -> bytes:
     kind = get_kind(report.kind)
     if report.format == "csv":
         if kind.csv_rows is None:
             raise ReportError(f"{kind.label} is not available as CSV.")
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(kind.csv_rows(data))
+        csv.writer(buffer).writerows(
+            [_spreadsheet_safe(cell) for cell in row] for row in kind.csv_rows(data)
+        )
         return buffer.getvalue().encode("utf-8")
     from weasyprint import HTML
 
@@ -182,10 +206,34 @@ def _fail(report: Report, attempt: int, message: str) -> str:
     return "failed"
 
 
+def reports_sweep(*, now: Any = None) -> dict[str, int]:
+    """Reports no worker is building: queue again those whose task was lost (the broker was
+    down at commit), fail those whose worker died and whose redelivery is long overdue."""
+    from reports.tasks import report_build_task
+
+    now = now or timezone.now()
+    lost = list(
+        Report.objects.filter(
+            status=ReportStatus.QUEUED, created__lt=now - timedelta(minutes=5)
+        ).values_list("pk", flat=True)[:500]
+    )
+    for report_id in lost:
+        report_build_task.delay(report_id)
+    overdue = now - timedelta(
+        seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        + settings.CELERY_TASK_TIME_LIMIT
+        + 60
+    )
+    abandoned = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=overdue).update(
+        status=ReportStatus.FAILED, error=TOO_SLOW, finished_at=now
+    )
+    return {"requeued": len(lost), "failed": abandoned}
+
+
 def reports_cleanup(*, now: Any = None) -> int:
     """Delete reports (and their files) finished longer ago than the retention period."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_RETENTION_DAYS)
-    expired = Report.objects.filter(Q(finished_at__lt=cutoff))
+    expired = Report.objects.filter(finished_at__lt=cutoff)
     count = 0
     for report in expired.iterator():
         if report.file:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from reports.services import report_build, reports_cleanup
+from reports.services import report_build, reports_cleanup, reports_sweep
 
 
 @shared_task(
@@ -19,3 +19,8 @@ def report_build_task(report_id: int) -> str:
 @shared_task(name="reports.tasks.reports_cleanup")
 def reports_cleanup_task() -> int:
     return reports_cleanup()
+
+
+@shared_task(name="reports.tasks.reports_sweep")
+def reports_sweep_task() -> dict[str, int]:
+    return reports_sweep()

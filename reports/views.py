@@ -27,12 +27,15 @@ def _own_report(request: HttpRequest, pk: int) -> Report:
 def report_list(request: HttpRequest) -> HttpResponse:
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        report = services.report_request(
-            by=cast(User, request.user),
-            kind=form.cleaned_data["kind"],
-            params={"format": form.cleaned_data["format"]},
-        )
-        return redirect(report)
+        try:
+            report = services.report_request(
+                by=cast(User, request.user), kind=form.cleaned_data["kind"], params=form.params()
+            )
+        except ValidationError as error:
+            # E.g. a strategy that is no longer shared with the requester.
+            form.add_error(None, " ".join(error.messages))
+        else:
+            return redirect(report)
     user = cast(User, request.user)
     reports = selectors.report_list(user=user).filter(requested_by=user)
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))

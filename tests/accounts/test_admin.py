@@ -78,3 +78,50 @@ def test_admin_is_closed_to_non_staff(member: User) -> None:
     response = client.get("/admin/accounts/organisation/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_moving_a_membership_to_another_user_takes_the_first_ones_access(
+    admin_client: Client, home_org: Organisation, org_admin: User
+) -> None:
+    membership = org_admin.memberships.get()
+    successor = User.objects.create_user("successor")
+    response = admin_client.post(
+        f"/admin/accounts/membership/{membership.pk}/change/",
+        {
+            "user": successor.pk,
+            "organisation": home_org.pk,
+            "role": "org_admin",
+            "valid_from": membership.valid_from.isoformat(),
+            "valid_until": "",
+            "edited_version": 1,
+        },
+    )
+    assert response.status_code == 302
+    assert not has_object_permission(
+        User.objects.get(pk=org_admin.pk), home_org, "change_organisation"
+    )
+    assert has_object_permission(User.objects.get(pk=successor.pk), home_org, "change_organisation")
+
+
+def test_admin_refuses_to_overwrite_a_newer_change(
+    admin_client: Client, home_org: Organisation, org_admin: User
+) -> None:
+    from accounts.services import organisation_update
+
+    organisation_update(organisation=home_org, by=org_admin, version=1, data={"country": "Aruba"})
+    response = admin_client.post(
+        f"/admin/accounts/organisation/{home_org.pk}/change/",
+        {
+            "name": home_org.name,
+            "slug": "mfa",
+            "acronym": "MFA",
+            "kind": "foreign_affairs",
+            "country": "Curaçao",
+            "is_active": "on",
+            "edited_version": 1,
+        },
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this since you opened it." in response.content.decode()
+    home_org.refresh_from_db()
+    assert (home_org.country, home_org.version) == ("Aruba", 2)

@@ -124,3 +124,21 @@ def test_membership_dates_take_effect_through_the_periodic_task(
     assert has_object_permission(fresh(newcomer), home_org, "change_organisation")
     assert groups_of(leaver) == set()
     assert not has_object_permission(fresh(leaver), home_org, "view_organisation_members")
+
+
+@pytest.mark.django_db
+def test_deleting_an_organisation_deletes_its_groups_so_a_new_one_starts_clean(
+    home_org: Organisation,
+) -> None:
+    from django.contrib.auth.models import Group
+
+    from accounts.services import organisation_delete
+    from tests.factories import make_member, make_organisation
+
+    former_admin = make_member(home_org, Role.ORG_ADMIN, username="former-admin")
+    organisation_delete(organisation=home_org)
+    assert not Group.objects.filter(name__startswith="mfa:").exists()
+
+    reborn = make_organisation(slug="mfa")
+    assert not has_object_permission(fresh(former_admin), reborn, "change_organisation")
+    assert groups_of(former_admin) == set()

@@ -418,7 +418,6 @@ def test_anonymous_is_sent_to_sign_in(people: tuple[User, User]) -> None:
     notification = raise_for(member)
     for method, url in [
         ("get", "/notifications/"),
-        ("get", "/notifications/bell/"),
         ("get", "/profile/"),
         ("post", f"/notifications/{notification.pk}/read/"),
         ("post", "/notifications/read-all/"),
@@ -431,6 +430,13 @@ def test_anonymous_is_sent_to_sign_in(people: tuple[User, User]) -> None:
     assert notification.read_at is None
     member.refresh_from_db()
     assert member.email_preference == EmailPreference.NONE
+
+
+def test_the_bell_sends_a_signed_out_page_to_sign_in_instead_of_swapping_in_a_form() -> None:
+    response = Client().get("/notifications/bell/")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/login/"
+    assert response.content == b""
 
 
 # --- raising -----------------------------------------------------------------------------------

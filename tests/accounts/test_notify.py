@@ -338,3 +338,53 @@ def test_sweep_requeues_an_email_whose_task_was_lost(celery_worker: object, memb
     assert [message.subject for message in mail.outbox] == ["Joined Forces: Lost task"]
     assert email_status(fresh.pk) == EmailStatus.PENDING
     assert notification_emails_sweep.delay().get(timeout=20) == 0
+
+
+@pytest.mark.django_db
+def test_a_digest_claimed_by_another_worker_is_not_sent_twice(home_org: Organisation) -> None:
+    from accounts.models import NotificationDigest
+    from accounts.notifications import notification_digest_deliver
+
+    reader = make_member(home_org, Role.ANALYST, username="reader")
+    User.objects.filter(pk=reader.pk).update(email_preference="daily_digest")
+    notify(
+        recipients=[User.objects.get(pk=reader.pk)],
+        kind="k",
+        text="Waiting",
+        url="",
+        event_key="e1",
+    )
+    today = timezone.localdate()
+    NotificationDigest.objects.create(user=reader, day=today, claimed_at=timezone.now())
+
+    assert notification_digest_deliver(user_id=reader.pk, day=today) == "skipped"
+    assert mail.outbox == []
+
+    # A claim left by a worker that died long ago expires, and the digest goes out once.
+    NotificationDigest.objects.update(claimed_at=timezone.now() - datetime.timedelta(hours=1))
+    assert notification_digest_deliver(user_id=reader.pk, day=today) == "sent"
+    assert notification_digest_deliver(user_id=reader.pk, day=today) == "skipped"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_digest_users_ignores_yesterdays_digest(home_org: Organisation) -> None:
+    from accounts.models import NotificationDigest
+    from accounts.notifications import digest_users
+
+    reader = make_member(home_org, Role.ANALYST, username="reader")
+    User.objects.filter(pk=reader.pk).update(email_preference="daily_digest")
+    notify(
+        recipients=[User.objects.get(pk=reader.pk)],
+        kind="k",
+        text="Waiting",
+        url="",
+        event_key="e1",
+    )
+    today = timezone.localdate()
+    NotificationDigest.objects.create(
+        user=reader, day=today - datetime.timedelta(days=1), sent_at=timezone.now()
+    )
+    NotificationDigest.objects.create(user=reader, day=today)  # an attempt today that did not send
+
+    assert digest_users(day=today) == [reader.pk]

