@@ -19,7 +19,6 @@ from accounts.drf import VersionedUpdateMixin, VersionField
 from accounts.models import Membership, Notification, Organisation, User
 from accounts.notifications import notification_mark_read, notifications_mark_all_read
 from accounts.permissions import ORGANISATION_VISIBLE_TO_ALL
-from accounts.selectors import notification_inbox, notification_unread_count
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -166,7 +165,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     object_permissions = {"read": None}  # your own notification is yours to mark read
 
     def get_queryset(self) -> Any:
-        return notification_inbox(user=cast(User, self.request.user))
+        return selectors.notification_inbox(user=cast(User, self.request.user))
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
@@ -188,4 +187,6 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": notification_unread_count(user=cast(User, request.user))})
+        return Response(
+            {"unread": selectors.notification_unread_count(user=cast(User, request.user))}
+        )

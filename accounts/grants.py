@@ -46,18 +46,22 @@ class GrantChange:
     removed: int
 
 
-def grants_recompute(obj: models.Model) -> GrantChange:
+def _permission_ids(model: type[models.Model]) -> dict[str, int]:
+    content_type = ContentType.objects.get_for_model(model)
+    return dict(Permission.objects.filter(content_type=content_type).values_list("codename", "id"))
+
+
+def grants_recompute(
+    obj: models.Model, *, permission_ids: dict[str, int] | None = None
+) -> GrantChange:
     """Make the group grants on `obj` exactly what its registered rule says."""
     rule = _rules[type(obj)]
     desired = {(group_id, codename) for group_id, codes in rule(obj).items() for codename in codes}
     perm_model: Any = get_group_obj_perms_model(obj)
-    content_type = ContentType.objects.get_for_model(obj)
-    permission_ids = dict(
-        Permission.objects.filter(content_type=content_type).values_list("codename", "id")
-    )
+    permission_ids = permission_ids or _permission_ids(type(obj))
     unknown = {codename for _, codename in desired} - permission_ids.keys()
     if unknown:
-        raise ValueError(f"Unknown permissions for {content_type}: {sorted(unknown)}")
+        raise ValueError(f"Unknown permissions for {type(obj).__name__}: {sorted(unknown)}")
 
     with transaction.atomic():
         existing = {
@@ -85,8 +89,9 @@ def grants_recompute(obj: models.Model) -> GrantChange:
 def grants_rebuild(models_to_rebuild: Iterable[type[models.Model]] | None = None) -> GrantChange:
     added = removed = 0
     for model in models_to_rebuild or registered_models():
+        permission_ids = _permission_ids(model)
         for obj in model._default_manager.order_by("pk").iterator(chunk_size=500):
-            change = grants_recompute(obj)
+            change = grants_recompute(obj, permission_ids=permission_ids)
             added += change.added
             removed += change.removed
     return GrantChange(added=added, removed=removed)

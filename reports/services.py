@@ -127,6 +127,12 @@ def _spreadsheet_safe(cell: str) -> str:
     return f"'{cell}" if cell.startswith(FORMULA_PREFIXES) else cell
 
 
+def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Reports are self-contained (styles inline, charts as inline SVG). Refusing every URL
+    keeps text a user typed from making the worker fetch files or reach other hosts."""
+    raise ValueError(f"Reports do not load external resources ({url[:60]}).")
+
+
 def _render(report: Report, data: dict[str, Any]) -> bytes:
     kind = get_kind(report.kind)
     if report.format == "csv":
@@ -140,7 +146,7 @@ def _render(report: Report, data: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(kind.template, {**data, "report": report})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
 
 
 def file_name(report: Report) -> str:

@@ -458,7 +458,7 @@ def test_requesting_from_the_directory_page(member: User) -> None:
         "queued",
     )
     status_panel = client.get(f"/reports/{report.pk}/status/").content.decode()
-    assert 'hx-trigger="every 1s"' in status_panel
+    assert 'hx-trigger="every 2s"' in status_panel
     assert "Waiting for its turn" in status_panel
 
 
