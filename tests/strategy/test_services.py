@@ -236,7 +236,7 @@ def test_approvers_are_reminded_after_three_days_once_a_day(
     reminders = Notification.objects.filter(kind="reminder.strategy_endorsement")
     assert set(reminders.values_list("recipient__username", flat=True)) == {"partner-approver"}
     assert (
-        reminders.first().text
+        reminders.order_by("id").first().text
         == "“Stability in Northern Valeria” has waited 3 days for MOD's endorsement."
     )
 
