@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -17,9 +18,13 @@ from accounts.concurrency import StaleVersion
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Services raise Django's ValidationError; the API answers it as a 400 with field messages."""
     if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        if hasattr(exc, "error_dict"):
+            detail = dict(exc.message_dict)
+            # Model-wide errors (constraints across fields) arrive under Django's "__all__".
+            if NON_FIELD_ERRORS in detail:
+                detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
+        else:
+            detail = {"non_field_errors": exc.messages}
         exc = ValidationError(detail=detail)
     return drf_exception_handler(exc, context)
 

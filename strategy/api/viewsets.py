@@ -1,0 +1,372 @@
+"""Strategy API viewsets: querysets from the selectors, writes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.concurrency import StaleVersion
+from accounts.drf import VersionedUpdateMixin
+from strategy import selectors, services
+from strategy.api.serializers import (
+    DriverSerializer,
+    EndorseSerializer,
+    GlossaryTermSerializer,
+    GoalSerializer,
+    IndicatorSerializer,
+    ReadingSerializer,
+    StrategySerializer,
+    _user,
+)
+from strategy.models import (
+    Approach,
+    ConflictDriver,
+    DriverKind,
+    GlossaryTerm,
+    Goal,
+    Indicator,
+    Strategy,
+    StrategyStatus,
+)
+
+STALE_RESPONSE = OpenApiResponse(
+    description="The version sent is stale: `detail` says so and `current` is the object now."
+)
+
+
+def versioned_updates(serializer: type[serializers.BaseSerializer]) -> Any:
+    """Document that PUT and PATCH answer 409 with the current state when the version is stale."""
+    documented = extend_schema(responses={200: serializer, 409: STALE_RESPONSE})
+    return extend_schema_view(update=documented, partial_update=documented)
+
+
+class StrategyFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=StrategyStatus.choices)
+    approach = django_filters.ChoiceFilter(choices=Approach.choices)
+    theatre = django_filters.CharFilter(lookup_expr="icontains")
+    # A plain number, not a choice of organisations: no query, and no existence check.
+    partner = django_filters.NumberFilter(
+        field_name="partnerships__organisation", label="Partner organisation id"
+    )
+
+    class Meta:
+        model = Strategy
+        fields = ["status", "approach", "theatre", "partner"]
+
+
+@versioned_updates(StrategySerializer)
+class StrategyViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Shared strategies you are a partner in. Planners of the lead organisation edit them;
+    approvers of each partner endorse the current edition for their organisation."""
+
+    queryset = Strategy.objects.none()  # for the schema; get_queryset gives the visible ones
+    serializer_class = StrategySerializer
+    filterset_class = StrategyFilter
+    visibility_codename = None  # selectors.strategy_list already keeps what the user may see
+    # The services check these and say why they refuse (not an approver, not for that
+    # organisation, not a planner of the lead): a clearer answer than a bare 403.
+    object_permissions = {"submit": None, "endorse": None, "archive": None}
+
+    def get_queryset(self) -> QuerySet[Strategy]:
+        return selectors.strategy_list(user=_user(self.request))
+
+    def _fresh(self, strategy: Strategy) -> Strategy:
+        """The strategy as the list shows it: partners in order, endorsements prefetched."""
+        return self.get_queryset().get(pk=strategy.pk)
+
+    def _represent(self, strategy: Strategy, code: int = status.HTTP_200_OK) -> Response:
+        strategy = self._fresh(strategy)
+        data = StrategySerializer(strategy, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"ETag": f'"{strategy.version}"'})
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        strategy = services.strategy_create(
+            by=_user(request),
+            title=data["title"],
+            theatre=data["theatre"],
+            approach=data["approach"],
+            lead_organisation=data["lead_organisation"],
+            partners=data.get("partnerships", []),
+            summary=data.get("summary", ""),
+            processes=data.get("processes", []),
+            predecessor=data.get("predecessor"),
+        )
+        return self._represent(strategy, status.HTTP_201_CREATED)
+
+    def perform_versioned_update(
+        self, instance: Strategy, data: dict[str, Any], version: int
+    ) -> Strategy:
+        if "partnerships" in data:
+            data["partners"] = data.pop("partnerships")
+        try:
+            strategy = services.strategy_update(
+                strategy=instance, by=_user(self.request), version=version, data=data
+            )
+        except StaleVersion as stale:
+            raise StaleVersion(self._fresh(stale.current)) from stale
+        return self._fresh(strategy)
+
+    @extend_schema(request=None, responses=StrategySerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Put the draft to the partners: every partner's approvers are asked to endorse."""
+        strategy = services.strategy_submit(strategy=self.get_object(), by=_user(request))
+        return self._represent(strategy)
+
+    @extend_schema(request=EndorseSerializer, responses=StrategySerializer)
+    @action(detail=True, methods=["post"])
+    def endorse(self, request: Request, pk: str | None = None) -> Response:
+        """Endorse or reject the current edition for your organisation (reject says why)."""
+        strategy = self.get_object()
+        incoming = EndorseSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.strategy_endorse(
+            strategy=strategy,
+            by=_user(request),
+            decision=incoming.validated_data["decision"],
+            comment=incoming.validated_data["comment"],
+            organisation=incoming.validated_data.get("organisation"),
+        )
+        return self._represent(strategy)
+
+    @extend_schema(request=None, responses=StrategySerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        strategy = services.strategy_archive(strategy=self.get_object(), by=_user(request))
+        return self._represent(strategy)
+
+
+class StrategyPartViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
+    """Goals, drivers and indicators: seen by the strategy's partners, changed by the lead's
+    planners. Their permissions are the strategy's (`permission_target`)."""
+
+    visibility_codename = None  # the selectors keep the parts of strategies the user may see
+    object_permissions: dict[str, str | None] = {
+        "update": "change_strategy",
+        "partial_update": "change_strategy",
+        "destroy": "change_strategy",
+    }
+
+    def permission_target(self, obj: Any) -> Strategy:
+        raise NotImplementedError
+
+    def perform_service_create(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = self.perform_service_create(dict(serializer.validated_data))
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DriverFilter(django_filters.FilterSet):
+    strategy = django_filters.NumberFilter(label="Strategy id")
+    kind = django_filters.ChoiceFilter(choices=DriverKind.choices)
+
+    class Meta:
+        model = ConflictDriver
+        fields = ["strategy", "kind"]
+
+
+@versioned_updates(DriverSerializer)
+class DriverViewSet(StrategyPartViewSet):
+    """Conflict drivers of a strategy's theatre: root causes and mitigating factors."""
+
+    queryset = ConflictDriver.objects.none()  # for the schema; get_queryset gives the visible
+    serializer_class = DriverSerializer
+    filterset_class = DriverFilter
+
+    def get_queryset(self) -> QuerySet[ConflictDriver]:
+        return selectors.driver_list(user=_user(self.request))
+
+    def permission_target(self, obj: ConflictDriver) -> Strategy:
+        return obj.strategy
+
+    def perform_service_create(self, data: dict[str, Any]) -> ConflictDriver:
+        strategy = data.pop("strategy")
+        return services.driver_create(strategy=strategy, by=_user(self.request), data=data)
+
+    def perform_versioned_update(
+        self, instance: ConflictDriver, data: dict[str, Any], version: int
+    ) -> ConflictDriver:
+        return services.driver_update(
+            driver=instance, by=_user(self.request), version=version, data=data
+        )
+
+    def perform_destroy(self, instance: ConflictDriver) -> None:
+        services.driver_delete(driver=instance, by=_user(self.request))
+
+
+class GoalFilter(django_filters.FilterSet):
+    strategy = django_filters.NumberFilter(label="Strategy id")
+
+    class Meta:
+        model = Goal
+        fields = ["strategy"]
+
+
+@versioned_updates(GoalSerializer)
+class GoalViewSet(StrategyPartViewSet):
+    """Common goals of a strategy, in order, each naming the drivers it addresses."""
+
+    queryset = Goal.objects.none()  # for the schema; get_queryset gives the visible ones
+    serializer_class = GoalSerializer
+    filterset_class = GoalFilter
+
+    def get_queryset(self) -> QuerySet[Goal]:
+        return selectors.goal_list(user=_user(self.request))
+
+    def permission_target(self, obj: Goal) -> Strategy:
+        return obj.strategy
+
+    def perform_service_create(self, data: dict[str, Any]) -> Goal:
+        strategy = data.pop("strategy")
+        return services.goal_create(strategy=strategy, by=_user(self.request), data=data)
+
+    def perform_versioned_update(self, instance: Goal, data: dict[str, Any], version: int) -> Goal:
+        return services.goal_update(
+            goal=instance, by=_user(self.request), version=version, data=data
+        )
+
+    def perform_destroy(self, instance: Goal) -> None:
+        services.goal_delete(goal=instance, by=_user(self.request))
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    goal = django_filters.NumberFilter(label="Goal id")
+    strategy = django_filters.NumberFilter(field_name="goal__strategy", label="Strategy id")
+    in_warning = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Indicator
+        fields = ["goal", "strategy", "in_warning"]
+
+
+@versioned_updates(IndicatorSerializer)
+class IndicatorViewSet(StrategyPartViewSet):
+    """Indicators of a goal, with an optional early-warning threshold, and their readings."""
+
+    queryset = Indicator.objects.none()  # for the schema; get_queryset gives the visible ones
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    object_permissions = {
+        **StrategyPartViewSet.object_permissions,
+        # Seeing the indicator is enough to read its readings; reading_record checks who
+        # may record one and says why not.
+        "readings": None,
+    }
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        return selectors.indicator_list(user=_user(self.request))
+
+    def permission_target(self, obj: Indicator) -> Strategy:
+        return obj.goal.strategy
+
+    def perform_service_create(self, data: dict[str, Any]) -> Indicator:
+        goal = data.pop("goal")
+        return services.indicator_create(goal=goal, by=_user(self.request), data=data)
+
+    def perform_versioned_update(
+        self, instance: Indicator, data: dict[str, Any], version: int
+    ) -> Indicator:
+        return services.indicator_update(
+            indicator=instance, by=_user(self.request), version=version, data=data
+        )
+
+    def perform_destroy(self, instance: Indicator) -> None:
+        services.indicator_delete(indicator=instance, by=_user(self.request))
+
+    @extend_schema(methods=["GET"], responses=ReadingSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ReadingSerializer, responses={201: ReadingSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def readings(self, request: Request, pk: str | None = None) -> Response:
+        """The indicator's readings, oldest first; POST records one (and may raise an early
+        warning to every partner)."""
+        indicator = self.get_object()
+        if request.method == "POST":
+            incoming = ReadingSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            reading = services.reading_record(
+                indicator=indicator,
+                by=_user(request),
+                date=incoming.validated_data["date"],
+                value=incoming.validated_data["value"],
+                note=incoming.validated_data.get("note", ""),
+            )
+            return Response(ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
+        readings = indicator.readings.select_related("recorded_by").order_by("date", "id")
+        page = self.paginate_queryset(readings)
+        return self.get_paginated_response(ReadingSerializer(page, many=True).data)
+
+
+class GlossaryFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="search_terms",
+        label="Words to find in the term, its definition or any process's equivalent",
+    )
+
+    class Meta:
+        model = GlossaryTerm
+        fields = ["search", "status"]
+
+    def search_terms(
+        self, queryset: QuerySet[GlossaryTerm], name: str, value: str
+    ) -> QuerySet[GlossaryTerm]:
+        # Every word must appear somewhere: "civil military" finds "civil-military cooperation".
+        for word in value.split():
+            anywhere = Q()
+            for field in services.GLOSSARY_FIELDS:
+                anywhere |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(anywhere)
+        return queryset
+
+
+class GlossaryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Shared terms and what each parallel planning process calls them. Planners propose
+    terms here; administrators curate them in the admin, so there is no update."""
+
+    queryset = GlossaryTerm.objects.none()  # for the schema; get_queryset gives the visible
+    serializer_class = GlossaryTermSerializer
+    filterset_class = GlossaryFilter
+    visibility_codename = None  # approved terms for everyone, proposals for their proposer
+
+    def get_queryset(self) -> QuerySet[GlossaryTerm]:
+        return selectors.glossary_list(user=_user(self.request))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        term = services.glossary_term_propose(
+            by=_user(request), data=dict(serializer.validated_data)
+        )
+        return Response(self.get_serializer(term).data, status=status.HTTP_201_CREATED)
