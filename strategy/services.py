@@ -340,10 +340,14 @@ def strategy_archive(*, strategy: Strategy, by: User) -> Strategy:
 # --- drivers, goals, indicators -----------------------------------------------------------------
 
 
-def _apply(obj: Any, fields: Iterable[str], data: dict[str, Any]) -> None:
+def _apply(obj: Any, fields: Iterable[str], data: dict[str, Any]) -> bool:
+    """Set the given fields; returns whether any value actually changed."""
+    changed = False
     for field in fields:
-        if field in data:
+        if field in data and getattr(obj, field) != data[field]:
             setattr(obj, field, data[field])
+            changed = True
+    return changed
 
 
 def _drivers_of(strategy: Strategy, drivers: Iterable[ConflictDriver]) -> list[ConflictDriver]:
@@ -373,7 +377,8 @@ def driver_update(
     _require_editor(strategy, by)
     driver = ConflictDriver.objects.select_for_update().get(pk=driver.pk)
     _check_version(driver, version)
-    _apply(driver, DRIVER_FIELDS, data)
+    if not _apply(driver, DRIVER_FIELDS, data):
+        return driver  # an unchanged save must not ask every partner to endorse again
     driver.full_clean()
     driver.version += 1
     driver.save()
@@ -397,7 +402,8 @@ def goal_create(*, strategy: Strategy, by: User, data: dict[str, Any]) -> Goal:
     goal = Goal(strategy=strategy)
     _apply(goal, GOAL_FIELDS, data)
     if "order" not in data:
-        goal.order = strategy.goals.count() + 1
+        last = strategy.goals.order_by("-order").values_list("order", flat=True).first()
+        goal.order = (last or 0) + 1
     goal.full_clean()
     goal.save()
     goal.drivers.set(_drivers_of(strategy, data.get("drivers", [])))
@@ -411,12 +417,17 @@ def goal_update(*, goal: Goal, by: User, version: int, data: dict[str, Any]) -> 
     _require_editor(strategy, by)
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     _check_version(goal, version)
-    _apply(goal, GOAL_FIELDS, data)
+    changed = _apply(goal, GOAL_FIELDS, data)
+    if "drivers" in data:
+        drivers = _drivers_of(strategy, data["drivers"])
+        if {d.pk for d in drivers} != set(goal.drivers.values_list("pk", flat=True)):
+            goal.drivers.set(drivers)
+            changed = True
+    if not changed:
+        return goal  # an unchanged save must not ask every partner to endorse again
     goal.full_clean()
     goal.version += 1
     goal.save()
-    if "drivers" in data:
-        goal.drivers.set(_drivers_of(strategy, data["drivers"]))
     _content_changed(strategy, reason=f"Goal changed: {goal.title}")
     return goal
 
@@ -450,7 +461,8 @@ def indicator_update(
     _require_editor(strategy, by)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     _check_version(indicator, version)
-    _apply(indicator, INDICATOR_FIELDS, data)
+    if not _apply(indicator, INDICATOR_FIELDS, data):
+        return indicator  # an unchanged save must not ask every partner to endorse again
     indicator.full_clean()
     indicator.version += 1
     indicator.save()

@@ -35,7 +35,10 @@ def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path)
     assert migrate.returncode == 0, migrate.stderr
     seed = manage("seed_demo")
     assert seed.returncode == 0, seed.stderr
-    assert "Demo world ready: 10 organisations, 12 users" in seed.stdout
+    assert (
+        "Demo world ready: 10 organisations, 13 users, 2 strategies, 12 glossary terms "
+        "(password from DEMO_PASSWORD)."
+    ) in seed.stdout.splitlines()
     check = manage(
         "shell",
         "-c",
@@ -57,7 +60,7 @@ def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
         User.objects.count(),
         Membership.objects.count(),
     ) == counts
-    assert counts == (10, 12, 12)
+    assert counts == (10, 13, 13)
     assert sorted(Organisation.objects.values_list("slug", flat=True)) == [
         "dev",
         "eu",
@@ -86,3 +89,26 @@ def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
     assert not has_object_permission(
         User.objects.get(username="mod.planner"), mfa, "view_organisation_members"
     )
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_theatre() -> None:
+    from strategy.models import GlossaryTerm, Strategy
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    agreed = Strategy.objects.get(title="Stability in Northern Valeria")
+    assert (agreed.status, agreed.lead_organisation.slug) == ("agreed", "mfa")
+    assert sorted(agreed.partners.values_list("slug", flat=True)) == ["dev", "mfa", "mod", "un"]
+    assert [i.name for i in agreed.goals.first().indicators.filter(in_warning=True)] == [
+        "Violent incidents over land"
+    ]
+    pending = Strategy.objects.get(title="Preventing escalation in the Eastern Borderlands")
+    assert pending.status == "consultation"
+    assert sorted(pending.endorsements.values_list("organisation__slug", flat=True)) == [
+        "mfa",
+        "mod",
+    ]
+    assert GlossaryTerm.objects.filter(status="approved").count() == 12
+    assert GlossaryTerm.objects.exclude(un_impp="").exclude(nato_cpa="").count() == 12

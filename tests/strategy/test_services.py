@@ -352,3 +352,23 @@ def test_strategy_status_report_through_a_real_worker(
         "Edition 1: Submitted to the partners",
     ]:
         assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_saving_an_unchanged_goal_keeps_the_agreement(
+    strategy: Strategy, goal: Any, lead_planner: User, lead_approver: User, partner_approver: User
+) -> None:
+    agree(strategy, lead_approver, partner_approver)
+    services.goal_update(
+        goal=goal,
+        by=lead_planner,
+        version=goal.version,
+        data={
+            "title": goal.title,
+            "description": goal.description,
+            "drivers": list(goal.drivers.all()),
+        },
+    )
+    strategy.refresh_from_db()
+    goal.refresh_from_db()
+    assert (strategy.status, strategy.edition, goal.version) == (StrategyStatus.AGREED, 1, 1)

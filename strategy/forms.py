@@ -1,0 +1,301 @@
+"""Page forms for strategies. They validate input only; strategy.services does every write."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Organisation
+from strategy.models import (
+    Approach,
+    ConflictDriver,
+    Decision,
+    GlossaryTerm,
+    Goal,
+    Indicator,
+    IndicatorReading,
+    PlanningProcess,
+    Strategy,
+    StrategyStatus,
+)
+from strategy.services import (
+    DRIVER_FIELDS,
+    GLOSSARY_FIELDS,
+    GOAL_FIELDS,
+    INDICATOR_FIELDS,
+    STRATEGY_FIELDS,
+)
+
+
+def _active_organisations(also: Iterable[int] = ()) -> Any:
+    # Partners already on a strategy stay choosable even if they were since deactivated,
+    # so saving the form does not silently drop them.
+    return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=list(also))).order_by("name")
+
+
+def _organisation_label(organisation: Organisation) -> str:
+    if organisation.acronym and organisation.acronym != organisation.name:
+        return f"{organisation.name} ({organisation.acronym})"
+    return organisation.name
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _organisation_label(obj)
+
+
+class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _organisation_label(obj)
+
+
+class StrategyFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Theatre",
+        max_length=120,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Theatre or title",
+                "aria-label": "Search by theatre or title",
+                "type": "search",
+            }
+        ),
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *StrategyStatus.choices],
+        widget=forms.Select(attrs={"aria-label": "Status"}),
+    )
+    approach = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any approach"), *Approach.choices],
+        widget=forms.Select(attrs={"aria-label": "Approach"}),
+    )
+    partner = OrganisationChoiceField(
+        required=False,
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+        empty_label="Any partner",
+        widget=forms.Select(attrs={"aria-label": "Partner organisation"}),
+    )
+
+
+class StrategyForm(forms.ModelForm):
+    """Create (with a lead and an optional predecessor) or edit (with the version)."""
+
+    processes = forms.MultipleChoiceField(
+        label="Parallel planning processes it links",
+        choices=PlanningProcess.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partners = OrganisationMultipleChoiceField(
+        label="Partner organisations",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The lead organisation is always a partner. Every partner must endorse.",
+    )
+
+    class Meta:
+        model = Strategy
+        fields = STRATEGY_FIELDS
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(
+        self,
+        *args: Any,
+        lead_choices: list[Organisation] | None = None,
+        predecessor_choices: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        current = (
+            list(self.instance.partnerships.values_list("organisation_id", flat=True))
+            if self.instance.pk
+            else []
+        )
+        self.fields["partners"].queryset = _active_organisations(current)  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.fields["partners"].queryset = self.fields["partners"].queryset.exclude(  # type: ignore[attr-defined]
+                pk=self.instance.lead_organisation_id
+            )
+            return
+        self.fields["partners"].help_text = (
+            "The lead organisation is always a partner, whether ticked or not. "
+            "Every partner must endorse."
+        )
+        self.fields["lead_organisation"] = OrganisationChoiceField(
+            label="Lead organisation",
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in lead_choices or []]),
+            empty_label=None if len(lead_choices or []) == 1 else "Choose the political lead",
+            help_text="Organisations where you are a planner.",
+        )
+        self.fields["predecessor"] = forms.ModelChoiceField(
+            label="Supersedes",
+            queryset=predecessor_choices
+            if predecessor_choices is not None
+            else Strategy.objects.none(),
+            required=False,
+            empty_label="Nothing: this is a new strategy",
+            help_text="Once this strategy is agreed, the one it supersedes is marked superseded.",
+        )
+        self.order_fields(
+            ["title", "theatre", "approach", "lead_organisation", "partners", "processes"]
+        )
+
+
+class DriverForm(forms.ModelForm):
+    order = forms.IntegerField(
+        required=False, min_value=0, help_text="Drivers are listed by this number."
+    )
+
+    class Meta:
+        model = ConflictDriver
+        fields = DRIVER_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GoalForm(forms.ModelForm):
+    order = forms.IntegerField(
+        required=False, min_value=0, help_text="Leave empty to add the goal at the end."
+    )
+    drivers = forms.ModelMultipleChoiceField(
+        label="Conflict drivers this goal addresses",
+        queryset=ConflictDriver.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Goal
+        fields = GOAL_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["drivers"].queryset = strategy.drivers.order_by("order", "id")  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.fields["drivers"].initial = [d.pk for d in self.instance.drivers.all()]
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = INDICATOR_FIELDS
+        labels = {
+            "warning_threshold": "Early-warning threshold",
+            "warning_direction": "Warn when readings are",
+        }
+        help_texts = {
+            "warning_threshold": "Optional. Partners are told when a reading crosses it.",
+        }
+        widgets = {"warning_direction": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["warning_direction"].choices = [  # type: ignore[attr-defined]
+            ("", "No early warning"),
+            ("above", "Above the threshold"),
+            ("below", "Below the threshold"),
+        ]
+        if self.instance.pk:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        threshold = cleaned.get("warning_threshold")
+        direction = cleaned.get("warning_direction")
+        if threshold is not None and not direction:
+            self.add_error("warning_direction", "Say whether to warn above or below it.")
+        if threshold is None and direction and "warning_threshold" not in self.errors:
+            self.add_error("warning_threshold", "Give the value that should raise a warning.")
+        return cleaned
+
+
+class ReadingForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorReading
+        fields = ("date", "value", "note")
+        # A date input takes ISO dates whatever the language.
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, unit: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if unit:
+            self.fields["value"].label = f"Value ({unit})"
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("A reading cannot be in the future.")
+        return date
+
+
+class EndorseForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (Decision.ENDORSE.value, "Endorse this edition"),
+            (Decision.REJECT.value, "Reject it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to endorse or reject."},
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you reject: say what the lead organisation should change.",
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(organisations) > 1:
+            self.fields["organisation"] = OrganisationChoiceField(
+                label="Decide for",
+                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+                empty_label=None,
+                help_text="You are an approver of several partners.",
+            )
+
+
+class GlossarySearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "A term, or what UN, NATO, EU or a ministry calls it",
+                "aria-label": "Search the glossary",
+            }
+        ),
+    )
+
+
+class GlossaryTermForm(forms.ModelForm):
+    class Meta:
+        model = GlossaryTerm
+        fields = GLOSSARY_FIELDS
+        labels = {
+            "un_impp": "UN integrated planning (IMPP)",
+            "nato_cpa": "NATO planning",
+            "eu_integrated": "EU integrated approach",
+            "whole_of_government": "National whole-of-government",
+        }
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"term": {"unique": "This term is already in the glossary."}}
