@@ -1,0 +1,159 @@
+"""Helpers shared by the strategy pages."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.concurrency import StaleVersion
+from accounts.grants import has_object_permission
+from accounts.models import Membership, Organisation, Role, User
+from strategy import selectors
+from strategy.models import (
+    ConflictDriver,
+    Goal,
+    Indicator,
+    PlanningProcess,
+    Strategy,
+    StrategyStatus,
+)
+
+F = TypeVar("F", bound=forms.ModelForm)
+
+
+STRATEGIES_PER_PAGE = 25
+
+
+PROCESS_LABELS = dict(PlanningProcess.choices)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _visible_strategy(request: HttpRequest, pk: int) -> Strategy:
+    """The strategy, or 404 when it is not shared with the user: its existence is not leaked."""
+    return get_object_or_404(selectors.visible_strategies(_user(request)), pk=pk)
+
+
+def _editable(request: HttpRequest, strategy: Strategy) -> None:
+    if not has_object_permission(request.user, strategy, "change_strategy"):
+        raise PermissionDenied("Only planners of the lead organisation can change this strategy.")
+    if not strategy.is_editable:
+        raise PermissionDenied(
+            f"This strategy is {strategy.get_status_display().lower()}: "
+            "it can no longer be changed."
+        )
+
+
+def _show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _approver_organisations(user: User, strategy: Strategy) -> list[Organisation]:
+    """The partners of `strategy` this user approves for today (whatever its status)."""
+    partner_ids = [p.organisation_id for p in strategy.partnerships.all()]
+    partner_ids.append(strategy.lead_organisation_id)
+    return list(
+        Organisation.objects.filter(
+            pk__in=Membership.objects.valid_on(timezone.localdate())
+            .filter(user=user, role=Role.APPROVER, organisation_id__in=partner_ids)
+            .values("organisation_id")
+        ).order_by("name")
+    )
+
+
+def _stale_form(form_class: type[F], request: HttpRequest, stale: StaleVersion, **kwargs: Any) -> F:
+    # Keep what this user typed, now based on the current version, so saving again is a
+    # deliberate choice made after seeing that someone else edited it.
+    data = request.POST.copy()
+    data["version"] = str(stale.current.version)
+    form = form_class(data, instance=stale.current, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(stale))
+    return form
+
+
+def _nothing_changed(request: HttpRequest, strategy: Strategy) -> HttpResponse:
+    # Saving an unchanged form must not start a new edition that every partner re-endorses.
+    messages.info(request, "Nothing was changed.")
+    return redirect(strategy)
+
+
+def _new_edition_notice(strategy: Strategy) -> str | None:
+    if strategy.status in (StrategyStatus.CONSULTATION, StrategyStatus.AGREED):
+        return (
+            f"Partners have been asked to endorse this strategy: saving starts edition "
+            f"{strategy.edition + 1}, which every partner must endorse again."
+        )
+    return None
+
+
+def _confirm(
+    request: HttpRequest,
+    *,
+    strategy: Strategy,
+    title: str,
+    text: str,
+    button: str,
+    action: Any,
+    done: str,
+) -> HttpResponse:
+    """A confirmation page for an action that cannot be undone from the pages."""
+    if request.method == "POST":
+        try:
+            action()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return redirect(strategy)
+    return render(
+        request,
+        "strategy/confirm.html",
+        {"strategy": strategy, "title": title, "text": text, "button": button},
+    )
+
+
+def _visible_driver(request: HttpRequest, pk: int) -> ConflictDriver:
+    return get_object_or_404(selectors.driver_list(user=_user(request)), pk=pk)
+
+
+def _visible_goal(request: HttpRequest, pk: int) -> Goal:
+    return get_object_or_404(selectors.goal_list(user=_user(request)), pk=pk)
+
+
+def _without_empty_order(cleaned: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    # An empty order lets the service choose one (goals go at the end).
+    return {f: cleaned[f] for f in fields if not (f == "order" and cleaned.get(f) is None)}
+
+
+def _visible_indicator(request: HttpRequest, pk: int) -> Indicator:
+    return get_object_or_404(selectors.indicator_list(user=_user(request)), pk=pk)
+
+
+def _child_form(
+    request: HttpRequest, strategy: Strategy, form: forms.BaseForm, title: str, submit: str
+) -> HttpResponse:
+    return render(
+        request,
+        "strategy/child_form.html",
+        {
+            "form": form,
+            "strategy": strategy,
+            "title": title,
+            "submit_label": submit,
+            "notice": _new_edition_notice(strategy),
+        },
+    )

@@ -1,0 +1,254 @@
+"""Pages for a strategy's parts: conflict drivers, goals, indicators and readings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from accounts.concurrency import StaleVersion
+from accounts.grants import has_object_permission
+from strategy import services
+from strategy.forms import (
+    DriverForm,
+    GoalForm,
+    IndicatorForm,
+    ReadingForm,
+)
+from strategy.views._common import (
+    _child_form,
+    _confirm,
+    _editable,
+    _nothing_changed,
+    _show_service_error,
+    _stale_form,
+    _user,
+    _visible_driver,
+    _visible_goal,
+    _visible_indicator,
+    _visible_strategy,
+    _without_empty_order,
+)
+
+
+@login_required
+def driver_create(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = _visible_strategy(request, pk)
+    _editable(request, strategy)
+    form = DriverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = _without_empty_order(form.cleaned_data, services.DRIVER_FIELDS)
+        try:
+            services.driver_create(strategy=strategy, by=_user(request), data=data)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, f"Conflict driver “{data['title']}” added.")
+            return redirect(reverse("strategy-detail", args=[strategy.pk]) + "#drivers")
+    return _child_form(request, strategy, form, "Add a conflict driver", "Add driver")
+
+
+@login_required
+def driver_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    driver = _visible_driver(request, pk)
+    strategy = driver.strategy
+    _editable(request, strategy)
+    form = DriverForm(request.POST or None, instance=driver, initial={"version": driver.version})
+    if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            return _nothing_changed(request, strategy)
+        data = _without_empty_order(form.cleaned_data, services.DRIVER_FIELDS)
+        try:
+            services.driver_update(
+                driver=driver, by=_user(request), version=form.cleaned_data["version"], data=data
+            )
+        except StaleVersion as stale:
+            form = _stale_form(DriverForm, request, stale)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, "The conflict driver was saved.")
+            return redirect(reverse("strategy-detail", args=[strategy.pk]) + "#drivers")
+    return _child_form(request, strategy, form, "Edit conflict driver", "Save driver")
+
+
+@login_required
+def driver_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    driver = _visible_driver(request, pk)
+    _editable(request, driver.strategy)
+    return _confirm(
+        request,
+        strategy=driver.strategy,
+        title=f"Remove the driver “{driver.title}”?",
+        text="Goals that address it will no longer list it.",
+        button="Remove driver",
+        action=lambda: services.driver_delete(driver=driver, by=_user(request)),
+        done="The conflict driver was removed.",
+    )
+
+
+@login_required
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = _visible_strategy(request, pk)
+    _editable(request, strategy)
+    form = GoalForm(request.POST or None, strategy=strategy)
+    if request.method == "POST" and form.is_valid():
+        data = _without_empty_order(form.cleaned_data, services.GOAL_FIELDS)
+        data["drivers"] = list(form.cleaned_data["drivers"])
+        try:
+            goal = services.goal_create(strategy=strategy, by=_user(request), data=data)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, f"Goal “{goal.title}” added. Now give it an indicator.")
+            return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
+    return _child_form(request, strategy, form, "Add a common goal", "Add goal")
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _visible_goal(request, pk)
+    strategy = goal.strategy
+    _editable(request, strategy)
+    form = GoalForm(
+        request.POST or None, instance=goal, strategy=strategy, initial={"version": goal.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            return _nothing_changed(request, strategy)
+        data = _without_empty_order(form.cleaned_data, services.GOAL_FIELDS)
+        data["drivers"] = list(form.cleaned_data["drivers"])
+        try:
+            services.goal_update(
+                goal=goal, by=_user(request), version=form.cleaned_data["version"], data=data
+            )
+        except StaleVersion as stale:
+            form = _stale_form(GoalForm, request, stale, strategy=strategy)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, "The goal was saved.")
+            return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
+    return _child_form(request, strategy, form, "Edit goal", "Save goal")
+
+
+@login_required
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _visible_goal(request, pk)
+    _editable(request, goal.strategy)
+    return _confirm(
+        request,
+        strategy=goal.strategy,
+        title=f"Remove the goal “{goal.title}”?",
+        text="Its indicators and their readings are removed with it.",
+        button="Remove goal",
+        action=lambda: services.goal_delete(goal=goal, by=_user(request)),
+        done="The goal was removed.",
+    )
+
+
+@login_required
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _visible_goal(request, pk)
+    strategy = goal.strategy
+    _editable(request, strategy)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.INDICATOR_FIELDS}
+        try:
+            services.indicator_create(goal=goal, by=_user(request), data=data)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, f"Indicator “{data['name']}” added to “{goal.title}”.")
+            return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
+    return _child_form(
+        request, strategy, form, f"Add an indicator to “{goal.title}”", "Add indicator"
+    )
+
+
+@login_required
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _visible_indicator(request, pk)
+    strategy = indicator.goal.strategy
+    _editable(request, strategy)
+    form = IndicatorForm(
+        request.POST or None, instance=indicator, initial={"version": indicator.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            return _nothing_changed(request, strategy)
+        data = {f: form.cleaned_data[f] for f in services.INDICATOR_FIELDS}
+        try:
+            services.indicator_update(
+                indicator=indicator,
+                by=_user(request),
+                version=form.cleaned_data["version"],
+                data=data,
+            )
+        except StaleVersion as stale:
+            form = _stale_form(IndicatorForm, request, stale)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, "The indicator was saved.")
+            return redirect(
+                reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{indicator.goal_id}"
+            )
+    return _child_form(request, strategy, form, "Edit indicator", "Save indicator")
+
+
+@login_required
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _visible_indicator(request, pk)
+    _editable(request, indicator.goal.strategy)
+    return _confirm(
+        request,
+        strategy=indicator.goal.strategy,
+        title=f"Remove the indicator “{indicator.name}”?",
+        text="Its readings are removed with it.",
+        button="Remove indicator",
+        action=lambda: services.indicator_delete(indicator=indicator, by=_user(request)),
+        done="The indicator was removed.",
+    )
+
+
+@login_required
+def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _visible_indicator(request, pk)
+    strategy = indicator.goal.strategy
+    if not has_object_permission(request.user, strategy, "record_reading"):
+        raise PermissionDenied(
+            "Only planners, analysts and field advisors of partner organisations record readings."
+        )
+    # The strategy page prefixes each indicator's form, so several can share one page.
+    form = ReadingForm(request.POST or None, prefix=f"reading-{indicator.pk}", unit=indicator.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reading = services.reading_record(
+                indicator=indicator,
+                by=_user(request),
+                date=form.cleaned_data["date"],
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            indicator.refresh_from_db()
+            text = f"Reading of {reading.value} on {reading.date:%d %b %Y} recorded."
+            if indicator.in_warning:
+                messages.warning(request, f"{text} It is past the early-warning threshold.")
+            else:
+                messages.success(request, text)
+            return redirect(
+                reverse("strategy-detail", args=[strategy.pk]) + f"#indicator-{indicator.pk}"
+            )
+    return render(
+        request,
+        "strategy/reading_form.html",
+        {"form": form, "strategy": strategy, "indicator": indicator},
+    )

@@ -1,0 +1,321 @@
+"""Strategy pages: list, detail, create, edit and the workflow (submit, endorse, archive)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.concurrency import StaleVersion
+from accounts.grants import has_object_permission
+from charts import line_chart
+from strategy import selectors, services
+from strategy.forms import (
+    EndorseForm,
+    ReadingForm,
+    StrategyFilterForm,
+    StrategyForm,
+)
+from strategy.models import (
+    Indicator,
+    StrategyStatus,
+)
+from strategy.views._common import (
+    PROCESS_LABELS,
+    STRATEGIES_PER_PAGE,
+    _approver_organisations,
+    _confirm,
+    _editable,
+    _nothing_changed,
+    _show_service_error,
+    _stale_form,
+    _user,
+    _visible_strategy,
+)
+
+
+@login_required
+def strategy_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = StrategyFilterForm(request.GET or None)
+    strategies = selectors.strategy_list(user=user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            strategies = strategies.filter(status=data["status"])
+        if data["approach"]:
+            strategies = strategies.filter(approach=data["approach"])
+        if data["q"]:
+            strategies = strategies.filter(
+                Q(theatre__icontains=data["q"]) | Q(title__icontains=data["q"])
+            )
+        if data["partner"]:
+            strategies = strategies.filter(partnerships__organisation=data["partner"])
+    page = Paginator(strategies, STRATEGIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(s, selectors.endorsement_panel(s)) for s in page.object_list]
+    return render(
+        request,
+        "strategy/strategy_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [
+                {
+                    "strategy": strategy,
+                    "partners": [p.organisation for p in panel],
+                    "endorsed": sum(1 for p in panel if p.state == "endorsed"),
+                    "rejected": sum(1 for p in panel if p.state == "rejected"),
+                }
+                for strategy, panel in rows
+            ],
+            "can_create": bool(services.lead_organisations_for(user)),
+        },
+    )
+
+
+@login_required
+def strategy_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    leads = services.lead_organisations_for(user)
+    if not leads:
+        raise PermissionDenied("Only planners can draft a strategy for their organisation.")
+    predecessors = selectors.visible_strategies(user).filter(
+        status=StrategyStatus.AGREED,
+        lead_organisation__in=leads,
+        successor__isnull=True,
+    )
+    form = StrategyForm(request.POST or None, lead_choices=leads, predecessor_choices=predecessors)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            strategy = services.strategy_create(
+                by=user,
+                title=data["title"],
+                theatre=data["theatre"],
+                approach=data["approach"],
+                summary=data["summary"],
+                processes=data["processes"],
+                lead_organisation=data["lead_organisation"],
+                partners=data["partners"],
+                predecessor=data["predecessor"],
+            )
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(
+                request, "The draft strategy was created. Add its drivers, goals and indicators."
+            )
+            return redirect(strategy)
+    return render(request, "strategy/strategy_form.html", {"form": form, "strategy": None})
+
+
+def _indicator_row(indicator: Indicator, can_record: bool) -> dict[str, Any]:
+    readings = list(indicator.readings.all())  # prefetched, oldest first
+    return {
+        "indicator": indicator,
+        "latest": readings[-1] if readings else None,
+        "chart": line_chart(
+            [(r.date, float(r.value)) for r in readings],
+            title=indicator.name,
+            unit=indicator.unit,
+            target=float(indicator.target),
+            threshold=(
+                float(indicator.warning_threshold)
+                if indicator.warning_threshold is not None
+                else None
+            ),
+        ),
+        # Prefixed so every indicator's form on the page has its own field ids.
+        "reading_form": (
+            ReadingForm(prefix=f"reading-{indicator.pk}", unit=indicator.unit)
+            if can_record
+            else None
+        ),
+    }
+
+
+@login_required
+def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    strategy = get_object_or_404(selectors.strategy_detail(user=user), pk=pk)
+    can_edit = has_object_permission(user, strategy, "change_strategy")
+    can_record = strategy.status != StrategyStatus.ARCHIVED and has_object_permission(
+        user, strategy, "record_reading"
+    )
+    approver_of = (
+        _approver_organisations(user, strategy)
+        if strategy.status == StrategyStatus.CONSULTATION
+        else []
+    )
+    # Predecessor and successor in one query, each shown only if shared with this user.
+    related = {
+        s.pk: s
+        for s in selectors.visible_strategies(user)
+        .filter(Q(pk=strategy.predecessor_id) | Q(predecessor=strategy))
+        .only("pk", "title", "status", "predecessor")
+    }
+    goals = [
+        {
+            "goal": goal,
+            "indicators": [_indicator_row(i, can_record) for i in goal.indicators.all()],
+        }
+        for goal in strategy.goals.all()
+    ]
+    return render(
+        request,
+        "strategy/strategy_detail.html",
+        {
+            "strategy": strategy,
+            "processes": [PROCESS_LABELS.get(p, p) for p in strategy.processes],
+            "panel": selectors.endorsement_panel(strategy),
+            "history": selectors.endorsement_history(strategy),
+            "goals": goals,
+            "drivers": strategy.drivers.all(),
+            "unaddressed": selectors.unaddressed_drivers(strategy),
+            "predecessor": related.get(strategy.predecessor_id or 0),
+            "successor": next(
+                (s for s in related.values() if s.predecessor_id == strategy.pk), None
+            ),
+            "can_edit": can_edit and strategy.is_editable,
+            "can_submit": can_edit and strategy.status == StrategyStatus.DRAFT,
+            "can_archive": can_edit and strategy.status != StrategyStatus.ARCHIVED,
+            "can_record": can_record,
+            "endorse_form": EndorseForm(organisations=approver_of) if approver_of else None,
+            "approver_of": approver_of,
+        },
+    )
+
+
+@login_required
+def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = _visible_strategy(request, pk)
+    _editable(request, strategy)
+    form = StrategyForm(
+        request.POST or None,
+        instance=strategy,
+        initial={
+            "version": strategy.version,
+            "partners": [
+                p.organisation_id
+                for p in strategy.partnerships.all()
+                if p.organisation_id != strategy.lead_organisation_id
+            ],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            return _nothing_changed(request, strategy)
+        data = {field: form.cleaned_data[field] for field in services.STRATEGY_FIELDS}
+        data["partners"] = form.cleaned_data["partners"]
+        try:
+            services.strategy_update(
+                strategy=strategy,
+                by=_user(request),
+                version=form.cleaned_data["version"],
+                data=data,
+            )
+        except StaleVersion as stale:
+            form = _stale_form(StrategyForm, request, stale)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, "The strategy was saved.")
+            return redirect(strategy)
+    return render(
+        request,
+        "strategy/strategy_form.html",
+        {
+            "form": form,
+            "strategy": strategy,
+            "notice": "Partners have been asked to endorse this strategy: changing its partners "
+            f"starts edition {strategy.edition + 1}, which every partner must endorse again."
+            if strategy.status in (StrategyStatus.CONSULTATION, StrategyStatus.AGREED)
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def strategy_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = _visible_strategy(request, pk)
+    try:
+        services.strategy_submit(strategy=strategy, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Submitted: every partner's approvers have been asked to endorse."
+        )
+    return redirect(strategy)
+
+
+@login_required
+def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    strategy = _visible_strategy(request, pk)
+    organisations = _approver_organisations(user, strategy)
+    if not organisations:
+        raise PermissionDenied(
+            "Only an approver of a partner organisation can endorse this strategy."
+        )
+    if strategy.status != StrategyStatus.CONSULTATION:
+        messages.error(
+            request,
+            "Endorsements are given in consultation; this strategy is "
+            f"{strategy.get_status_display().lower()}.",
+        )
+        return redirect(strategy)
+    form = EndorseForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endorsement = services.strategy_endorse(
+                strategy=strategy,
+                by=user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                organisation=form.cleaned_data.get("organisation") or organisations[0],
+            )
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            strategy.refresh_from_db()
+            if endorsement.decision == "reject":
+                messages.success(
+                    request,
+                    f"{endorsement.organisation.name} rejected edition {endorsement.edition}; "
+                    "the lead's planners have been told why.",
+                )
+            elif strategy.status == StrategyStatus.AGREED:
+                messages.success(request, "Endorsed. Every partner has now endorsed: it is agreed.")
+            else:
+                messages.success(
+                    request,
+                    f"{endorsement.organisation.name} endorsed edition {endorsement.edition}.",
+                )
+            return redirect(strategy)
+    return render(request, "strategy/endorse_form.html", {"form": form, "strategy": strategy})
+
+
+@login_required
+def strategy_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = _visible_strategy(request, pk)
+    if not has_object_permission(request.user, strategy, "change_strategy"):
+        raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
+    return _confirm(
+        request,
+        strategy=strategy,
+        title=f"Archive “{strategy.title}”?",
+        text="An archived strategy can no longer be changed, endorsed or given readings. "
+        "Partners can still read it.",
+        button="Archive the strategy",
+        action=lambda: services.strategy_archive(strategy=strategy, by=_user(request)),
+        done="The strategy was archived.",
+    )
