@@ -37,7 +37,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Our own apps, in the order they depend on each other (a later one may import an earlier one).
-PROJECT_APPS = ["accounts", "strategy", "reports"]
+PROJECT_APPS = ["accounts", "strategy", "missions", "reports"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -295,6 +295,13 @@ if not DEBUG:
 
 # --- Strategies -------------------------------------------------------------------------------
 STRATEGY_ENDORSEMENT_REMINDER_DAYS = env.int("STRATEGY_ENDORSEMENT_REMINDER_DAYS", default=3)
+
+# --- Integrated plans ---------------------------------------------------------------------------
+PLAN_REVIEW_REMINDER_DAYS = env.int("PLAN_REVIEW_REMINDER_DAYS", default=3)
+FIELD_REPORT_ATTACHMENT_MAX_MB = env.int("FIELD_REPORT_ATTACHMENT_MAX_MB", default=10)
+FIELD_REPORT_MAX_ATTACHMENTS = env.int("FIELD_REPORT_MAX_ATTACHMENTS", default=5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Reports ---------------------------------------------------------------------------------
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, NotificationViewSet, OrganisationViewSet, TokenView
 from config.health import healthz
 from reports.api import ReportViewSet
+from missions.api import api_urls as missions_api_urls
 from strategy.api import api_urls as strategy_api_urls
 
 router = DefaultRouter()
@@ -21,12 +22,14 @@ api_v1 = [
     path("users/me/", MeView.as_view(), name="api-me"),
     *router.urls,
     *strategy_api_urls,
+    *missions_api_urls,
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reports.urls")),
     path("", include("strategy.urls")),
+    path("", include("missions.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,0 +1,315 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organisation
+from strategy.models import Goal, Strategy
+
+
+class Phase(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    PLANNING = "planning", "Planning"
+    EXECUTION = "execution", "Execution"
+    TRANSITION = "transition", "Transition"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Plan(models.Model):
+    """An integrated plan: several organisations' work towards shared goals, reviewed by each
+    contributor and approved by the political lead."""
+
+    title = models.CharField(max_length=200)
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        help_text="Optional while a crisis is being assessed.",
+    )
+    theatre = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.ASSESSMENT)
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="led_plans"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    submission = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many times it was put to review; reviews count per submission.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    review_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        permissions = [
+            ("review_plan", "Can review the plan for their organisation"),
+            ("approve_plan", "Can approve the plan for the lead organisation"),
+            ("file_field_report", "Can file field reports on the plan"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="plan_dates_ordered",
+                violation_error_message="A plan cannot end before it starts.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "-updated"]),
+            models.Index(fields=["phase"]),
+            models.Index(fields=["theatre"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan-detail", args=[self.pk])
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    CONTRIBUTOR = "contributor", "Contributor"
+    CONSULTED = "consulted", "Consulted"
+
+
+class Participant(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=ParticipantRole.choices)
+
+    class Meta:
+        ordering = ["plan", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "organisation"], name="one_participation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role}) in {self.plan}"
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REQUEST_CHANGES = "request_changes", "Changes requested"
+
+
+class Review(models.Model):
+    """A contributor's decision on one submission of the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    submission = models.PositiveIntegerField()
+    decision = models.CharField(max_length=16, choices=ReviewDecision.choices)
+    comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan", "-submission", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "organisation", "submission"], name="one_review_per_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_decision_display()} (submission {self.submission})"
+
+
+class Domain(models.TextChoices):
+    SECURITY = "security", "Security"
+    GOVERNANCE = "governance", "Governance"
+    DEVELOPMENT = "development", "Development"
+    RULE_OF_LAW = "rule_of_law", "Rule of law"
+    POLICING = "policing", "Policing"
+    HUMANITARIAN = "humanitarian", "Humanitarian"
+    PUBLIC_DIPLOMACY = "public_diplomacy", "Public diplomacy"
+
+
+class LineOfEffort(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines_of_effort")
+    domain = models.CharField(max_length=20, choices=Domain.choices)
+    title = models.CharField(max_length=200)
+    lead_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="lines_of_effort")
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        verbose_name_plural = "lines of effort"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActorType(models.TextChoices):
+    CIVILIAN = "civilian", "Civilian"
+    MILITARY = "military", "Military"
+    POLICE = "police", "Police"
+    NGO = "ngo", "NGO"
+    INTERNATIONAL = "international", "International organisation"
+
+
+class TaskNature(models.TextChoices):
+    MILITARY = "military", "Military task"
+    NON_MILITARY = "non_military", "Non-military task"
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    BLOCKED = "blocked", "Blocked"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Activity(models.Model):
+    line_of_effort = models.ForeignKey(
+        LineOfEffort, on_delete=models.CASCADE, related_name="activities"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    responsible_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_type = models.CharField(max_length=14, choices=ActorType.choices)
+    task_nature = models.CharField(max_length=14, choices=TaskNature.choices)
+    military_justification = models.TextField(
+        blank=True,
+        help_text="Why a military actor does a non-military task (as civilian as possible).",
+    )
+    status = models.CharField(
+        max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    place_name = models.CharField(max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line_of_effort", "start_date", "id"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="activity_dates_ordered",
+                violation_error_message="An activity cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="activity_progress_at_most_100",
+                violation_error_message="Progress is a percentage, from 0 to 100.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "end_date"]),
+            models.Index(fields=["responsible_organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def needs_justification(self) -> bool:
+        return self.actor_type == ActorType.MILITARY and self.task_nature == TaskNature.NON_MILITARY
+
+
+class Milestone(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_date = models.DateField()
+    achieved_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["plan", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Consultation(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consultations")
+    stakeholder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    summary = models.TextField()
+    follow_up = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["plan", "-date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} on {self.date}"
+
+
+class FieldReport(models.Model):
+    """A situation report from the field, on a plan or one of its activities."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="field_reports")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="field_reports"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    place = models.CharField(max_length=200, blank=True)
+    situation = models.TextField()
+    progress_update = models.PositiveSmallIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-date", "-id"]
+        indexes = [models.Index(fields=["plan", "-date"])]
+
+    def __str__(self) -> str:
+        return f"Field report {self.date} on {self.plan}"
+
+
+class Attachment(models.Model):
+    field_report = models.ForeignKey(
+        FieldReport, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to="field-reports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PlanGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Plan, on_delete=models.CASCADE)
+
+
+class PlanUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Plan, on_delete=models.CASCADE)

@@ -1,0 +1,164 @@
+"""Reads for plans: querysets filtered by what the user may see, with what pages need."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.grants import filter_by_object_permission
+from accounts.models import Organisation, OrganisationKind, User
+from missions.models import (
+    Activity,
+    ActorType,
+    Consultation,
+    FieldReport,
+    LineOfEffort,
+    Milestone,
+    Participant,
+    ParticipantRole,
+    Plan,
+    Review,
+    ReviewDecision,
+)
+
+CIVILIAN_STAKEHOLDER_KINDS = [
+    OrganisationKind.POLICE,
+    OrganisationKind.JUSTICE,
+    OrganisationKind.NGO,
+    OrganisationKind.INTERNATIONAL_ORGANISATION,
+]
+
+
+def visible_plans(user: User) -> QuerySet[Plan]:
+    return filter_by_object_permission(Plan.objects.all(), user=user, codename="view_plan")
+
+
+def plan_list(*, user: User) -> QuerySet[Plan]:
+    return (
+        visible_plans(user)
+        .select_related("lead_organisation", "strategy")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("organisation")),
+            Prefetch(
+                "reviews", queryset=Review.objects.select_related("organisation", "reviewed_by")
+            ),
+        )
+    )
+
+
+def plan_detail(*, user: User) -> QuerySet[Plan]:
+    """As `plan_list`, plus everything the plan page shows, in a fixed number of queries."""
+    return plan_list(user=user).prefetch_related(
+        Prefetch(
+            "lines_of_effort",
+            queryset=LineOfEffort.objects.select_related("lead_organisation").prefetch_related(
+                "goals",
+                Prefetch(
+                    "activities",
+                    queryset=Activity.objects.select_related("responsible_organisation"),
+                ),
+            ),
+        ),
+        Prefetch("milestones", queryset=Milestone.objects.all()),
+        Prefetch("consultations", queryset=Consultation.objects.select_related("stakeholder")),
+        Prefetch(
+            "field_reports",
+            queryset=FieldReport.objects.select_related("author", "activity").prefetch_related(
+                "attachments"
+            ),
+        ),
+    )
+
+
+def activity_list(*, user: User) -> QuerySet[Activity]:
+    return Activity.objects.filter(line_of_effort__plan__in=visible_plans(user)).select_related(
+        "line_of_effort__plan", "responsible_organisation"
+    )
+
+
+def line_of_effort_list(*, user: User) -> QuerySet[LineOfEffort]:
+    return (
+        LineOfEffort.objects.filter(plan__in=visible_plans(user))
+        .select_related("plan", "lead_organisation")
+        .prefetch_related("goals")
+    )
+
+
+def milestone_list(*, user: User) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(plan__in=visible_plans(user)).select_related("plan")
+
+
+def consultation_list(*, user: User) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(plan__in=visible_plans(user)).select_related(
+        "plan", "stakeholder"
+    )
+
+
+def field_report_list(*, user: User) -> QuerySet[FieldReport]:
+    return (
+        FieldReport.objects.filter(plan__in=visible_plans(user))
+        .select_related("plan", "author", "activity")
+        .prefetch_related("attachments")
+    )
+
+
+# --- derived views of a prefetched plan --------------------------------------------------------
+
+
+def plan_activities(plan: Plan) -> list[Activity]:
+    return [a for line in plan.lines_of_effort.all() for a in line.activities.all()]
+
+
+@dataclass(frozen=True)
+class CivilMilitaryBalance:
+    per_actor_type: dict[str, int]
+    military_on_non_military_tasks: list[Activity]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "per_actor_type": self.per_actor_type,
+            "military_on_non_military_tasks": [
+                {"activity": a.pk, "title": a.title, "justification": a.military_justification}
+                for a in self.military_on_non_military_tasks
+            ],
+        }
+
+
+def civil_military_balance(plan: Plan) -> CivilMilitaryBalance:
+    activities = plan_activities(plan)
+    counts = Counter(a.actor_type for a in activities)
+    return CivilMilitaryBalance(
+        per_actor_type={actor: counts.get(actor, 0) for actor in ActorType.values},
+        military_on_non_military_tasks=[a for a in activities if a.needs_justification],
+    )
+
+
+def consultation_gaps(plan: Plan) -> list[str]:
+    """The civilian stakeholder kinds (police, justice, NGO, international) never consulted."""
+    consulted = {c.stakeholder.kind for c in plan.consultations.all()}
+    return [kind for kind in CIVILIAN_STAKEHOLDER_KINDS if kind not in consulted]
+
+
+@dataclass(frozen=True)
+class ContributorReview:
+    organisation: Organisation
+    review: Review | None
+
+    @property
+    def state(self) -> str:
+        if self.review is None:
+            return "pending"
+        return "approved" if self.review.decision == ReviewDecision.APPROVE else "changes_requested"
+
+
+def review_panel(plan: Plan) -> list[ContributorReview]:
+    """Each contributor with its review of the current submission (prefetched rows)."""
+    current = {r.organisation_id: r for r in plan.reviews.all() if r.submission == plan.submission}
+    return [
+        ContributorReview(organisation=p.organisation, review=current.get(p.organisation_id))
+        for p in plan.participants.all()
+        if p.role == ParticipantRole.CONTRIBUTOR
+    ]
