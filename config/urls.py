@@ -8,8 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, NotificationViewSet, OrganisationViewSet, TokenView
 from config.health import healthz
-from reports.api import ReportViewSet
 from missions.api import api_urls as missions_api_urls
+from reports.api import ReportViewSet
 from strategy.api import api_urls as strategy_api_urls
 
 router = DefaultRouter()
