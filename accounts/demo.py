@@ -102,6 +102,7 @@ USERS = [
     ("dev.planner", "Fatima", "El Amrani", [("dev", Role.PLANNER)]),
     ("dev.approver", "Kees", "Smit", [("dev", Role.APPROVER)]),
     ("police.planner", "Linda", "Mulder", [("police", Role.PLANNER)]),
+    ("police.approver", "Ruud", "de Boer", [("police", Role.APPROVER)]),
     ("un.planner", "Amina", "Okafor", [("un", Role.PLANNER)]),
     ("un.approver", "Kofi", "Mensah", [("un", Role.APPROVER)]),
     ("eu.planner", "Lucas", "Moreau", [("eu", Role.PLANNER)]),

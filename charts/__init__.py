@@ -125,3 +125,128 @@ def line_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+TIMELINE_COLOURS = {
+    "planned": "#8da9c4",
+    "in_progress": "#1d4e89",
+    "done": "#1e7b34",
+    "blocked": "#c0392b",
+    "cancelled": "#adb5bd",
+}
+
+
+def _short(label: str, limit: int = 34) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _ticks(first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, str]]:
+    """Month starts between the two dates, thinned to years or quarters on long spans."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 12 if months > 36 else 3 if months > 9 else 1
+    day = datetime.date(first.year, first.month, 1)
+    ticks = []
+    while day <= last:
+        if (day.month - 1) % step == 0 and day >= first:
+            label = f"{day:%Y}" if step == 12 else f"{day:%b %Y}" if day.month == 1 else f"{day:%b}"
+            ticks.append((day, label))
+        day = datetime.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return ticks
+
+
+def timeline_chart(
+    rows: list[tuple[str, datetime.date, datetime.date, str]],
+    milestones: list[tuple[str, datetime.date, bool]],
+    *,
+    title: str,
+    start: datetime.date,
+    end: datetime.date,
+    width: int = 760,
+    row_height: int = 18,
+) -> str:
+    """A Gantt-style timeline: one bar per activity (label, start, end, status) coloured by its
+    status, then one diamond per milestone (label, due date, achieved: filled when achieved)."""
+    label_width, right, top = 220, 12, 64
+    dates = [
+        start,
+        end,
+        *(d for _, s, e, _ in rows for d in (s, e)),
+        *(d for _, d, _ in milestones),
+    ]
+    first, last = min(dates), max(dates) + datetime.timedelta(days=1)
+    span = max((last - first).days, 1)
+    plot_w = width - label_width - right
+    count = len(rows) + len(milestones)
+    height = top + max(count, 1) * row_height + 12
+
+    def x(day: datetime.date) -> float:
+        return label_width + plot_w * (day - first).days / span
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}: '
+        f"{len(rows)} activit{'y' if len(rows) == 1 else 'ies'} and {len(milestones)} "
+        f'milestone{"" if len(milestones) == 1 else "s"}" class="chart timeline">',
+        _text(0, 16, title, size=13, fill="#222"),
+    ]
+    legend_x = 0.0
+    for status, colour in TIMELINE_COLOURS.items():
+        label = status.replace("_", " ").capitalize()
+        parts.append(
+            f'<rect x="{legend_x:.1f}" y="26" width="10" height="10" fill="{colour}"/>'
+            + _text(legend_x + 14, 35, label)
+        )
+        legend_x += 24 + 6.2 * len(label)
+    parts.append(
+        f'<path d="M{legend_x + 5:.1f} 25 l5 6 l-5 6 l-5 -6 z" fill="#6c3483"/>'
+        + _text(legend_x + 14, 35, "Milestone")
+    )
+    for day, label in _ticks(first, last):
+        tick = x(day)
+        if tick > width - right - 30:
+            continue  # its label would not fit
+        parts.append(
+            f'<line x1="{tick:.1f}" x2="{tick:.1f}" y1="{top - 8}" y2="{height - 8}" '
+            'stroke="#e3e3e3"/>' + _text(tick + 2, top - 12, label)
+        )
+    for index, (label, begins, ends, status) in enumerate(rows):
+        y = top + index * row_height
+        left = x(begins)
+        bar = max(x(ends + datetime.timedelta(days=1)) - left, 2)
+        colour = TIMELINE_COLOURS.get(status, "#6c757d")
+        parts.append(
+            _text(
+                label_width - 8,
+                y + row_height * 0.7,
+                _short(label),
+                size=11,
+                anchor="end",
+                fill="#333",
+            )
+            + f'<rect x="{left:.1f}" y="{y + 3}" width="{bar:.1f}" height="{row_height - 6}" '
+            f'rx="2" fill="{colour}"><title>{escape(label)}: {begins:%d %b %Y} to '
+            f"{ends:%d %b %Y} ({escape(status.replace('_', ' '))})</title></rect>"
+        )
+    for index, (label, due, achieved) in enumerate(milestones, start=len(rows)):
+        middle = top + index * row_height + row_height / 2
+        cx = x(due)
+        fill = "#6c3483" if achieved else "#fff"
+        state = "achieved" if achieved else "due"
+        parts.append(
+            _text(label_width - 8, middle + 4, _short(label), size=11, anchor="end", fill="#4a235a")
+            + f'<path d="M{cx:.1f} {middle - 6:.1f} l6 6 l-6 6 l-6 -6 z" fill="{fill}" '
+            f'stroke="#6c3483" stroke-width="1.5"><title>{escape(label)}: {state} '
+            f"{due:%d %b %Y}</title></path>"
+        )
+    if not count:
+        parts.append(
+            _text(
+                label_width + plot_w / 2,
+                top + row_height * 0.7,
+                "No activities or milestones yet",
+                size=12,
+                anchor="middle",
+            )
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -245,6 +245,12 @@ SPECTACULAR_SETTINGS = {
         "StrategyStatusEnum": "strategy.models.StrategyStatus",
         "ReportStatusEnum": "reports.models.ReportStatus",
         "GlossaryStatusEnum": "strategy.models.GlossaryStatus",
+        "RoleEnum": "accounts.models.Role",
+        "ParticipantRoleEnum": "missions.models.ParticipantRole",
+        "PlanStatusEnum": "missions.models.PlanStatus",
+        "ActivityStatusEnum": "missions.models.ActivityStatus",
+        "ReportFormatEnum": [("pdf", "pdf"), ("csv", "csv")],
+        "PdfFormatEnum": [("pdf", "pdf")],
     },
 }
 

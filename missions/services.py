@@ -36,6 +36,7 @@ from missions.models import (
     Review,
     ReviewDecision,
 )
+from strategy.selectors import visible_strategies
 
 PLAN_FIELDS = ("title", "strategy", "theatre", "summary", "phase", "start_date", "end_date")
 PLAN_STRUCTURAL_FIELDS = ("start_date", "end_date")
@@ -86,7 +87,8 @@ def _apply(obj: Any, fields: Iterable[str], data: dict[str, Any]) -> set[str]:
     """Set the given fields; returns the names of those whose value changed."""
     changed = set()
     for field in fields:
-        if field in data and getattr(obj, field) != data[field]:
+        # getattr's default covers a foreign key not set yet on a new object.
+        if field in data and (obj.pk is None or getattr(obj, field, None) != data[field]):
             setattr(obj, field, data[field])
             changed.add(field)
     return changed
@@ -137,8 +139,9 @@ def _request_reviews(plan: Plan, *, amendment: str = "") -> None:
 
 
 def _amend(plan: Plan, *, reason: str) -> None:
-    """A structural change to an approved or active plan goes back to the contributors."""
-    if plan.status in AMENDABLE:
+    """A structural change to an approved or active plan goes back to the contributors; one
+    made while they review starts a new submission, so earlier approvals no longer count."""
+    if plan.status in (*AMENDABLE, PlanStatus.IN_REVIEW):
         plan.status = PlanStatus.IN_REVIEW
         plan.submission += 1
         plan.version += 1
@@ -147,6 +150,11 @@ def _amend(plan: Plan, *, reason: str) -> None:
             update_fields=["status", "submission", "version", "review_requested_at", "updated"]
         )
         _request_reviews(plan, amendment=reason)
+
+
+def _check_strategy(strategy: Any, by: User) -> None:
+    if strategy is not None and not visible_strategies(by).filter(pk=strategy.pk).exists():
+        raise ValidationError({"strategy": "No strategy with this id is shared with you."})
 
 
 def _check_dates(
@@ -232,6 +240,7 @@ def plan_create(
             }
         )
     _check_dates(start_date, end_date)
+    _check_strategy(strategy, by)
     plan = Plan(
         title=title,
         theatre=theatre,
@@ -257,11 +266,16 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
     _check_version(plan, version)
     changed = _apply(plan, PLAN_FIELDS, data)
     _check_dates(plan.start_date, plan.end_date)
+    if "strategy" in changed:
+        _check_strategy(plan.strategy, by)
     if changed:
         plan.full_clean()
+    participants_changed = "participants" in data and _set_participants(plan, data["participants"])
+    if changed or participants_changed:
+        # The participants are part of the plan: changing only them must move the version too,
+        # or a stale edit of them would be applied instead of refused.
         plan.version += 1
         plan.save()
-    participants_changed = "participants" in data and _set_participants(plan, data["participants"])
     if participants_changed or changed & set(PLAN_STRUCTURAL_FIELDS):
         _amend(plan, reason="participants or dates changed")
     return plan
@@ -605,8 +619,10 @@ def activity_progress_update(
         activity.status = status
     if progress is not None:
         activity.progress = progress
-    if activity.progress == 100 and status is None:
+    if status is None and activity.progress == 100:
         activity.status = ActivityStatus.DONE
+    elif status is None and activity.progress > 0 and activity.status == ActivityStatus.PLANNED:
+        activity.status = ActivityStatus.IN_PROGRESS
     activity.full_clean()
     activity.version += 1
     activity.save(update_fields=["status", "progress", "version"])
@@ -725,6 +741,20 @@ def attachment_check(upload: UploadedFile) -> str:
     return ATTACHMENT_IMAGE_FORMATS[kind]
 
 
+def _record_progress(activity: Activity, progress: int) -> None:
+    """Progress from the field: done at 100; a planned activity is now under way. A blocked or
+    cancelled one keeps its status: only its planners decide that it moves again."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity.progress = progress
+    if progress == 100:
+        activity.status = ActivityStatus.DONE
+    elif activity.status == ActivityStatus.PLANNED:
+        activity.status = ActivityStatus.IN_PROGRESS
+    activity.full_clean()
+    activity.version += 1
+    activity.save(update_fields=["progress", "status", "version"])
+
+
 @transaction.atomic
 def field_report_file(
     *,
@@ -776,11 +806,7 @@ def field_report_file(
             size=upload.size or 0,
         )
     if activity is not None and progress_update is not None:
-        Activity.objects.filter(pk=activity.pk).update(
-            progress=progress_update,
-            status=ActivityStatus.DONE if progress_update == 100 else ActivityStatus.IN_PROGRESS,
-            version=activity.version + 1,
-        )
+        _record_progress(activity, progress_update)
     recipients = [OrganisationRole(plan.lead_organisation_id, Role.PLANNER)]
     if activity is not None:
         recipients.append(OrganisationRole(activity.responsible_organisation_id, Role.PLANNER))

@@ -12,6 +12,8 @@ class ReportRequestForm(forms.Form):
     )
     # Sent by the button on a strategy's page; a strategy status report is about one strategy.
     strategy = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Sent by the button on a plan's page; a plan brief is about one plan.
+    plan = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -26,10 +28,14 @@ class ReportRequestForm(forms.Form):
             )
         if cleaned.get("kind") == "strategy_status" and not cleaned.get("strategy"):
             self.add_error(None, "Ask for a strategy status report from the strategy's own page.")
+        if cleaned.get("kind") == "plan_brief" and not cleaned.get("plan"):
+            self.add_error(None, "Ask for a plan brief from the plan's own page.")
         return cleaned
 
     def params(self) -> dict[str, object]:
         params: dict[str, object] = {"format": self.cleaned_data["format"]}
         if self.cleaned_data["kind"] == "strategy_status":
             params["strategy"] = self.cleaned_data["strategy"]
+        if self.cleaned_data["kind"] == "plan_brief":
+            params["plan"] = self.cleaned_data["plan"]
         return params

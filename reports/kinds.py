@@ -12,7 +12,15 @@ from rest_framework import serializers
 from accounts.grants import filter_by_object_permission
 from accounts.models import Membership, Organisation, OrganisationKind
 from accounts.selectors import organisation_list
-from charts import horizontal_bar_chart, line_chart
+from charts import horizontal_bar_chart, line_chart, timeline_chart
+from missions.models import ActorType
+from missions.selectors import (
+    civil_military_balance,
+    consultation_gaps,
+    plan_activities,
+    plan_detail,
+    visible_plans,
+)
 from reports.registry import BuildContext, ReportError, ReportKind, register
 from strategy.selectors import (
     endorsement_history,
@@ -149,5 +157,61 @@ register(
         params_serializer=StrategyParams,
         gather=gather_strategy_status,
         template="reports/strategy_status.html",
+    )
+)
+
+
+class PlanParams(serializers.Serializer):
+    plan = serializers.IntegerField(help_text="Id of a plan you can see.")
+    format = serializers.ChoiceField(choices=["pdf"], default="pdf")
+
+    def validate_plan(self, value: int) -> int:
+        if not visible_plans(self.context["user"]).filter(pk=value).exists():
+            raise serializers.ValidationError("No plan with this id is shared with you.")
+        return value
+
+
+def gather_plan_brief(context: BuildContext) -> dict[str, Any]:
+    plan = plan_detail(user=context.user).filter(pk=context.params["plan"]).first()
+    if plan is None:
+        raise ReportError("This plan is no longer shared with you.")
+    context.progress(30)
+    balance = civil_military_balance(plan)
+    actor_labels = dict(ActorType.choices)
+    kind_labels = dict(OrganisationKind.choices)
+    activities = plan_activities(plan)
+    return {
+        "title": plan.title,
+        "plan": plan,
+        "generated": timezone.now(),
+        "requested_by": context.user,
+        "lines": plan.lines_of_effort.all(),
+        "timeline": timeline_chart(
+            [(a.title, a.start_date, a.end_date, a.status) for a in activities],
+            [(m.title, m.due_date, m.achieved_on is not None) for m in plan.milestones.all()],
+            title="Activities and milestones",
+            start=plan.start_date,
+            end=plan.end_date,
+        ),
+        "balance": balance,
+        "balance_chart": horizontal_bar_chart(
+            [(actor_labels[actor], count) for actor, count in balance.per_actor_type.items()],
+            title="Activities per actor type",
+        ),
+        "gaps": [kind_labels[kind] for kind in consultation_gaps(plan)],
+    }
+
+
+register(
+    ReportKind(
+        name="plan_brief",
+        label="Plan brief",
+        description=(
+            "A plan's overview, lines of effort, activities, timeline, civil/military balance, "
+            "consultations and milestones."
+        ),
+        params_serializer=PlanParams,
+        gather=gather_plan_brief,
+        template="reports/plan_brief.html",
     )
 )

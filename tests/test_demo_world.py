@@ -36,8 +36,8 @@ def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path)
     seed = manage("seed_demo")
     assert seed.returncode == 0, seed.stderr
     assert (
-        "Demo world ready: 10 organisations, 13 users, 2 strategies, 12 glossary terms "
-        "(password from DEMO_PASSWORD)."
+        "Demo world ready: 10 organisations, 14 users, 2 strategies, 12 glossary terms, "
+        "2 plans (password from DEMO_PASSWORD)."
     ) in seed.stdout.splitlines()
     check = manage(
         "shell",
@@ -60,7 +60,7 @@ def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
         User.objects.count(),
         Membership.objects.count(),
     ) == counts
-    assert counts == (10, 13, 13)
+    assert counts == (10, 14, 14)
     assert sorted(Organisation.objects.values_list("slug", flat=True)) == [
         "dev",
         "eu",
@@ -112,3 +112,42 @@ def test_seed_demo_builds_the_demo_theatre() -> None:
     ]
     assert GlossaryTerm.objects.filter(status="approved").count() == 12
     assert GlossaryTerm.objects.exclude(un_impp="").exclude(nato_cpa="").count() == 12
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_plans(settings: object, tmp_path: Path) -> None:
+    from missions.models import Activity, Plan
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    active = Plan.objects.get(title__startswith="Northern Valeria integrated plan")
+    assert active.status == "active"
+    assert sorted(active.participants.values_list("organisation__slug", "role")) == [
+        ("dev", "contributor"),
+        ("mfa", "lead"),
+        ("mod", "contributor"),
+        ("ngo", "consulted"),
+        ("police", "contributor"),
+        ("un", "consulted"),
+    ]
+    statuses = set(
+        Activity.objects.filter(line_of_effort__plan=active).values_list("status", flat=True)
+    )
+    assert statuses == {"planned", "in_progress", "done", "blocked", "cancelled"}
+    school = Activity.objects.get(title="School in Kora")
+    assert (school.actor_type, school.task_nature, school.progress) == (
+        "military",
+        "non_military",
+        55,
+    )
+    assert school.military_justification
+    assert active.consultations.count() == 2
+    assert (
+        list(active.field_reports.values_list("author__username", flat=True))
+        == ["field.advisor"] * 2
+    )
+    in_review = Plan.objects.get(title="Eastern Borderlands market reopening")
+    assert in_review.status == "in_review"
+    assert list(in_review.reviews.values_list("organisation__slug", flat=True)) == ["mod"]

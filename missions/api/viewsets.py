@@ -1,0 +1,497 @@
+"""Plan API viewsets: querysets from the selectors, writes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.concurrency import StaleVersion
+from accounts.drf import VersionedUpdateMixin
+from missions import selectors, services
+from missions.api.serializers import (
+    PROGRESS_FIELDS,
+    ActivitySerializer,
+    ConsultationSerializer,
+    FieldReportFilingSerializer,
+    FieldReportSerializer,
+    LineOfEffortSerializer,
+    MilestoneSerializer,
+    PlanReviewSerializer,
+    PlanSerializer,
+    _user,
+)
+from missions.models import (
+    Activity,
+    ActivityStatus,
+    ActorType,
+    Consultation,
+    FieldReport,
+    LineOfEffort,
+    Milestone,
+    ParticipantRole,
+    Phase,
+    Plan,
+    PlanStatus,
+)
+from strategy.api.viewsets import versioned_updates
+
+# --- plans --------------------------------------------------------------------------------------
+
+
+class PlanFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
+    phase = django_filters.ChoiceFilter(choices=Phase.choices)
+    strategy = django_filters.NumberFilter(label="Strategy id")
+    # A plain number, not a choice of organisations: no query, and no existence check.
+    participant = django_filters.NumberFilter(
+        field_name="participants__organisation", label="Participating organisation id"
+    )
+    theatre = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Plan
+        fields = ["status", "phase", "strategy", "participant", "theatre"]
+
+
+def plans_with_balance(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
+    """What the civil/military balance and the consultation gaps read, prefetched once for
+    the whole page rather than per plan."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "lines_of_effort",
+            queryset=LineOfEffort.objects.prefetch_related("activities"),
+        ),
+        Prefetch("consultations", queryset=Consultation.objects.select_related("stakeholder")),
+    )
+
+
+@versioned_updates(PlanSerializer)
+class PlanViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Integrated plans your organisation takes part in. Planners of the lead organisation
+    edit them and put them to review; approvers of each contributor review them; approvers
+    of the lead approve them once every contributor has."""
+
+    queryset = Plan.objects.none()  # for the schema; get_queryset gives the visible ones
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    visibility_codename = None  # selectors.plan_list already keeps what the user may see
+    # The services check these and say why they refuse (not a lead planner, not an approver
+    # of a contributor, not the lead's approver): a clearer answer than a bare 403.
+    object_permissions = dict.fromkeys(["submit", "review", "approve", "activate", "close"])
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return plans_with_balance(selectors.plan_list(user=_user(self.request)))
+
+    def _fresh(self, plan: Plan) -> Plan:
+        """The plan as the list shows it: participants, reviews and activities prefetched."""
+        return self.get_queryset().get(pk=plan.pk)
+
+    def _represent(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
+        plan = self._fresh(plan)
+        data = PlanSerializer(plan, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"ETag": f'"{plan.version}"'})
+
+    def _participants(self, rows: list[dict[str, Any]], lead_id: int) -> list[tuple[Any, str]]:
+        # The lead's own row, as the representation shows it, may be sent back unchanged.
+        return [
+            (row["organisation"], row["role"])
+            for row in rows
+            if not (row["organisation"].pk == lead_id and row["role"] == ParticipantRole.LEAD)
+        ]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        lead = data["lead_organisation"]
+        plan = services.plan_create(
+            by=_user(request),
+            title=data["title"],
+            theatre=data["theatre"],
+            lead_organisation=lead,
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            participants=self._participants(data.get("participants", []), lead.pk),
+            strategy=data.get("strategy"),
+            summary=data.get("summary", ""),
+            phase=data.get("phase", Phase.ASSESSMENT),
+        )
+        return self._represent(plan, status.HTTP_201_CREATED)
+
+    def perform_versioned_update(self, instance: Plan, data: dict[str, Any], version: int) -> Plan:
+        if "participants" in data:
+            data["participants"] = self._participants(
+                data["participants"], instance.lead_organisation_id
+            )
+        try:
+            plan = services.plan_update(
+                plan=instance, by=_user(self.request), version=version, data=data
+            )
+        except StaleVersion as stale:
+            raise StaleVersion(self._fresh(stale.current)) from stale
+        return self._fresh(plan)
+
+    @extend_schema(request=None, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Put the draft to review: every contributor's approvers are asked to review it."""
+        plan = services.plan_submit(plan=self.get_object(), by=_user(request))
+        return self._represent(plan)
+
+    @extend_schema(request=PlanReviewSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """Approve this submission for your organisation, or request changes (with a comment),
+        which returns the plan to draft."""
+        plan = self.get_object()
+        incoming = PlanReviewSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.plan_review(
+            plan=plan,
+            by=_user(request),
+            decision=incoming.validated_data["decision"],
+            comment=incoming.validated_data["comment"],
+            organisation=incoming.validated_data.get("organisation"),
+        )
+        return self._represent(plan)
+
+    @extend_schema(request=None, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve the plan for the lead organisation, once every contributor has approved."""
+        plan = services.plan_approve(plan=self.get_object(), by=_user(request))
+        return self._represent(plan)
+
+    @extend_schema(request=None, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        """Start carrying out an approved plan."""
+        plan = services.plan_activate(plan=self.get_object(), by=_user(request))
+        return self._represent(plan)
+
+    @extend_schema(request=None, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close an active plan: it takes no more changes or field reports."""
+        plan = services.plan_close(plan=self.get_object(), by=_user(request))
+        return self._represent(plan)
+
+
+# --- the parts of a plan ------------------------------------------------------------------------
+
+
+class PlanPartViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
+    """Lines of effort, activities, milestones and consultations: seen by the plan's
+    participants, changed by the lead's planners. Their permissions are the plan's
+    (`permission_target`)."""
+
+    visibility_codename = None  # the selectors keep the parts of plans the user may see
+    object_permissions: dict[str, str | None] = {
+        "update": "change_plan",
+        "partial_update": "change_plan",
+        "destroy": "change_plan",
+    }
+
+    def permission_target(self, obj: Any) -> Plan:
+        return obj.plan
+
+    def perform_service_create(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = self.perform_service_create(dict(serializer.validated_data))
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class LineOfEffortFilter(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(label="Plan id")
+
+    class Meta:
+        model = LineOfEffort
+        fields = ["plan", "domain"]
+
+
+@versioned_updates(LineOfEffortSerializer)
+class LineOfEffortViewSet(PlanPartViewSet):
+    """Lines of effort of a plan, each in one domain, led by a participant and serving goals
+    of the plan's strategy. Changing them once the plan is approved is an amendment: the plan
+    goes back to review."""
+
+    queryset = LineOfEffort.objects.none()  # for the schema; get_queryset gives the visible
+    serializer_class = LineOfEffortSerializer
+    filterset_class = LineOfEffortFilter
+
+    def get_queryset(self) -> QuerySet[LineOfEffort]:
+        return selectors.line_of_effort_list(user=_user(self.request))
+
+    def perform_service_create(self, data: dict[str, Any]) -> LineOfEffort:
+        plan = data.pop("plan")
+        return services.line_of_effort_create(plan=plan, by=_user(self.request), data=data)
+
+    def perform_versioned_update(
+        self, instance: LineOfEffort, data: dict[str, Any], version: int
+    ) -> LineOfEffort:
+        line = services.line_of_effort_update(
+            line=instance, by=_user(self.request), version=version, data=data
+        )
+        return self.get_queryset().get(pk=line.pk)
+
+    def perform_destroy(self, instance: LineOfEffort) -> None:
+        services.line_of_effort_delete(line=instance, by=_user(self.request))
+
+
+class ActivityFilter(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(field_name="line_of_effort__plan", label="Plan id")
+    line_of_effort = django_filters.NumberFilter(label="Line of effort id")
+    status = django_filters.ChoiceFilter(choices=ActivityStatus.choices)
+    responsible_organisation = django_filters.NumberFilter(label="Responsible organisation id")
+    actor_type = django_filters.ChoiceFilter(choices=ActorType.choices)
+
+    class Meta:
+        model = Activity
+        fields = ["plan", "line_of_effort", "status", "responsible_organisation", "actor_type"]
+
+
+NEW_ACTIVITY = "A new activity starts planned at 0 %; update it once it exists."
+
+
+@versioned_updates(ActivitySerializer)
+class ActivityViewSet(PlanPartViewSet):
+    """Activities under the lines of effort. The responsible organisation's planners update
+    `status` and `progress` (no amendment); any other change is the lead planners' and,
+    once the plan is approved, an amendment that sends it back to review."""
+
+    queryset = Activity.objects.none()  # for the schema; get_queryset gives the visible ones
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+    object_permissions = {
+        **PlanPartViewSet.object_permissions,
+        # Progress updates are for the responsible organisation's planners too: the services
+        # decide who may change what, per activity.
+        "update": None,
+        "partial_update": None,
+    }
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return selectors.activity_list(user=_user(self.request))
+
+    def permission_target(self, obj: Activity) -> Plan:
+        return obj.line_of_effort.plan
+
+    def perform_service_create(self, data: dict[str, Any]) -> Activity:
+        refused = {
+            field: [NEW_ACTIVITY]
+            for field, initial in (("status", ActivityStatus.PLANNED), ("progress", 0))
+            if data.pop(field, initial) != initial
+        }
+        if refused:
+            raise serializers.ValidationError(refused)
+        line = data.pop("line_of_effort")
+        return services.activity_create(line_of_effort=line, by=_user(self.request), data=data)
+
+    def perform_versioned_update(
+        self, instance: Activity, data: dict[str, Any], version: int
+    ) -> Activity:
+        by = _user(self.request)
+        progress = {field: data.pop(field) for field in PROGRESS_FIELDS if field in data}
+        # A full PUT repeats the scope unchanged: only fields that differ are a change of
+        # scope, so the responsible organisation can send back what it read.
+        scope = {field: value for field, value in data.items() if getattr(instance, field) != value}
+        if not scope:
+            activity = services.activity_progress_update(
+                activity=instance, by=by, version=version, **progress
+            )
+        else:
+            with transaction.atomic():
+                activity = services.activity_update(
+                    activity=instance, by=by, version=version, data=scope
+                )
+                if any(getattr(activity, field) != value for field, value in progress.items()):
+                    activity = services.activity_progress_update(
+                        activity=activity, by=by, version=activity.version, **progress
+                    )
+        return self.get_queryset().get(pk=activity.pk)
+
+    def perform_destroy(self, instance: Activity) -> None:
+        services.activity_delete(activity=instance, by=_user(self.request))
+
+
+class PlanChildFilter(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(label="Plan id")
+
+
+class MilestoneFilter(PlanChildFilter):
+    class Meta:
+        model = Milestone
+        fields = ["plan"]
+
+
+@versioned_updates(MilestoneSerializer)
+class MilestoneViewSet(PlanPartViewSet):
+    """Milestones of a plan: what is due when, and when it was achieved."""
+
+    queryset = Milestone.objects.none()  # for the schema; get_queryset gives the visible ones
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return selectors.milestone_list(user=_user(self.request))
+
+    def perform_service_create(self, data: dict[str, Any]) -> Milestone:
+        plan = data.pop("plan")
+        return services.milestone_create(plan=plan, by=_user(self.request), data=data)
+
+    def perform_versioned_update(
+        self, instance: Milestone, data: dict[str, Any], version: int
+    ) -> Milestone:
+        return services.milestone_update(
+            milestone=instance, by=_user(self.request), version=version, data=data
+        )
+
+    def perform_destroy(self, instance: Milestone) -> None:
+        services.milestone_delete(milestone=instance, by=_user(self.request))
+
+
+class ConsultationFilter(PlanChildFilter):
+    stakeholder = django_filters.NumberFilter(label="Stakeholder organisation id")
+
+    class Meta:
+        model = Consultation
+        fields = ["plan", "stakeholder"]
+
+
+@versioned_updates(ConsultationSerializer)
+class ConsultationViewSet(PlanPartViewSet):
+    """Consultations with the plan's stakeholders; the plan shows which civilian kinds
+    (police, justice, NGO, international organisation) were never consulted."""
+
+    queryset = Consultation.objects.none()  # for the schema; get_queryset gives the visible
+    serializer_class = ConsultationSerializer
+    filterset_class = ConsultationFilter
+
+    def get_queryset(self) -> QuerySet[Consultation]:
+        return selectors.consultation_list(user=_user(self.request))
+
+    def perform_service_create(self, data: dict[str, Any]) -> Consultation:
+        plan = data.pop("plan")
+        return services.consultation_create(plan=plan, by=_user(self.request), data=data)
+
+    def perform_versioned_update(
+        self, instance: Consultation, data: dict[str, Any], version: int
+    ) -> Consultation:
+        consultation = services.consultation_update(
+            consultation=instance, by=_user(self.request), version=version, data=data
+        )
+        return self.get_queryset().get(pk=consultation.pk)
+
+    def perform_destroy(self, instance: Consultation) -> None:
+        services.consultation_delete(consultation=instance, by=_user(self.request))
+
+
+# --- field reports ------------------------------------------------------------------------------
+
+
+class FieldReportFilter(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(label="Plan id")
+    activity = django_filters.NumberFilter(label="Activity id")
+
+    class Meta:
+        model = FieldReport
+        fields = ["plan", "activity"]
+
+
+class FieldReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Situation reports from the field, filed by field advisors of participating
+    organisations; seen by everyone who sees the plan. A report is a record: it is not
+    edited or deleted."""
+
+    queryset = FieldReport.objects.none()  # for the schema; get_queryset gives the visible
+    serializer_class = FieldReportSerializer
+    filterset_class = FieldReportFilter
+    visibility_codename = None  # selectors.field_report_list keeps those of visible plans
+
+    def get_queryset(self) -> QuerySet[FieldReport]:
+        return selectors.field_report_list(user=_user(self.request))
+
+    @extend_schema(
+        request={"multipart/form-data": FieldReportFilingSerializer},
+        responses={201: FieldReportSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = FieldReportFilingSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        report = services.field_report_file(
+            plan=data["plan"],
+            by=_user(request),
+            date=data["date"],
+            situation=data["situation"],
+            activity=data.get("activity"),
+            place=data["place"],
+            progress_update=data.get("progress_update"),
+            attachments=data["attachments"],
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=report.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                description="The file, as an attachment."
+            )
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment",
+    )
+    def attachment(
+        self, request: Request, pk: str | None = None, attachment_id: str | None = None
+    ) -> FileResponse:
+        """Download one attachment; only those who see the plan can."""
+        report = self.get_object()
+        attachment = next((a for a in report.attachments.all() if str(a.pk) == attachment_id), None)
+        if attachment is None:
+            raise Http404("No attachment matches the given query.")
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )

@@ -1,0 +1,451 @@
+"""Page forms for plans. They validate input only; missions.services does every write and
+decides every rule (the services' refusals are put back on these forms by the views)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Organisation
+from missions.models import (
+    Activity,
+    ActivityStatus,
+    ActorType,
+    Consultation,
+    LineOfEffort,
+    Milestone,
+    ParticipantRole,
+    Phase,
+    Plan,
+    PlanStatus,
+    ReviewDecision,
+    TaskNature,
+)
+from missions.services import (
+    ACTIVITY_FIELDS,
+    CONSULTATION_FIELDS,
+    LINE_FIELDS,
+    MILESTONE_FIELDS,
+    PLAN_FIELDS,
+)
+from strategy.forms import OrganisationChoiceField, OrganisationMultipleChoiceField
+from strategy.models import Goal, Strategy
+
+# A date input takes ISO dates whatever the language.
+DATE_WIDGET = {"type": "date"}
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+
+
+def _version_field(form: forms.BaseForm, instance: Any) -> None:
+    if instance.pk:
+        form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _participant_organisations(plan: Plan) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=plan.participants.values("organisation_id")).order_by(
+        "name"
+    )
+
+
+class PlanFilterForm(forms.Form):
+    theatre = forms.CharField(
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Theatre",
+                "aria-label": "Theatre",
+            }
+        ),
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *PlanStatus.choices],
+        widget=forms.Select(attrs={"aria-label": "Status"}),
+    )
+    phase = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any phase"), *Phase.choices],
+        widget=forms.Select(attrs={"aria-label": "Phase"}),
+    )
+    strategy = forms.ModelChoiceField(
+        required=False,
+        queryset=Strategy.objects.none(),
+        empty_label="Any strategy",
+        widget=forms.Select(attrs={"aria-label": "Strategy"}),
+    )
+    participant = OrganisationChoiceField(
+        required=False,
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+        empty_label="Any participant",
+        widget=forms.Select(attrs={"aria-label": "Participating organisation"}),
+    )
+
+    def __init__(self, *args: Any, strategies: QuerySet[Strategy], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = strategies.order_by("title")  # type: ignore[attr-defined]
+
+
+class PlanForm(forms.ModelForm):
+    """Create (with a lead) or edit (with the version). Participants are chosen in two lists,
+    contributors (who review the plan) and consulted organisations (who do not)."""
+
+    contributors = OrganisationMultipleChoiceField(
+        label="Contributing organisations",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each contributor's approvers review the plan before the lead approves it.",
+    )
+    consulted = OrganisationMultipleChoiceField(
+        label="Consulted organisations",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They see the plan and can be recorded as consulted; they do not review it.",
+    )
+
+    class Meta:
+        model = Plan
+        fields = PLAN_FIELDS
+        labels = {"strategy": "Strategy it serves"}
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "start_date": _date_input(),
+            "end_date": _date_input(),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        strategies: QuerySet[Strategy],
+        lead_choices: list[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.instance
+        current = dict(plan.participants.values_list("organisation_id", "role")) if plan.pk else {}
+        # Organisations already taking part stay choosable even if since deactivated, so
+        # saving the form does not silently drop them.
+        organisations = Organisation.objects.filter(
+            Q(is_active=True) | Q(pk__in=list(current))
+        ).order_by("name")
+        strategy_field: Any = self.fields["strategy"]
+        strategy_field.queryset = Strategy.objects.filter(
+            Q(pk__in=strategies.values("pk")) | Q(pk=plan.strategy_id or 0)
+        ).order_by("title")
+        strategy_field.empty_label = "None yet: the crisis is being assessed"
+        for name in ("contributors", "consulted"):
+            field: Any = self.fields[name]
+            field.queryset = organisations
+        if plan.pk:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            for name in ("contributors", "consulted"):
+                field = self.fields[name]
+                field.queryset = organisations.exclude(pk=plan.lead_organisation_id)
+            self.initial.setdefault(
+                "contributors",
+                [o for o, role in current.items() if role == ParticipantRole.CONTRIBUTOR],
+            )
+            self.initial.setdefault(
+                "consulted", [o for o, role in current.items() if role == ParticipantRole.CONSULTED]
+            )
+            return
+        leads = lead_choices or []
+        self.fields["lead_organisation"] = OrganisationChoiceField(
+            label="Lead organisation",
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in leads]).order_by("name"),
+            empty_label=None if len(leads) == 1 else "Choose the lead",
+            help_text="Organisations where you are a planner. The lead's approvers approve it.",
+        )
+        contributors: Any = self.fields["contributors"]
+        contributors.help_text += " The lead takes part as the lead, whether ticked or not."
+        self.order_fields(
+            ["title", "theatre", "strategy", "phase", "lead_organisation", "start_date", "end_date"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        both = set(cleaned.get("contributors") or []) & set(cleaned.get("consulted") or [])
+        if both:
+            names = ", ".join(sorted(o.name for o in both))
+            self.add_error("consulted", f"Choose one role for {names}: contributor or consulted.")
+        return cleaned
+
+    def participants(self) -> list[tuple[Organisation, str]]:
+        return [(o, ParticipantRole.CONTRIBUTOR) for o in self.cleaned_data["contributors"]] + [
+            (o, ParticipantRole.CONSULTED) for o in self.cleaned_data["consulted"]
+        ]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (ReviewDecision.APPROVE.value, "Approve this submission"),
+            (ReviewDecision.REQUEST_CHANGES.value, "Ask for changes"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or ask for changes."},
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you ask for changes: say what the lead should change.",
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(organisations) > 1:
+            self.fields["organisation"] = OrganisationChoiceField(
+                label="Review for",
+                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+                empty_label=None,
+                help_text="You are an approver of several contributors.",
+            )
+
+
+class LineOfEffortForm(forms.ModelForm):
+    order = forms.IntegerField(
+        required=False, min_value=0, help_text="Lines of effort are listed by this number."
+    )
+    lead_organisation = OrganisationChoiceField(
+        label="Lead organisation", queryset=Organisation.objects.none()
+    )
+    goals = forms.ModelMultipleChoiceField(
+        label="Strategy goals it serves",
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = LineOfEffort
+        fields = (*LINE_FIELDS, "goals")
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _version_field(self, self.instance)
+        self.fields["lead_organisation"].queryset = _participant_organisations(plan)  # type: ignore[attr-defined]
+        self.fields["lead_organisation"].help_text = "One of the organisations taking part."
+        if plan.strategy_id is None:
+            del self.fields["goals"]
+        else:
+            self.fields["goals"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]
+                strategy_id=plan.strategy_id
+            ).order_by("order", "id")
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = {f: self.cleaned_data[f] for f in LINE_FIELDS}
+        if data["order"] is None:
+            data["order"] = 0
+        if "goals" in self.fields:
+            data["goals"] = list(self.cleaned_data["goals"])
+        return data
+
+
+class ActivityForm(forms.ModelForm):
+    line_of_effort = forms.ModelChoiceField(
+        label="Line of effort", queryset=LineOfEffort.objects.none(), empty_label=None
+    )
+    responsible_organisation = OrganisationChoiceField(
+        label="Responsible organisation",
+        queryset=Organisation.objects.none(),
+        help_text="One of the organisations taking part; its planners update the progress.",
+    )
+
+    class Meta:
+        model = Activity
+        fields = ACTIVITY_FIELDS
+        labels = {
+            "actor_type": "Who carries it out",
+            "task_nature": "Nature of the task",
+            "place_name": "Place",
+        }
+        help_texts = {
+            "military_justification": (
+                "As civilian as possible, as military as necessary: a military actor on a "
+                "non-military task must say why no civilian actor can do it."
+            ),
+            "latitude": "Optional, in decimal degrees.",
+            "longitude": "Optional, in decimal degrees.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "military_justification": forms.Textarea(attrs={"rows": 3}),
+            "actor_type": forms.RadioSelect,
+            "task_nature": forms.RadioSelect,
+            "start_date": _date_input(),
+            "end_date": _date_input(),
+        }
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _version_field(self, self.instance)
+        self.fields["responsible_organisation"].queryset = _participant_organisations(plan)  # type: ignore[attr-defined]
+        self.fields["line_of_effort"].queryset = plan.lines_of_effort.order_by("order", "id")  # type: ignore[attr-defined]
+        # Radio buttons without the blank "---------" choice a model field brings.
+        self.fields["actor_type"].choices = ActorType.choices  # type: ignore[attr-defined]
+        self.fields["task_nature"].choices = TaskNature.choices  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            # A new activity goes under the line of effort it was added from.
+            del self.fields["line_of_effort"]
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {f: self.cleaned_data[f] for f in ACTIVITY_FIELDS if f in self.cleaned_data}
+
+
+class ProgressForm(forms.Form):
+    """Status and progress of one activity, made for a tablet in the field."""
+
+    status = forms.ChoiceField(
+        label="Status", choices=ActivityStatus.choices, widget=forms.RadioSelect
+    )
+    progress = forms.IntegerField(
+        label="Progress (%)",
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(
+            attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric", "class": "big-number"}
+        ),
+        error_messages={
+            "min_value": "Progress is a percentage, from 0 to 100.",
+            "max_value": "Progress is a percentage, from 0 to 100.",
+            "required": "Give the progress, from 0 to 100.",
+            "invalid": "Give the progress as a whole number, from 0 to 100.",
+        },
+        help_text="At 100 % the activity is marked done, unless you choose another status.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by its content in the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={
+                    "accept": "image/*,application/pdf",
+                    "capture": "environment",
+                    "multiple": True,
+                }
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        files: Iterable[Any] = data if isinstance(data, list | tuple) else [data]
+        return [single(f, initial) for f in files if f]
+
+
+class FieldReportForm(forms.Form):
+    activity = forms.ModelChoiceField(
+        label="Activity",
+        queryset=Activity.objects.none(),
+        required=False,
+        empty_label="The plan as a whole",
+        help_text="Choose an activity to report on it and update its progress.",
+    )
+    date = forms.DateField(widget=_date_input())
+    place = forms.CharField(max_length=200, required=False)
+    situation = forms.CharField(
+        label="Situation",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe the situation you found."},
+    )
+    progress_update = forms.IntegerField(
+        label="Activity progress (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(
+            attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric", "class": "big-number"}
+        ),
+        error_messages={
+            "min_value": "Progress is a percentage, from 0 to 100.",
+            "max_value": "Progress is a percentage, from 0 to 100.",
+            "invalid": "Give the progress as a whole number, from 0 to 100.",
+        },
+        help_text="Optional: the activity's progress as you saw it.",
+    )
+    attachments = MultipleFileField(
+        label="Photos or PDF documents",
+        required=False,
+        help_text="Take photos with the camera or choose files: images or PDF only.",
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = (  # type: ignore[attr-defined]
+            Activity.objects.filter(line_of_effort__plan=plan)
+            .select_related("line_of_effort")
+            .order_by("line_of_effort__order", "line_of_effort_id", "start_date", "id")
+        )
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("A field report cannot be dated in the future.")
+        return date
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("progress_update") is not None and not cleaned.get("activity"):
+            self.add_error("progress_update", "A progress update is for an activity: choose one.")
+        return cleaned
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = MILESTONE_FIELDS
+        labels = {"achieved_on": "Achieved on"}
+        help_texts = {"achieved_on": "Leave empty until it is achieved."}
+        widgets = {"due_date": _date_input(), "achieved_on": _date_input()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _version_field(self, self.instance)
+
+
+class ConsultationForm(forms.ModelForm):
+    stakeholder = OrganisationChoiceField(
+        label="Stakeholder consulted",
+        queryset=Organisation.objects.none(),
+        help_text="An organisation taking part in the plan; add it as consulted first.",
+    )
+
+    class Meta:
+        model = Consultation
+        fields = CONSULTATION_FIELDS
+        labels = {"follow_up": "Follow-up"}
+        widgets = {
+            "date": _date_input(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _version_field(self, self.instance)
+        self.fields["stakeholder"].queryset = _participant_organisations(plan)  # type: ignore[attr-defined]

@@ -1,0 +1,216 @@
+"""Helpers shared by the plan pages."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.concurrency import StaleVersion
+from accounts.grants import has_object_permission
+from accounts.models import Membership, Organisation, Role, User
+from missions import selectors
+from missions.models import (
+    Activity,
+    Attachment,
+    Consultation,
+    LineOfEffort,
+    Milestone,
+    ParticipantRole,
+    Plan,
+    PlanStatus,
+)
+from missions.services import AMENDABLE, EDITABLE
+
+F = TypeVar("F", bound=forms.ModelForm)
+
+PLANS_PER_PAGE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _visible_plan(request: HttpRequest, pk: int) -> Plan:
+    """The plan, or 404 when it is not shared with the user: its existence is not leaked."""
+    return get_object_or_404(selectors.visible_plans(_user(request)), pk=pk)
+
+
+def _visible_line(request: HttpRequest, pk: int) -> LineOfEffort:
+    return get_object_or_404(selectors.line_of_effort_list(user=_user(request)), pk=pk)
+
+
+def _visible_activity(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(selectors.activity_list(user=_user(request)), pk=pk)
+
+
+def _visible_milestone(request: HttpRequest, pk: int) -> Milestone:
+    return get_object_or_404(selectors.milestone_list(user=_user(request)), pk=pk)
+
+
+def _visible_consultation(request: HttpRequest, pk: int) -> Consultation:
+    return get_object_or_404(selectors.consultation_list(user=_user(request)), pk=pk)
+
+
+def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.filter(
+            field_report__in=selectors.field_report_list(user=_user(request))
+        ),
+        pk=pk,
+    )
+
+
+def _structure_editor(request: HttpRequest, plan: Plan) -> None:
+    """403 with the reason unless the user may change this plan's structure now."""
+    if not has_object_permission(request.user, plan, "change_plan"):
+        raise PermissionDenied("Only planners of the lead organisation can change this plan.")
+    if plan.status not in EDITABLE:
+        raise PermissionDenied(
+            f"This plan is {plan.get_status_display().lower()}: it can no longer be changed."
+        )
+
+
+def _lead_acts(request: HttpRequest, plan: Plan) -> bool:
+    return has_object_permission(request.user, plan, "change_plan") or has_object_permission(
+        request.user, plan, "approve_plan"
+    )
+
+
+def _show_service_error(
+    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a service's refusal on the form: on the field it names (or the form field that
+    stands for it, per `aliases`), or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = (aliases or {}).get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _stale_form(form_class: type[F], request: HttpRequest, stale: StaleVersion, **kwargs: Any) -> F:
+    # Keep what this user typed, now based on the current version, so saving again is a
+    # deliberate choice made after seeing that someone else edited it.
+    data = request.POST.copy()
+    data["version"] = str(stale.current.version)
+    form = form_class(data, instance=stale.current, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(stale))
+    return form
+
+
+def _nothing_changed(request: HttpRequest, plan: Plan, anchor: str = "") -> HttpResponse:
+    # Saving an unchanged form must not send an approved plan back to review.
+    messages.info(request, "Nothing was changed.")
+    return redirect(_plan_url(plan, anchor))
+
+
+def _plan_url(plan: Plan | int, anchor: str = "") -> str:
+    pk = plan if isinstance(plan, int) else plan.pk
+    return reverse("plan-detail", args=[pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _amendment_notice(plan: Plan) -> str | None:
+    if plan.status in AMENDABLE:
+        return (
+            f"This plan is {plan.get_status_display().lower()}: saving this change is an "
+            "amendment, and sends the plan back to the contributors for review."
+        )
+    return None
+
+
+def _saved(request: HttpRequest, plan: Plan, text: str) -> None:
+    """Say what was saved, and whether it sent an approved or active plan back to review."""
+    now = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)
+    if plan.status in AMENDABLE and now == PlanStatus.IN_REVIEW:
+        text += (
+            " This was an amendment: the plan is back in review, and the contributors have "
+            "been asked to review it."
+        )
+    messages.success(request, text)
+
+
+def _contributor_approver_of(user: User, plan: Plan) -> list[Organisation]:
+    """The contributors of `plan` this user approves for today (from the prefetched rows)."""
+    contributor_ids = [
+        p.organisation_id for p in plan.participants.all() if p.role == ParticipantRole.CONTRIBUTOR
+    ]
+    if not contributor_ids:
+        return []
+    return list(
+        Organisation.objects.filter(
+            pk__in=Membership.objects.valid_on(timezone.localdate())
+            .filter(user=user, role=Role.APPROVER, organisation_id__in=contributor_ids)
+            .values("organisation_id")
+        ).order_by("name")
+    )
+
+
+def _planner_of(user: User) -> set[int]:
+    """Organisations where the user is a planner today, to decide every activity's progress
+    button at once rather than asking per activity."""
+    return set(
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(user=user, role=Role.PLANNER)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def _confirm(
+    request: HttpRequest,
+    *,
+    plan: Plan,
+    title: str,
+    text: str,
+    button: str,
+    action: Any,
+    done: str,
+    anchor: str = "",
+    danger: bool = True,
+) -> HttpResponse:
+    """A confirmation page for a step that cannot be undone from the pages."""
+    if request.method == "POST":
+        try:
+            action()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return redirect(_plan_url(plan, anchor))
+    return render(
+        request,
+        "missions/confirm.html",
+        {"plan": plan, "title": title, "text": text, "button": button, "danger": danger},
+    )
+
+
+def _child_form(
+    request: HttpRequest,
+    plan: Plan,
+    form: forms.BaseForm,
+    title: str,
+    submit: str,
+    *,
+    anchor: str = "",
+    notice: str | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "missions/child_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "title": title,
+            "submit_label": submit,
+            "notice": notice,
+            "cancel_url": _plan_url(plan, anchor),
+        },
+    )

@@ -1,0 +1,148 @@
+"""Pages used in the field, on a tablet: an activity's progress, field reports and their
+attachments (served only to the plan's participants, never from a public media URL)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.concurrency import StaleVersion
+from accounts.grants import has_object_permission
+from missions import services
+from missions.forms import FieldReportForm, ProgressForm
+from missions.models import ActivityStatus, PlanStatus
+from missions.views._common import (
+    _plan_url,
+    _show_service_error,
+    _user,
+    _visible_activity,
+    _visible_attachment,
+    _visible_plan,
+)
+
+
+@login_required
+def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    activity = _visible_activity(request, pk)
+    plan = activity.line_of_effort.plan
+    if not services.can_update_progress(user, activity):
+        raise PermissionDenied(
+            "Only planners of the responsible organisation (or of the lead) update this "
+            "activity's progress."
+        )
+    if plan.status == PlanStatus.CLOSED:
+        raise PermissionDenied("This plan is closed: its activities no longer change.")
+    form = ProgressForm(
+        request.POST or None,
+        initial={
+            "status": activity.status,
+            "progress": activity.progress,
+            "version": activity.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = services.activity_progress_update(
+                activity=activity,
+                by=user,
+                version=data["version"],
+                # An unchanged status lets the service mark the activity done at 100 %.
+                status=data["status"] if data["status"] != activity.status else None,
+                progress=data["progress"],
+            )
+        except StaleVersion as stale:
+            fresh = request.POST.copy()
+            fresh["version"] = str(stale.current.version)
+            form = ProgressForm(fresh)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"{stale} It is now {stale.current.get_status_display().lower()} at "
+                f"{stale.current.progress} %.",
+            )
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            text = (
+                f"“{updated.title}” is {updated.get_status_display().lower()} at "
+                f"{updated.progress} %."
+            )
+            if updated.status == ActivityStatus.BLOCKED:
+                text += " The lead's and the responsible organisation's planners were told."
+            messages.success(request, text)
+            return redirect(_plan_url(plan, f"activity-{activity.pk}"))
+    return render(
+        request,
+        "missions/progress_form.html",
+        {"form": form, "plan": plan, "activity": activity},
+    )
+
+
+def _activity_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = _visible_plan(request, pk)
+    if not has_object_permission(user, plan, "file_field_report"):
+        raise PermissionDenied("Field advisors of participating organisations file field reports.")
+    if plan.status == PlanStatus.CLOSED:
+        raise PermissionDenied("This plan is closed: it takes no more field reports.")
+    form = FieldReportForm(
+        request.POST or None,
+        request.FILES or None,
+        plan=plan,
+        initial={"activity": _activity_id(request.GET.get("activity"))},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.field_report_file(
+                plan=plan,
+                by=user,
+                date=data["date"],
+                situation=data["situation"],
+                activity=data["activity"],
+                place=data["place"],
+                progress_update=data["progress_update"],
+                attachments=data["attachments"],
+            )
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            text = "Your field report was filed"
+            count = len(data["attachments"])
+            if count:
+                text += f" with {count} attachment{'s' if count > 1 else ''}"
+            text += "."
+            if report.activity is not None and report.progress_update is not None:
+                text += f" “{report.activity.title}” is now at {report.progress_update} %."
+            messages.success(request, text)
+            return redirect(_plan_url(plan, f"report-{report.pk}"))
+    return render(request, "missions/field_report_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _visible_attachment(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("This file is no longer stored.") from error
+    # Photos open in the browser; a PDF is downloaded, since the page's strict content policy
+    # would not let the browser's viewer show it.
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,349 @@
+"""Plan pages: list, plan page, create, edit and the workflow (submit, review, approve,
+activate, close)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.concurrency import StaleVersion
+from accounts.grants import has_object_permission
+from accounts.models import OrganisationKind
+from charts import horizontal_bar_chart, timeline_chart
+from missions import selectors, services
+from missions.forms import PlanFilterForm, PlanForm, ReviewForm
+from missions.models import Activity, ActorType, PlanStatus, ReviewDecision
+from missions.services import EDITABLE
+from missions.views._common import (
+    PLANS_PER_PAGE,
+    _amendment_notice,
+    _confirm,
+    _contributor_approver_of,
+    _lead_acts,
+    _nothing_changed,
+    _plan_url,
+    _planner_of,
+    _saved,
+    _show_service_error,
+    _stale_form,
+    _structure_editor,
+    _user,
+    _visible_plan,
+)
+from strategy.selectors import visible_strategies
+
+ACTOR_LABELS = dict(ActorType.choices)
+# The service names the participants as one list; the form asks for them as two.
+PARTICIPANT_ERRORS = {"participants": "contributors"}
+KIND_LABELS = dict(OrganisationKind.choices)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = PlanFilterForm(request.GET or None, strategies=visible_strategies(user))
+    plans = selectors.plan_list(user=user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            plans = plans.filter(status=data["status"])
+        if data["phase"]:
+            plans = plans.filter(phase=data["phase"])
+        if data["strategy"]:
+            plans = plans.filter(strategy=data["strategy"])
+        if data["participant"]:
+            plans = plans.filter(participants__organisation=data["participant"])
+        if data["theatre"]:
+            plans = plans.filter(theatre__icontains=data["theatre"])
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for plan in page.object_list:
+        panel = selectors.review_panel(plan)
+        rows.append(
+            {
+                "plan": plan,
+                "participants": [p.organisation for p in plan.participants.all()],
+                "contributors": len(panel),
+                "approved": sum(1 for row in panel if row.state == "approved"),
+                "changes_requested": sum(1 for row in panel if row.state == "changes_requested"),
+            }
+        )
+    return render(
+        request,
+        "missions/plan_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "can_create": bool(services.lead_organisations_for(user)),
+        },
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    leads = services.lead_organisations_for(user)
+    if not leads:
+        raise PermissionDenied("Only planners can start a plan for their organisation.")
+    form = PlanForm(request.POST or None, strategies=visible_strategies(user), lead_choices=leads)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                by=user,
+                title=data["title"],
+                theatre=data["theatre"],
+                summary=data["summary"],
+                phase=data["phase"],
+                strategy=data["strategy"],
+                lead_organisation=data["lead_organisation"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                participants=form.participants(),
+            )
+        except ValidationError as error:
+            _show_service_error(form, error, PARTICIPANT_ERRORS)
+        else:
+            messages.success(
+                request, "The draft plan was created. Add its lines of effort and activities."
+            )
+            return redirect(plan)
+    return render(request, "missions/plan_form.html", {"form": form, "plan": None})
+
+
+def _activity_row(activity: Activity, can_update: bool) -> dict[str, Any]:
+    return {"activity": activity, "can_update": can_update}
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_object_or_404(selectors.plan_detail(user=user), pk=pk)
+    can_change = has_object_permission(user, plan, "change_plan")
+    can_approve = has_object_permission(user, plan, "approve_plan")
+    closed = plan.status == PlanStatus.CLOSED
+    can_report = not closed and has_object_permission(user, plan, "file_field_report")
+    # Progress is for the lead's planners and the responsible organisation's: decided for
+    # every activity from one list of the user's organisations, not one query per activity.
+    planner_of = set() if closed else _planner_of(user)
+    lines = [
+        {
+            "line": line,
+            "activities": [
+                _activity_row(
+                    activity,
+                    not closed
+                    and (can_change or activity.responsible_organisation_id in planner_of),
+                )
+                for activity in line.activities.all()
+            ],
+        }
+        for line in plan.lines_of_effort.all()
+    ]
+    activities = selectors.plan_activities(plan)
+    milestones = list(plan.milestones.all())
+    balance = selectors.civil_military_balance(plan)
+    panel = selectors.review_panel(plan)
+    waiting = [row.organisation for row in panel if row.state != "approved"]
+    in_review = plan.status == PlanStatus.IN_REVIEW
+    reviewer_of = _contributor_approver_of(user, plan) if in_review else []
+    strategy_visible = bool(
+        plan.strategy_id and visible_strategies(user).filter(pk=plan.strategy_id).exists()
+    )
+    return render(
+        request,
+        "missions/plan_detail.html",
+        {
+            "plan": plan,
+            "participants": sorted(
+                plan.participants.all(), key=lambda p: (p.role != "lead", p.organisation.name)
+            ),
+            "strategy_visible": strategy_visible,
+            "lines": lines,
+            "activity_count": len(activities),
+            "timeline": timeline_chart(
+                [(a.title, a.start_date, a.end_date, a.status) for a in activities],
+                [(m.title, m.due_date, m.achieved_on is not None) for m in milestones],
+                title="Activities and milestones",
+                start=plan.start_date,
+                end=plan.end_date,
+            ),
+            "balance_chart": horizontal_bar_chart(
+                [(ACTOR_LABELS[actor], n) for actor, n in balance.per_actor_type.items()],
+                title="Activities per actor type",
+            ),
+            "balance": balance,
+            "milestones": milestones,
+            "consultations": plan.consultations.all(),
+            "gaps": [KIND_LABELS[kind] for kind in selectors.consultation_gaps(plan)],
+            "panel": panel,
+            "waiting": waiting,
+            "field_reports": plan.field_reports.all(),
+            "can_edit": can_change and plan.status in EDITABLE,
+            "can_submit": can_change and plan.status == PlanStatus.DRAFT,
+            "review_form": ReviewForm(organisations=reviewer_of) if reviewer_of else None,
+            "reviewer_of": reviewer_of,
+            "can_approve": can_approve and in_review and not waiting,
+            "lead_approver_waiting": can_approve and in_review and bool(waiting),
+            "can_activate": plan.status == PlanStatus.APPROVED and _lead_acts(request, plan),
+            "can_close": plan.status == PlanStatus.ACTIVE and _lead_acts(request, plan),
+            "can_report": can_report,
+            "amendment_notice": _amendment_notice(plan) if can_change else None,
+        },
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = _visible_plan(request, pk)
+    _structure_editor(request, plan)
+    form = PlanForm(
+        request.POST or None,
+        instance=plan,
+        strategies=visible_strategies(user),
+        initial={"version": plan.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            return _nothing_changed(request, plan)
+        data = {field: form.cleaned_data[field] for field in services.PLAN_FIELDS}
+        data["participants"] = form.participants()
+        try:
+            services.plan_update(
+                plan=plan, by=user, version=form.cleaned_data["version"], data=data
+            )
+        except StaleVersion as stale:
+            form = _stale_form(PlanForm, request, stale, strategies=visible_strategies(user))
+        except ValidationError as error:
+            _show_service_error(form, error, PARTICIPANT_ERRORS)
+        else:
+            _saved(request, plan, "The plan was saved.")
+            return redirect(plan)
+    return render(
+        request,
+        "missions/plan_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "notice": (
+                f"This plan is {plan.get_status_display().lower()}: changing its participants "
+                "or dates is an amendment, and sends it back to the contributors for review."
+            )
+            if plan.status in services.AMENDABLE
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    try:
+        services.plan_submit(plan=plan, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Submitted: every contributor's approvers have been asked to review it."
+        )
+    return redirect(_plan_url(plan, "review"))
+
+
+@login_required
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = _visible_plan(request, pk)
+    organisations = _contributor_approver_of(user, plan)
+    if not organisations:
+        raise PermissionDenied(
+            "Only an approver of a contributing organisation can review this plan."
+        )
+    if plan.status != PlanStatus.IN_REVIEW:
+        messages.error(
+            request,
+            "Reviews are given while a plan is in review; this plan is "
+            f"{plan.get_status_display().lower()}.",
+        )
+        return redirect(_plan_url(plan, "review"))
+    form = ReviewForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.plan_review(
+                plan=plan,
+                by=user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                organisation=form.cleaned_data.get("organisation") or organisations[0],
+            )
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            if review.decision == ReviewDecision.REQUEST_CHANGES:
+                messages.success(
+                    request,
+                    f"{review.organisation.name} asked for changes; the plan is back to draft "
+                    "and the lead's planners have been told why.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"{review.organisation.name} approved submission {review.submission}.",
+                )
+            return redirect(_plan_url(plan, "review"))
+    return render(request, "missions/review_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    try:
+        services.plan_approve(plan=plan, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The plan is approved. The lead can now activate it.")
+    return redirect(_plan_url(plan, "review"))
+
+
+@login_required
+@require_POST
+def plan_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    try:
+        services.plan_activate(plan=plan, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The plan is active: its activities are under way.")
+    return redirect(plan)
+
+
+@login_required
+def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = _visible_plan(request, pk)
+    if not _lead_acts(request, plan):
+        raise PermissionDenied(
+            "Only the lead organisation's planners and approvers can close this plan."
+        )
+    return _confirm(
+        request,
+        plan=plan,
+        title=f"Close “{plan.title}”?",
+        text="A closed plan can no longer be changed, and takes no more progress updates or "
+        "field reports. Participants can still read it.",
+        button="Close the plan",
+        action=lambda: services.plan_close(plan=plan, by=user),
+        done="The plan was closed.",
+    )
