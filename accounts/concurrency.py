@@ -22,3 +22,9 @@ def lock_at_version(queryset: models.QuerySet[Any], *, pk: Any, version: int) ->
     if obj.version != version:
         raise StaleVersion(obj)
     return obj
+
+
+def check_version(obj: Any, version: int) -> None:
+    """For a row already locked: refuse an edit based on another version."""
+    if obj.version != version:
+        raise StaleVersion(obj)

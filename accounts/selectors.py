@@ -50,3 +50,13 @@ def notification_inbox(*, user: User) -> QuerySet[Notification]:
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def organisations_where(*, user: User, role: str) -> QuerySet[Organisation]:
+    """Active organisations where the user holds `role` today (e.g. those they may lead for)."""
+    return Organisation.objects.filter(
+        is_active=True,
+        memberships__in=Membership.objects.valid_on(timezone.localdate()).filter(
+            user=user, role=role
+        ),
+    ).distinct()

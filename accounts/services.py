@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -158,3 +159,48 @@ def memberships_sync(
         ignore_conflicts=True,
     )
     return MembershipSync(joined=len(joining), left=len(leaving))
+
+
+def organisation_acting_for(
+    *,
+    user: User,
+    role: str,
+    among: set[int],
+    chosen: Organisation | None,
+    refused: str,
+    refused_for: str,
+    ambiguous: str,
+) -> int:
+    """Which of the organisations `among` the user acts for, holding `role` there today.
+
+    Used where a person decides on behalf of their organisation (an endorsement, a review).
+    None of them: `PermissionDenied(refused)`; a chosen one they do not act for:
+    `PermissionDenied(refused_for)` with `{organisation}` filled in; several and none chosen:
+    a 400 on `organisation` saying `ambiguous`.
+    """
+    acting_for = set(
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(user=user, role=role, organisation_id__in=among)
+        .values_list("organisation_id", flat=True)
+    )
+    if not acting_for:
+        raise PermissionDenied(refused)
+    if chosen is not None:
+        if chosen.pk not in acting_for:
+            raise PermissionDenied(refused_for.format(organisation=chosen))
+        return chosen.pk
+    if len(acting_for) > 1:
+        raise ValidationError({"organisation": ambiguous})
+    return acting_for.pop()
+
+
+def changed_fields(obj: Any, fields: Iterable[str], data: dict[str, Any]) -> set[str]:
+    """Set the given fields on `obj`; returns the names of those whose value changed, so a
+    service can tell a real edit from a save of unchanged values."""
+    changed = set()
+    for field in fields:
+        # getattr's default covers a foreign key not set yet on a new object.
+        if field in data and (obj.pk is None or getattr(obj, field, None) != data[field]):
+            setattr(obj, field, data[field])
+            changed.add(field)
+    return changed

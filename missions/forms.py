@@ -36,6 +36,7 @@ from missions.services import (
 )
 from strategy.forms import OrganisationChoiceField, OrganisationMultipleChoiceField
 from strategy.models import Goal, Strategy
+from strategy.selectors import visible_strategies
 
 # A date input takes ISO dates whatever the language.
 DATE_WIDGET = {"type": "date"}
@@ -233,7 +234,7 @@ class LineOfEffortForm(forms.ModelForm):
         model = LineOfEffort
         fields = (*LINE_FIELDS, "goals")
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Plan, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _version_field(self, self.instance)
         self.fields["lead_organisation"].queryset = _participant_organisations(plan)  # type: ignore[attr-defined]
@@ -242,7 +243,7 @@ class LineOfEffortForm(forms.ModelForm):
             del self.fields["goals"]
         else:
             self.fields["goals"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]
-                strategy_id=plan.strategy_id
+                strategy_id=plan.strategy_id, strategy__in=visible_strategies(user)
             ).order_by("order", "id")
 
     def data_for_service(self) -> dict[str, Any]:

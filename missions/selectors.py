@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.grants import filter_by_object_permission
 from accounts.models import Organisation, OrganisationKind, User
@@ -23,6 +23,8 @@ from missions.models import (
     Review,
     ReviewDecision,
 )
+from strategy.models import Goal
+from strategy.selectors import visible_strategies
 
 CIVILIAN_STAKEHOLDER_KINDS = [
     OrganisationKind.POLICE,
@@ -37,8 +39,13 @@ def visible_plans(user: User) -> QuerySet[Plan]:
 
 
 def plan_list(*, user: User) -> QuerySet[Plan]:
+    """Visible plans. `strategy_shared` says whether the user may see the plan's strategy:
+    participants of a plan are not always partners of its strategy, and then its title (and
+    its goals) stay hidden from them."""
+    shared = visible_strategies(user).filter(pk=OuterRef("strategy_id"))
     return (
         visible_plans(user)
+        .annotate(strategy_shared=Exists(shared))
         .select_related("lead_organisation", "strategy")
         .prefetch_related(
             Prefetch("participants", queryset=Participant.objects.select_related("organisation")),
@@ -55,7 +62,9 @@ def plan_detail(*, user: User) -> QuerySet[Plan]:
         Prefetch(
             "lines_of_effort",
             queryset=LineOfEffort.objects.select_related("lead_organisation").prefetch_related(
-                "goals",
+                Prefetch(
+                    "goals", queryset=Goal.objects.filter(strategy__in=visible_strategies(user))
+                ),
                 Prefetch(
                     "activities",
                     queryset=Activity.objects.select_related("responsible_organisation"),

@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from accounts.concurrency import StaleVersion
+from accounts.concurrency import check_version
 from accounts.grants import grants_recompute, has_object_permission
 from accounts.models import Membership, Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
+from accounts.selectors import organisations_where
+from accounts.services import changed_fields, organisation_acting_for
 from missions.models import (
     Activity,
     ActivityStatus,
@@ -76,22 +78,6 @@ def _lock(plan: Plan) -> Plan:
 
 def _status(plan: Plan) -> str:
     return plan.get_status_display().lower()
-
-
-def _check_version(obj: Any, version: int) -> None:
-    if obj.version != version:
-        raise StaleVersion(obj)
-
-
-def _apply(obj: Any, fields: Iterable[str], data: dict[str, Any]) -> set[str]:
-    """Set the given fields; returns the names of those whose value changed."""
-    changed = set()
-    for field in fields:
-        # getattr's default covers a foreign key not set yet on a new object.
-        if field in data and (obj.pk is None or getattr(obj, field, None) != data[field]):
-            setattr(obj, field, data[field])
-            changed.add(field)
-    return changed
 
 
 def _require_structure_editor(plan: Plan, by: User) -> None:
@@ -168,14 +154,8 @@ def _check_dates(
 
 
 def lead_organisations_for(user: User) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(
-            is_active=True,
-            memberships__in=Membership.objects.valid_on(timezone.localdate()).filter(
-                user=user, role=Role.PLANNER
-            ),
-        ).distinct()
-    )
+    """Organisations the user may lead a plan for: where they are a planner today."""
+    return list(organisations_where(user=user, role=Role.PLANNER))
 
 
 def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str]]) -> bool:
@@ -196,7 +176,11 @@ def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str
     if in_use:
         names = ", ".join(sorted(str(o) for o in Organisation.objects.filter(pk__in=in_use)))
         raise ValidationError(
-            {"participants": f"Still leading or responsible for work in this plan: {names}."}
+            {
+                "participants": (
+                    f"Still leading work, responsible for work or consulted in this plan: {names}."
+                )
+            }
         )
     plan.participants.exclude(organisation_id__in=wanted).delete()
     for organisation_id, role in wanted.items():
@@ -214,7 +198,8 @@ def _organisations_in_use(plan: Plan) -> set[int]:
             "responsible_organisation_id", flat=True
         )
     )
-    return lines | activities
+    stakeholders = set(plan.consultations.values_list("stakeholder_id", flat=True))
+    return lines | activities | stakeholders
 
 
 @transaction.atomic
@@ -263,11 +248,23 @@ def plan_create(
 def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> Plan:
     plan = _lock(plan)
     _require_structure_editor(plan, by)
-    _check_version(plan, version)
-    changed = _apply(plan, PLAN_FIELDS, data)
+    check_version(plan, version)
+    changed = changed_fields(plan, PLAN_FIELDS, data)
     _check_dates(plan.start_date, plan.end_date)
     if "strategy" in changed:
         _check_strategy(plan.strategy, by)
+        serving_others = plan.lines_of_effort.filter(goals__isnull=False).exclude(
+            goals__strategy=plan.strategy
+        )
+        if serving_others.exists():
+            raise ValidationError(
+                {
+                    "strategy": (
+                        "Lines of effort still serve goals of the current strategy: "
+                        "unlink them first."
+                    )
+                }
+            )
     if changed:
         plan.full_clean()
     participants_changed = "participants" in data and _set_participants(plan, data["participants"])
@@ -308,24 +305,15 @@ def contributors(plan: Plan) -> set[int]:
 
 
 def _reviewing_organisation(plan: Plan, by: User, organisation: Organisation | None) -> int:
-    approver_of = set(
-        Membership.objects.valid_on(timezone.localdate())
-        .filter(user=by, role=Role.APPROVER, organisation_id__in=contributors(plan))
-        .values_list("organisation_id", flat=True)
+    return organisation_acting_for(
+        user=by,
+        role=Role.APPROVER,
+        among=contributors(plan),
+        chosen=organisation,
+        refused="Only an approver of a contributing organisation can review this plan.",
+        refused_for="You are not an approver of {organisation} for this plan.",
+        ambiguous="You approve for several contributors: say which one.",
     )
-    if not approver_of:
-        raise PermissionDenied(
-            "Only an approver of a contributing organisation can review this plan."
-        )
-    if organisation is not None:
-        if organisation.pk not in approver_of:
-            raise PermissionDenied(f"You are not an approver of {organisation} for this plan.")
-        return organisation.pk
-    if len(approver_of) > 1:
-        raise ValidationError(
-            {"organisation": "You approve for several contributors: say which one."}
-        )
-    return approver_of.pop()
 
 
 @transaction.atomic
@@ -452,14 +440,16 @@ def _check_line(plan: Plan, line: LineOfEffort) -> None:
     _require_participant(plan, line.lead_organisation, "lead_organisation")
 
 
-def _check_goals(plan: Plan, goals: Iterable[Any]) -> list[Any]:
+def _check_goals(plan: Plan, goals: Iterable[Any], by: User) -> list[Any]:
     goals = list(goals)
-    if goals and (
-        plan.strategy_id is None or any(g.strategy_id != plan.strategy_id for g in goals)
-    ):
+    if not goals:
+        return goals
+    if plan.strategy_id is None or any(g.strategy_id != plan.strategy_id for g in goals):
         raise ValidationError(
             {"goals": "A line of effort serves goals of the plan's own strategy."}
         )
+    if not visible_strategies(by).filter(pk=plan.strategy_id).exists():
+        raise ValidationError({"goals": "The plan's strategy is not shared with you."})
     return goals
 
 
@@ -468,11 +458,11 @@ def line_of_effort_create(*, plan: Plan, by: User, data: dict[str, Any]) -> Line
     plan = _lock(plan)
     _require_structure_editor(plan, by)
     line = LineOfEffort(plan=plan)
-    _apply(line, LINE_FIELDS, data)
+    changed_fields(line, LINE_FIELDS, data)
     _check_line(plan, line)
     line.full_clean()
     line.save()
-    line.goals.set(_check_goals(plan, data.get("goals", [])))
+    line.goals.set(_check_goals(plan, data.get("goals", []), by))
     _amend(plan, reason=f"line of effort added: {line.title}")
     return line
 
@@ -484,10 +474,10 @@ def line_of_effort_update(
     plan = _lock(line.plan)
     _require_structure_editor(plan, by)
     line = LineOfEffort.objects.select_for_update().get(pk=line.pk)
-    _check_version(line, version)
-    changed = _apply(line, LINE_FIELDS, data)
+    check_version(line, version)
+    changed = changed_fields(line, LINE_FIELDS, data)
     if "goals" in data:
-        goals = _check_goals(plan, data["goals"])
+        goals = _check_goals(plan, data["goals"], by)
         if {g.pk for g in goals} != set(line.goals.values_list("pk", flat=True)):
             line.goals.set(goals)
             changed.add("goals")
@@ -531,7 +521,7 @@ def activity_create(*, line_of_effort: LineOfEffort, by: User, data: dict[str, A
     plan = _lock(line_of_effort.plan)
     _require_structure_editor(plan, by)
     activity = Activity(line_of_effort=line_of_effort)
-    _apply(activity, ACTIVITY_FIELDS, data)
+    changed_fields(activity, ACTIVITY_FIELDS, data)
     _check_activity(plan, activity)
     activity.full_clean()
     activity.save()
@@ -550,8 +540,8 @@ def activity_update(
     activity = (
         Activity.objects.select_for_update().select_related("line_of_effort").get(pk=activity.pk)
     )
-    _check_version(activity, version)
-    if not _apply(activity, ACTIVITY_FIELDS, data):
+    check_version(activity, version)
+    if not changed_fields(activity, ACTIVITY_FIELDS, data):
         return activity
     _check_activity(plan, activity)
     activity.full_clean()
@@ -613,7 +603,7 @@ def activity_progress_update(
         )
     if plan.status == PlanStatus.CLOSED:
         raise ValidationError("This plan is closed.")
-    _check_version(activity, version)
+    check_version(activity, version)
     was_blocked = activity.status == ActivityStatus.BLOCKED
     if status is not None:
         activity.status = status
@@ -640,7 +630,7 @@ def _child_create(
     plan = _lock(plan)
     _require_structure_editor(plan, by)
     obj = model(plan=plan)
-    _apply(obj, fields, data)
+    changed_fields(obj, fields, data)
     if isinstance(obj, Consultation):
         _require_participant(plan, obj.stakeholder, "stakeholder")
     obj.full_clean()
@@ -654,8 +644,8 @@ def _child_update(
     plan = _lock(obj.plan)
     _require_structure_editor(plan, by)
     obj = model.objects.select_for_update().get(pk=obj.pk)
-    _check_version(obj, version)
-    if not _apply(obj, fields, data):
+    check_version(obj, version)
+    if not changed_fields(obj, fields, data):
         return obj
     if isinstance(obj, Consultation):
         _require_participant(plan, obj.stakeholder, "stakeholder")
@@ -730,7 +720,13 @@ def attachment_check(upload: UploadedFile) -> str:
         with Image.open(upload) as image:
             kind = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise ValidationError({"attachments": f"{name} is not a photo or a PDF."}) from error
     finally:
         upload.seek(0)
@@ -746,10 +742,8 @@ def _record_progress(activity: Activity, progress: int) -> None:
     cancelled one keeps its status: only its planners decide that it moves again."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     activity.progress = progress
-    if progress == 100:
-        activity.status = ActivityStatus.DONE
-    elif activity.status == ActivityStatus.PLANNED:
-        activity.status = ActivityStatus.IN_PROGRESS
+    if activity.status in (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS):
+        activity.status = ActivityStatus.DONE if progress == 100 else ActivityStatus.IN_PROGRESS
     activity.full_clean()
     activity.version += 1
     activity.save(update_fields=["progress", "status", "version"])

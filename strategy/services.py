@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.concurrency import StaleVersion
+from accounts.concurrency import check_version
 from accounts.grants import grants_recompute, has_object_permission
 from accounts.models import Membership, Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
+from accounts.selectors import organisations_where
+from accounts.services import changed_fields, organisation_acting_for
 from strategy.models import (
     ConflictDriver,
     Decision,
@@ -58,11 +60,6 @@ def _lock(strategy: Strategy) -> Strategy:
 
 def _status(strategy: Strategy) -> str:
     return strategy.get_status_display().lower()
-
-
-def _check_version(obj: Any, version: int) -> None:
-    if obj.version != version:
-        raise StaleVersion(obj)
 
 
 def _require_editor(strategy: Strategy, by: User) -> None:
@@ -128,14 +125,7 @@ def _content_changed(strategy: Strategy, *, reason: str) -> None:
 
 def lead_organisations_for(user: User) -> list[Organisation]:
     """Organisations the user may lead a strategy for: where they are a planner today."""
-    return list(
-        Organisation.objects.filter(
-            is_active=True,
-            memberships__in=Membership.objects.valid_on(timezone.localdate()).filter(
-                user=user, role=Role.PLANNER
-            ),
-        ).distinct()
-    )
+    return list(organisations_where(user=user, role=Role.PLANNER))
 
 
 @transaction.atomic
@@ -193,7 +183,7 @@ def strategy_update(
 ) -> Strategy:
     strategy = _lock(strategy)
     _require_editor(strategy, by)
-    _check_version(strategy, version)
+    check_version(strategy, version)
     for field in STRATEGY_FIELDS:
         if field in data:
             value = _validate_processes(data[field]) if field == "processes" else data[field]
@@ -228,22 +218,15 @@ def strategy_submit(*, strategy: Strategy, by: User) -> Strategy:
 
 
 def _endorsing_organisation(strategy: Strategy, by: User, organisation: Organisation | None) -> int:
-    approver_of = set(
-        Membership.objects.valid_on(timezone.localdate())
-        .filter(user=by, role=Role.APPROVER, organisation_id__in=partner_ids(strategy))
-        .values_list("organisation_id", flat=True)
+    return organisation_acting_for(
+        user=by,
+        role=Role.APPROVER,
+        among=partner_ids(strategy),
+        chosen=organisation,
+        refused="Only an approver of a partner organisation can endorse this strategy.",
+        refused_for="You are not an approver of {organisation} for this strategy.",
+        ambiguous="You approve for several partners: say which one.",
     )
-    if not approver_of:
-        raise PermissionDenied(
-            "Only an approver of a partner organisation can endorse this strategy."
-        )
-    if organisation is not None:
-        if organisation.pk not in approver_of:
-            raise PermissionDenied(f"You are not an approver of {organisation} for this strategy.")
-        return organisation.pk
-    if len(approver_of) > 1:
-        raise ValidationError({"organisation": "You approve for several partners: say which one."})
-    return approver_of.pop()
 
 
 @transaction.atomic
@@ -312,9 +295,13 @@ def _agree_if_everyone_endorsed(strategy: Strategy) -> None:
         agreed_at=timezone.now()
     )
     if strategy.predecessor_id:
-        Strategy.objects.filter(pk=strategy.predecessor_id).update(
-            status=StrategyStatus.SUPERSEDED, updated=timezone.now()
-        )
+        predecessor = Strategy.objects.select_for_update().get(pk=strategy.predecessor_id)
+        # Only the agreed strategy it was meant to replace gives way; one archived or back in
+        # consultation meanwhile keeps its own status.
+        if predecessor.status == StrategyStatus.AGREED:
+            predecessor.status = StrategyStatus.SUPERSEDED
+            predecessor.version += 1
+            predecessor.save(update_fields=["status", "version", "updated"])
     notify(
         recipients=partner_roles(strategy, Role.PLANNER, Role.APPROVER),
         kind="strategy.agreed",
@@ -340,16 +327,6 @@ def strategy_archive(*, strategy: Strategy, by: User) -> Strategy:
 # --- drivers, goals, indicators -----------------------------------------------------------------
 
 
-def _apply(obj: Any, fields: Iterable[str], data: dict[str, Any]) -> bool:
-    """Set the given fields; returns whether any value actually changed."""
-    changed = False
-    for field in fields:
-        if field in data and getattr(obj, field) != data[field]:
-            setattr(obj, field, data[field])
-            changed = True
-    return changed
-
-
 def _drivers_of(strategy: Strategy, drivers: Iterable[ConflictDriver]) -> list[ConflictDriver]:
     drivers = list(drivers)
     if any(d.strategy_id != strategy.pk for d in drivers):
@@ -362,7 +339,7 @@ def driver_create(*, strategy: Strategy, by: User, data: dict[str, Any]) -> Conf
     strategy = _lock(strategy)
     _require_editor(strategy, by)
     driver = ConflictDriver(strategy=strategy)
-    _apply(driver, DRIVER_FIELDS, data)
+    changed_fields(driver, DRIVER_FIELDS, data)
     driver.full_clean()
     driver.save()
     _content_changed(strategy, reason=f"Conflict driver added: {driver.title}")
@@ -376,8 +353,8 @@ def driver_update(
     strategy = _lock(driver.strategy)
     _require_editor(strategy, by)
     driver = ConflictDriver.objects.select_for_update().get(pk=driver.pk)
-    _check_version(driver, version)
-    if not _apply(driver, DRIVER_FIELDS, data):
+    check_version(driver, version)
+    if not changed_fields(driver, DRIVER_FIELDS, data):
         return driver  # an unchanged save must not ask every partner to endorse again
     driver.full_clean()
     driver.version += 1
@@ -400,7 +377,7 @@ def goal_create(*, strategy: Strategy, by: User, data: dict[str, Any]) -> Goal:
     strategy = _lock(strategy)
     _require_editor(strategy, by)
     goal = Goal(strategy=strategy)
-    _apply(goal, GOAL_FIELDS, data)
+    changed_fields(goal, GOAL_FIELDS, data)
     if "order" not in data:
         last = strategy.goals.order_by("-order").values_list("order", flat=True).first()
         goal.order = (last or 0) + 1
@@ -416,8 +393,8 @@ def goal_update(*, goal: Goal, by: User, version: int, data: dict[str, Any]) -> 
     strategy = _lock(goal.strategy)
     _require_editor(strategy, by)
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
-    _check_version(goal, version)
-    changed = _apply(goal, GOAL_FIELDS, data)
+    check_version(goal, version)
+    changed = bool(changed_fields(goal, GOAL_FIELDS, data))
     if "drivers" in data:
         drivers = _drivers_of(strategy, data["drivers"])
         if {d.pk for d in drivers} != set(goal.drivers.values_list("pk", flat=True)):
@@ -446,7 +423,7 @@ def indicator_create(*, goal: Goal, by: User, data: dict[str, Any]) -> Indicator
     strategy = _lock(goal.strategy)
     _require_editor(strategy, by)
     indicator = Indicator(goal=goal)
-    _apply(indicator, INDICATOR_FIELDS, data)
+    changed_fields(indicator, INDICATOR_FIELDS, data)
     indicator.full_clean()
     indicator.save()
     _content_changed(strategy, reason=f"Indicator added: {indicator.name}")
@@ -460,8 +437,8 @@ def indicator_update(
     strategy = _lock(indicator.goal.strategy)
     _require_editor(strategy, by)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    _check_version(indicator, version)
-    if not _apply(indicator, INDICATOR_FIELDS, data):
+    check_version(indicator, version)
+    if not changed_fields(indicator, INDICATOR_FIELDS, data):
         return indicator  # an unchanged save must not ask every partner to endorse again
     indicator.full_clean()
     indicator.version += 1
@@ -556,7 +533,7 @@ def glossary_term_propose(*, by: User, data: dict[str, Any]) -> GlossaryTerm:
     if not can_propose_terms(by):
         raise PermissionDenied("Planners propose glossary terms; administrators curate them.")
     term = GlossaryTerm(proposed_by=by, status=GlossaryStatus.PROPOSED)
-    _apply(term, GLOSSARY_FIELDS, data)
+    changed_fields(term, GLOSSARY_FIELDS, data)
     term.full_clean()
     term.save()
     return term

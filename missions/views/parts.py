@@ -37,7 +37,7 @@ from missions.views._common import (
 def line_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     _structure_editor(request, plan)
-    form = LineOfEffortForm(request.POST or None, plan=plan)
+    form = LineOfEffortForm(request.POST or None, plan=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             line = services.line_of_effort_create(
@@ -68,6 +68,7 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=line,
         plan=plan,
+        user=request.user,
         initial={"version": line.version, "goals": [g.pk for g in line.goals.all()]},
     )
     if request.method == "POST" and form.is_valid():

@@ -155,9 +155,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     waiting = [row.organisation for row in panel if row.state != "approved"]
     in_review = plan.status == PlanStatus.IN_REVIEW
     reviewer_of = _contributor_approver_of(user, plan) if in_review else []
-    strategy_visible = bool(
-        plan.strategy_id and visible_strategies(user).filter(pk=plan.strategy_id).exists()
-    )
+    strategy_visible = bool(plan.strategy_id and getattr(plan, "strategy_shared", False))
     return render(
         request,
         "missions/plan_detail.html",

@@ -865,7 +865,7 @@ def test_the_lead_is_always_a_participant_and_its_row_can_be_sent_back(
         ),
         (
             lambda orgs: [{"organisation": orgs["ngo"], "role": "consulted"}],
-            "Still leading or responsible for work in this plan: MOD.",
+            "Still leading work, responsible for work or consulted in this plan: MOD.",
         ),
         (
             lambda orgs: [

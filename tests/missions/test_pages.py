@@ -809,7 +809,7 @@ def test_a_participant_still_responsible_for_work_cannot_be_dropped(world: World
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "contributors": ["Still leading or responsible for work in this plan: MOD."]
+        "contributors": ["Still leading work, responsible for work or consulted in this plan: MOD."]
     }
 
 

@@ -373,7 +373,7 @@ def test_grants_follow_participation(
             data={"participants": [(consulted_org, "consulted")]},
         )
     assert in_use.value.message_dict == {
-        "participants": ["Still leading or responsible for work in this plan: MOD."]
+        "participants": ["Still leading work, responsible for work or consulted in this plan: MOD."]
     }
     services.plan_update(
         plan=plan,
@@ -541,3 +541,120 @@ def test_a_plan_serves_only_a_strategy_its_lead_planner_can_see(
         "strategy": ["No strategy with this id is shared with you."]
     }
     assert not Plan.objects.exists()
+
+
+def test_plan_participants_who_are_not_strategy_partners_see_neither_its_title_nor_its_goals(
+    lead_planner: User,
+    lead_org: Organisation,
+    contributor_org: Organisation,
+    contributor_planner: User,
+) -> None:
+    from django.test import Client
+
+    from strategy import services as strategy_services
+
+    strategy = strategy_services.strategy_create(
+        by=lead_planner,
+        title="Confidential strategy",
+        theatre="Valeria",
+        approach="prevention",
+        lead_organisation=lead_org,
+    )
+    goal = strategy_services.goal_create(
+        strategy=strategy, by=lead_planner, data={"title": "Secret goal"}
+    )
+    plan = services.plan_create(
+        by=lead_planner,
+        title="Shared plan",
+        theatre="Valeria",
+        lead_organisation=lead_org,
+        strategy=strategy,
+        participants=[(contributor_org, "contributor")],
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    services.line_of_effort_create(
+        plan=plan,
+        by=lead_planner,
+        data={
+            "domain": "governance",
+            "title": "Councils",
+            "lead_organisation": lead_org,
+            "goals": [goal],
+        },
+    )
+
+    client = Client()
+    client.force_login(contributor_planner)
+    for url in ["/plans/", f"/plans/{plan.pk}/"]:
+        html = client.get(url).content.decode()
+        assert "Shared plan" in html
+        assert "Confidential strategy" not in html, url
+        assert "Secret goal" not in html, url
+    client.force_login(lead_planner)
+    html = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Confidential strategy" in html
+    assert "Secret goal" in html
+
+
+def test_a_decompression_bomb_is_refused_not_a_crash(
+    settings: Any, tmp_path: Path, plan: Plan, field_advisor: User
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")
+    bomb = SimpleUploadedFile("bomb.png", buffer.getvalue())
+    with pytest.raises(ValidationError) as error:
+        services.field_report_file(
+            plan=plan,
+            by=field_advisor,
+            date=timezone.localdate(),
+            situation="x",
+            attachments=[bomb],
+        )
+    assert error.value.message_dict == {"attachments": ["bomb.png is not a photo or a PDF."]}
+
+
+def test_a_field_report_at_100_percent_does_not_finish_a_cancelled_activity(
+    plan: Plan, field_advisor: User, contributor_planner: User, military_activity: Activity
+) -> None:
+    services.activity_progress_update(
+        activity=military_activity,
+        by=contributor_planner,
+        version=military_activity.version,
+        status="cancelled",
+    )
+    services.field_report_file(
+        plan=plan,
+        by=field_advisor,
+        activity=military_activity,
+        date=timezone.localdate(),
+        situation="Site abandoned.",
+        progress_update=100,
+    )
+    military_activity.refresh_from_db()
+    assert (military_activity.status, military_activity.progress) == ("cancelled", 100)
+
+
+def test_a_consulted_stakeholder_cannot_be_removed_while_its_consultations_remain(
+    plan: Plan, lead_planner: User, contributor_org: Organisation, consulted_org: Organisation
+) -> None:
+    services.consultation_create(
+        plan=plan,
+        by=lead_planner,
+        data={
+            "stakeholder": consulted_org,
+            "date": datetime.date(2026, 1, 10),
+            "summary": "Village meeting",
+        },
+    )
+    with pytest.raises(ValidationError) as error:
+        services.plan_update(
+            plan=plan,
+            by=lead_planner,
+            version=plan.version,
+            data={"participants": [(contributor_org, "contributor")]},
+        )
+    assert error.value.message_dict == {
+        "participants": ["Still leading work, responsible for work or consulted in this plan: NGO."]
+    }
