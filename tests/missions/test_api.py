@@ -1319,7 +1319,7 @@ def test_a_change_of_scope_and_progress_together_is_one_edit(
         response.json()["status"],
         response.json()["progress"],
         response.json()["version"],
-    ) == ("Engineers build two schools", "planned", 10, 3)
+    ) == ("Engineers build two schools", "in_progress", 10, 3)  # progress means under way
     assert state(plan) == ("in_review", 2, 5)
 
 
