@@ -148,6 +148,11 @@ def test_seed_demo_builds_the_demo_plans(settings: object, tmp_path: Path) -> No
         list(active.field_reports.values_list("author__username", flat=True))
         == ["field.advisor"] * 2
     )
+    from accounts.models import Notification
+
+    # The demo's history fills inboxes (the bell has something to show) without e-mailing.
+    assert Notification.objects.filter(recipient__username="mfa.planner").exists()
+    assert not Notification.objects.filter(email_status__in=["pending", "sending"]).exists()
     in_review = Plan.objects.get(title="Eastern Borderlands market reopening")
     assert in_review.status == "in_review"
     assert list(in_review.reviews.values_list("organisation__slug", flat=True)) == ["mod"]

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.models import EmailStatus, Notification
+
 
 class Command(BaseCommand):
     help = "Create the demo world (idempotent: a second run changes nothing)."
@@ -25,4 +27,9 @@ class Command(BaseCommand):
             module_name = f"{app}.demo"
             if find_spec(module_name) is not None:
                 parts.append(import_module(module_name).seed())
+        # Building the demo's history raises notifications; they show in the inbox, but no
+        # one is e-mailed about events that only happened while seeding.
+        Notification.objects.filter(email_status=EmailStatus.PENDING).update(
+            email_status=EmailStatus.NOT_EMAILED
+        )
         self.stdout.write(f"Demo world ready: {', '.join(parts)} (password from DEMO_PASSWORD).")
