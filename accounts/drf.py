@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -92,3 +95,47 @@ class VersionField(serializers.IntegerField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
+
+
+STALE_RESPONSE = OpenApiResponse(
+    description="The version sent is stale: `detail` says so and `current` is the object now."
+)
+
+
+def versioned_updates(serializer: type[serializers.BaseSerializer]) -> Any:
+    """Document that PUT and PATCH answer 409 with the current state when the version is stale."""
+    documented = extend_schema(responses={200: serializer, 409: STALE_RESPONSE})
+    return extend_schema_view(update=documented, partial_update=documented)
+
+
+class VisibleObjectField(serializers.PrimaryKeyRelatedField):
+    """An id among the objects the requesting user may see; any other id "does not exist",
+    so a request body cannot probe for objects the user may not see.
+
+    `queryset` only names the model (for the schema); `visible(user)` is what is searched.
+    """
+
+    def __init__(self, *, visible: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+        self.visible = visible
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.visible(self.context["request"].user)
+
+
+class CreateOnlyFieldsMixin:
+    """Fields in `create_only_fields` are written when the object is made and read-only
+    afterwards: a goal stays with its strategy, an activity with its plan.
+
+    One serializer per model (rather than a separate one for creating) keeps one schema
+    component per model, so choice sets such as a driver's `kind` get one name.
+    """
+
+    create_only_fields: tuple[str, ...] = ()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = super().get_fields()  # type: ignore[misc]
+        if getattr(self, "instance", None) is not None:
+            for name in self.create_only_fields:
+                fields[name].read_only = True
+        return fields

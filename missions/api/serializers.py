@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from accounts.drf import VersionField
+from accounts.drf import CreateOnlyFieldsMixin, VersionField, VisibleObjectField
 from accounts.models import Organisation, User
 from missions import selectors
 from missions.models import (
@@ -31,7 +31,6 @@ from missions.models import (
     ReviewDecision,
 )
 from strategy import selectors as strategy_selectors
-from strategy.api.serializers import CreateOnlyFieldsMixin, VisibleObjectField
 from strategy.models import Goal, Strategy
 
 FIXED_PLAN = "The plan it belongs to. Chosen once, when created."

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.concurrency import StaleVersion
-from accounts.drf import VersionedUpdateMixin
+from accounts.drf import VersionedUpdateMixin, versioned_updates
 from missions import selectors, services
 from missions.api.serializers import (
     PROGRESS_FIELDS,
@@ -43,7 +43,6 @@ from missions.models import (
     Plan,
     PlanStatus,
 )
-from strategy.api.viewsets import versioned_updates
 
 # --- plans --------------------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ that was never used.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -17,7 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from accounts.drf import VersionField
+from accounts.drf import CreateOnlyFieldsMixin, VersionField, VisibleObjectField
 from accounts.models import Organisation, User
 from strategy import selectors
 from strategy.models import (
@@ -45,45 +44,12 @@ def _person(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-class VisibleObjectField(serializers.PrimaryKeyRelatedField):
-    """An id among the objects the requesting user may see; any other id "does not exist",
-    so a request body cannot probe for strategies the user is not a partner in.
-
-    `queryset` only names the model (for the schema); `visible(user)` is what is searched.
-    """
-
-    def __init__(self, *, visible: Callable[[User], QuerySet[Any]], **kwargs: Any) -> None:
-        self.visible = visible
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return self.visible(_user(self.context["request"]))
-
-
 class PartnerField(serializers.PrimaryKeyRelatedField):
     """An organisation id, written as such and read from the strategy's prefetched
     partnerships (so a list of strategies costs no query per row)."""
 
     def to_representation(self, value: Any) -> int:
         return int(value.organisation_id)
-
-
-class CreateOnlyFieldsMixin:
-    """Fields in `create_only_fields` are written when the object is made and read-only
-    afterwards: a goal stays with its strategy, a strategy with its lead organisation.
-
-    One serializer per model (rather than a separate one for creating) keeps one schema
-    component per model, so choice sets such as a driver's `kind` get one name.
-    """
-
-    create_only_fields: tuple[str, ...] = ()
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields: dict[str, serializers.Field] = super().get_fields()  # type: ignore[misc]
-        if getattr(self, "instance", None) is not None:
-            for name in self.create_only_fields:
-                fields[name].read_only = True
-        return fields
 
 
 def _visible_strategies(user: User) -> QuerySet[Strategy]:

@@ -7,17 +7,15 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
-    extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.concurrency import StaleVersion
-from accounts.drf import VersionedUpdateMixin
+from accounts.drf import VersionedUpdateMixin, versioned_updates
 from strategy import selectors, services
 from strategy.api.serializers import (
     DriverSerializer,
@@ -39,16 +37,6 @@ from strategy.models import (
     Strategy,
     StrategyStatus,
 )
-
-STALE_RESPONSE = OpenApiResponse(
-    description="The version sent is stale: `detail` says so and `current` is the object now."
-)
-
-
-def versioned_updates(serializer: type[serializers.BaseSerializer]) -> Any:
-    """Document that PUT and PATCH answer 409 with the current state when the version is stale."""
-    documented = extend_schema(responses={200: serializer, 409: STALE_RESPONSE})
-    return extend_schema_view(update=documented, partial_update=documented)
 
 
 class StrategyFilter(django_filters.FilterSet):
