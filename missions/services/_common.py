@@ -1,0 +1,157 @@
+"""What the plan services share: field lists, row locks, the checks every change makes,
+review requests and amendments."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.grants import has_object_permission
+from accounts.models import Membership, Organisation, Role, User
+from accounts.notifications import OrganisationRole, notify
+from accounts.selectors import organisations_where
+from missions.models import (
+    ParticipantRole,
+    Plan,
+    PlanStatus,
+)
+from strategy.selectors import visible_strategies
+
+PLAN_FIELDS = ("title", "strategy", "theatre", "summary", "phase", "start_date", "end_date")
+
+
+PLAN_STRUCTURAL_FIELDS = ("start_date", "end_date")
+
+
+LINE_FIELDS = ("domain", "title", "lead_organisation", "order")
+
+
+ACTIVITY_FIELDS = (
+    "line_of_effort",
+    "title",
+    "description",
+    "responsible_organisation",
+    "actor_type",
+    "task_nature",
+    "military_justification",
+    "start_date",
+    "end_date",
+    "place_name",
+    "latitude",
+    "longitude",
+)
+
+
+MILESTONE_FIELDS = ("title", "due_date", "achieved_on")
+
+
+CONSULTATION_FIELDS = ("stakeholder", "date", "summary", "follow_up")
+
+
+AMENDABLE = (PlanStatus.APPROVED, PlanStatus.ACTIVE)
+
+
+EDITABLE = (PlanStatus.DRAFT, PlanStatus.IN_REVIEW, PlanStatus.APPROVED, PlanStatus.ACTIVE)
+
+
+ATTACHMENT_IMAGE_FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
+
+
+def _lock(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _status(plan: Plan) -> str:
+    return plan.get_status_display().lower()
+
+
+def _require_structure_editor(plan: Plan, by: User) -> None:
+    if not has_object_permission(by, plan, "change_plan"):
+        raise PermissionDenied("Only planners of the lead organisation can change this plan.")
+    if plan.status not in EDITABLE:
+        raise ValidationError(f"This plan is {_status(plan)}: it can no longer be changed.")
+
+
+def participant_ids(plan: Plan) -> set[int]:
+    return set(plan.participants.values_list("organisation_id", flat=True))
+
+
+def _require_participant(plan: Plan, organisation: Organisation | None, field: str) -> None:
+    if organisation is not None and organisation.pk not in participant_ids(plan):
+        raise ValidationError(
+            {field: f"{organisation} does not take part in this plan; add it first."}
+        )
+
+
+def _roles(plan: Plan, participation: Sequence[str], *roles: str) -> list[OrganisationRole]:
+    organisations = plan.participants.filter(role__in=participation).values_list(
+        "organisation_id", flat=True
+    )
+    return [OrganisationRole(org_id, role) for org_id in sorted(organisations) for role in roles]
+
+
+def _current_role(user: User, organisation_id: int, role: str) -> bool:
+    return (
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(user=user, organisation_id=organisation_id, role=role)
+        .exists()
+    )
+
+
+def _request_reviews(plan: Plan, *, amendment: str = "") -> None:
+    what = f"an amendment to “{plan.title}” ({amendment})" if amendment else f"“{plan.title}”"
+    notify(
+        recipients=_roles(plan, [ParticipantRole.CONTRIBUTOR], Role.APPROVER),
+        kind="plan.review_requested",
+        text=f"Please review {what} for your organisation.",
+        url=plan.get_absolute_url(),
+        event_key=f"plan:{plan.pk}:submission:{plan.submission}:review-requested",
+    )
+
+
+def _amend(plan: Plan, *, reason: str) -> None:
+    """A structural change to an approved or active plan goes back to the contributors; one
+    made while they review starts a new submission, so earlier approvals no longer count."""
+    if plan.status in (*AMENDABLE, PlanStatus.IN_REVIEW):
+        plan.status = PlanStatus.IN_REVIEW
+        plan.submission += 1
+        plan.version += 1
+        plan.review_requested_at = timezone.now()
+        plan.save(
+            update_fields=["status", "submission", "version", "review_requested_at", "updated"]
+        )
+        _request_reviews(plan, amendment=reason)
+
+
+def _check_strategy(strategy: Any, by: User) -> None:
+    if strategy is not None and not visible_strategies(by).filter(pk=strategy.pk).exists():
+        raise ValidationError({"strategy": "No strategy with this id is shared with you."})
+
+
+def _check_dates(
+    start: datetime.date | None, end: datetime.date | None, field: str = "end_date"
+) -> None:
+    if start and end and end < start:
+        raise ValidationError({field: "The end date must be on or after the start date."})
+
+
+def lead_organisations_for(user: User) -> list[Organisation]:
+    """Organisations the user may lead a plan for: where they are a planner today."""
+    return list(organisations_where(user=user, role=Role.PLANNER))
+
+
+def contributors(plan: Plan) -> set[int]:
+    return set(
+        plan.participants.filter(role=ParticipantRole.CONTRIBUTOR).values_list(
+            "organisation_id", flat=True
+        )
+    )

@@ -1,0 +1,307 @@
+"""A plan's life: creating, editing, submitting, reviews, approval, activation and closing."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.concurrency import check_version
+from accounts.grants import grants_recompute, has_object_permission
+from accounts.models import Organisation, Role, User
+from accounts.notifications import OrganisationRole, notify
+from accounts.services import changed_fields, organisation_acting_for
+from missions.models import (
+    Activity,
+    Participant,
+    ParticipantRole,
+    Plan,
+    PlanStatus,
+    Review,
+    ReviewDecision,
+)
+from missions.services._common import (
+    PLAN_FIELDS,
+    PLAN_STRUCTURAL_FIELDS,
+    _amend,
+    _check_dates,
+    _check_strategy,
+    _lock,
+    _request_reviews,
+    _require_structure_editor,
+    _roles,
+    _status,
+    contributors,
+    lead_organisations_for,
+)
+
+
+def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str]]) -> bool:
+    """The lead plus the given organisations and roles; returns whether anything changed."""
+    wanted: dict[int, str] = {}
+    for organisation, role in participants:
+        if role not in (ParticipantRole.CONTRIBUTOR, ParticipantRole.CONSULTED):
+            raise ValidationError(
+                {"participants": f"A participant is a contributor or consulted, not {role!r}."}
+            )
+        if organisation.pk != plan.lead_organisation_id:
+            wanted[organisation.pk] = role
+    wanted[plan.lead_organisation_id] = ParticipantRole.LEAD
+    current = dict(plan.participants.values_list("organisation_id", "role"))
+    if wanted == current:
+        return False
+    in_use = _organisations_in_use(plan) - wanted.keys()
+    if in_use:
+        names = ", ".join(sorted(str(o) for o in Organisation.objects.filter(pk__in=in_use)))
+        raise ValidationError(
+            {
+                "participants": (
+                    f"Still leading work, responsible for work or consulted in this plan: {names}."
+                )
+            }
+        )
+    plan.participants.exclude(organisation_id__in=wanted).delete()
+    for organisation_id, role in wanted.items():
+        Participant.objects.update_or_create(
+            plan=plan, organisation_id=organisation_id, defaults={"role": role}
+        )
+    grants_recompute(plan)
+    return True
+
+
+def _organisations_in_use(plan: Plan) -> set[int]:
+    lines = set(plan.lines_of_effort.values_list("lead_organisation_id", flat=True))
+    activities = set(
+        Activity.objects.filter(line_of_effort__plan=plan).values_list(
+            "responsible_organisation_id", flat=True
+        )
+    )
+    stakeholders = set(plan.consultations.values_list("stakeholder_id", flat=True))
+    return lines | activities | stakeholders
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    by: User,
+    title: str,
+    theatre: str,
+    lead_organisation: Organisation,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    participants: Iterable[tuple[Organisation, str]] = (),
+    strategy: Any = None,
+    summary: str = "",
+    phase: str = "assessment",
+) -> Plan:
+    if lead_organisation not in lead_organisations_for(by):
+        raise ValidationError(
+            {
+                "lead_organisation": (
+                    "You can only lead a plan for an organisation where you are a planner."
+                )
+            }
+        )
+    _check_dates(start_date, end_date)
+    _check_strategy(strategy, by)
+    plan = Plan(
+        title=title,
+        theatre=theatre,
+        summary=summary,
+        phase=phase,
+        strategy=strategy,
+        lead_organisation=lead_organisation,
+        start_date=start_date,
+        end_date=end_date,
+        created_by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    _set_participants(plan, participants)
+    grants_recompute(plan)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> Plan:
+    plan = _lock(plan)
+    _require_structure_editor(plan, by)
+    check_version(plan, version)
+    changed = changed_fields(plan, PLAN_FIELDS, data)
+    _check_dates(plan.start_date, plan.end_date)
+    if "strategy" in changed:
+        _check_strategy(plan.strategy, by)
+        serving_others = plan.lines_of_effort.filter(goals__isnull=False).exclude(
+            goals__strategy=plan.strategy
+        )
+        if serving_others.exists():
+            raise ValidationError(
+                {
+                    "strategy": (
+                        "Lines of effort still serve goals of the current strategy: "
+                        "unlink them first."
+                    )
+                }
+            )
+    if changed:
+        plan.full_clean()
+    participants_changed = "participants" in data and _set_participants(plan, data["participants"])
+    if changed or participants_changed:
+        # The participants are part of the plan: changing only them must move the version too,
+        # or a stale edit of them would be applied instead of refused.
+        plan.version += 1
+        plan.save()
+    if participants_changed or changed & set(PLAN_STRUCTURAL_FIELDS):
+        _amend(plan, reason="participants or dates changed")
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, by: User) -> Plan:
+    plan = _lock(plan)
+    if not has_object_permission(by, plan, "change_plan"):
+        raise PermissionDenied("Only planners of the lead organisation can submit this plan.")
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(f"Only a draft can be submitted; this plan is {_status(plan)}.")
+    if not plan.lines_of_effort.exists():
+        raise ValidationError("Add at least one line of effort before asking for reviews.")
+    plan.status = PlanStatus.IN_REVIEW
+    plan.submission += 1
+    plan.version += 1
+    plan.review_requested_at = timezone.now()
+    plan.save(update_fields=["status", "submission", "version", "review_requested_at", "updated"])
+    _request_reviews(plan)
+    return plan
+
+
+def _reviewing_organisation(plan: Plan, by: User, organisation: Organisation | None) -> int:
+    return organisation_acting_for(
+        user=by,
+        role=Role.APPROVER,
+        among=contributors(plan),
+        chosen=organisation,
+        refused="Only an approver of a contributing organisation can review this plan.",
+        refused_for="You are not an approver of {organisation} for this plan.",
+        ambiguous="You approve for several contributors: say which one.",
+    )
+
+
+@transaction.atomic
+def plan_review(
+    *,
+    plan: Plan,
+    by: User,
+    decision: str,
+    comment: str = "",
+    organisation: Organisation | None = None,
+) -> Review:
+    """A contributor's approver approves this submission or asks for changes (back to draft)."""
+    plan = _lock(plan)
+    organisation_id = _reviewing_organisation(plan, by, organisation)
+    if plan.status != PlanStatus.IN_REVIEW:
+        raise ValidationError(
+            f"Reviews are given while a plan is in review; this plan is {_status(plan)}."
+        )
+    if decision not in ReviewDecision.values:
+        raise ValidationError({"decision": "Choose approve or request_changes."})
+    if decision == ReviewDecision.REQUEST_CHANGES and not comment.strip():
+        raise ValidationError({"comment": "Say which changes you need, so the lead can make them."})
+    review, _ = Review.objects.update_or_create(
+        plan=plan,
+        organisation_id=organisation_id,
+        submission=plan.submission,
+        defaults={
+            "decision": decision,
+            "comment": comment.strip(),
+            "reviewed_by": by,
+            "reviewed_at": timezone.now(),
+        },
+    )
+    if decision == ReviewDecision.REQUEST_CHANGES:
+        plan.status = PlanStatus.DRAFT
+        plan.version += 1
+        plan.save(update_fields=["status", "version", "updated"])
+        notify(
+            recipients=[OrganisationRole(plan.lead_organisation_id, Role.PLANNER)],
+            kind="plan.changes_requested",
+            text=f"{review.organisation} asks for changes to “{plan.title}”: {review.comment}",
+            url=plan.get_absolute_url(),
+            event_key=f"plan:{plan.pk}:submission:{plan.submission}:changes:{organisation_id}",
+        )
+    return review
+
+
+def awaiting_review(plan: Plan) -> set[int]:
+    """Contributors that have not approved the current submission."""
+    approved = set(
+        plan.reviews.filter(
+            submission=plan.submission, decision=ReviewDecision.APPROVE
+        ).values_list("organisation_id", flat=True)
+    )
+    return contributors(plan) - approved
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, by: User) -> Plan:
+    plan = _lock(plan)
+    if not has_object_permission(by, plan, "approve_plan"):
+        raise PermissionDenied("Only an approver of the lead organisation can approve this plan.")
+    if plan.status != PlanStatus.IN_REVIEW:
+        raise ValidationError(
+            f"Only a plan in review can be approved; this plan is {_status(plan)}."
+        )
+    waiting = awaiting_review(plan)
+    if waiting:
+        names = ", ".join(sorted(str(o) for o in Organisation.objects.filter(pk__in=waiting)))
+        raise ValidationError(f"Every contributor must approve first; still waiting for: {names}.")
+    plan.status = PlanStatus.APPROVED
+    plan.version += 1
+    plan.save(update_fields=["status", "version", "updated"])
+    notify(
+        recipients=_roles(plan, list(ParticipantRole.values), Role.PLANNER),
+        kind="plan.approved",
+        text=f"“{plan.title}” is approved.",
+        url=plan.get_absolute_url(),
+        event_key=f"plan:{plan.pk}:submission:{plan.submission}:approved",
+    )
+    return plan
+
+
+def _lead_acts(plan: Plan, by: User, verb: str) -> None:
+    if not (
+        has_object_permission(by, plan, "change_plan")
+        or has_object_permission(by, plan, "approve_plan")
+    ):
+        raise PermissionDenied(
+            f"Only the lead organisation's planners and approvers can {verb} this plan."
+        )
+
+
+@transaction.atomic
+def plan_activate(*, plan: Plan, by: User) -> Plan:
+    plan = _lock(plan)
+    _lead_acts(plan, by, "activate")
+    if plan.status != PlanStatus.APPROVED:
+        raise ValidationError(
+            f"Only an approved plan can be activated; this plan is {_status(plan)}."
+        )
+    plan.status = PlanStatus.ACTIVE
+    plan.version += 1
+    plan.save(update_fields=["status", "version", "updated"])
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan, by: User) -> Plan:
+    plan = _lock(plan)
+    _lead_acts(plan, by, "close")
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError(f"Only an active plan can be closed; this plan is {_status(plan)}.")
+    plan.status = PlanStatus.CLOSED
+    plan.version += 1
+    plan.save(update_fields=["status", "version", "updated"])
+    return plan

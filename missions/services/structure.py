@@ -1,0 +1,299 @@
+"""The structure of a plan: lines of effort, activities (and their progress), milestones
+and consultations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.concurrency import check_version
+from accounts.grants import has_object_permission
+from accounts.models import Role, User
+from accounts.notifications import OrganisationRole, notify
+from accounts.services import changed_fields
+from missions.models import (
+    Activity,
+    ActivityStatus,
+    Consultation,
+    LineOfEffort,
+    Milestone,
+    Plan,
+    PlanStatus,
+)
+from missions.services._common import (
+    ACTIVITY_FIELDS,
+    CONSULTATION_FIELDS,
+    LINE_FIELDS,
+    MILESTONE_FIELDS,
+    _amend,
+    _check_dates,
+    _current_role,
+    _lock,
+    _require_participant,
+    _require_structure_editor,
+)
+from strategy.selectors import visible_strategies
+
+
+def _check_line(plan: Plan, line: LineOfEffort) -> None:
+    _require_participant(plan, line.lead_organisation, "lead_organisation")
+
+
+def _check_goals(plan: Plan, goals: Iterable[Any], by: User) -> list[Any]:
+    goals = list(goals)
+    if not goals:
+        return goals
+    if plan.strategy_id is None or any(g.strategy_id != plan.strategy_id for g in goals):
+        raise ValidationError(
+            {"goals": "A line of effort serves goals of the plan's own strategy."}
+        )
+    if not visible_strategies(by).filter(pk=plan.strategy_id).exists():
+        raise ValidationError({"goals": "The plan's strategy is not shared with you."})
+    return goals
+
+
+@transaction.atomic
+def line_of_effort_create(*, plan: Plan, by: User, data: dict[str, Any]) -> LineOfEffort:
+    plan = _lock(plan)
+    _require_structure_editor(plan, by)
+    line = LineOfEffort(plan=plan)
+    changed_fields(line, LINE_FIELDS, data)
+    _check_line(plan, line)
+    line.full_clean()
+    line.save()
+    line.goals.set(_check_goals(plan, data.get("goals", []), by))
+    _amend(plan, reason=f"line of effort added: {line.title}")
+    return line
+
+
+@transaction.atomic
+def line_of_effort_update(
+    *, line: LineOfEffort, by: User, version: int, data: dict[str, Any]
+) -> LineOfEffort:
+    plan = _lock(line.plan)
+    _require_structure_editor(plan, by)
+    line = LineOfEffort.objects.select_for_update().get(pk=line.pk)
+    check_version(line, version)
+    changed = changed_fields(line, LINE_FIELDS, data)
+    if "goals" in data:
+        goals = _check_goals(plan, data["goals"], by)
+        if {g.pk for g in goals} != set(line.goals.values_list("pk", flat=True)):
+            line.goals.set(goals)
+            changed.add("goals")
+    if not changed:
+        return line
+    _check_line(plan, line)
+    line.full_clean()
+    line.version += 1
+    line.save()
+    _amend(plan, reason=f"line of effort changed: {line.title}")
+    return line
+
+
+@transaction.atomic
+def line_of_effort_delete(*, line: LineOfEffort, by: User) -> None:
+    plan = _lock(line.plan)
+    _require_structure_editor(plan, by)
+    title = line.title
+    line.delete()
+    _amend(plan, reason=f"line of effort removed: {title}")
+
+
+def _check_activity(plan: Plan, activity: Activity) -> None:
+    if activity.line_of_effort.plan_id != plan.pk:
+        raise ValidationError({"line_of_effort": "Choose a line of effort of this plan."})
+    _require_participant(plan, activity.responsible_organisation, "responsible_organisation")
+    _check_dates(activity.start_date, activity.end_date)
+    if activity.needs_justification and not activity.military_justification.strip():
+        raise ValidationError(
+            {
+                "military_justification": (
+                    "A military actor on a non-military task needs a written justification: "
+                    "why can no civilian actor do this?"
+                )
+            }
+        )
+
+
+@transaction.atomic
+def activity_create(*, line_of_effort: LineOfEffort, by: User, data: dict[str, Any]) -> Activity:
+    plan = _lock(line_of_effort.plan)
+    _require_structure_editor(plan, by)
+    activity = Activity(line_of_effort=line_of_effort)
+    changed_fields(activity, ACTIVITY_FIELDS, data)
+    _check_activity(plan, activity)
+    activity.full_clean()
+    activity.save()
+    _amend(plan, reason=f"activity added: {activity.title}")
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, activity: Activity, by: User, version: int, data: dict[str, Any]
+) -> Activity:
+    """A change to an activity's scope, responsible organisation or dates (an amendment once
+    the plan is approved). Status and progress go through `activity_progress_update`."""
+    plan = _lock(activity.line_of_effort.plan)
+    _require_structure_editor(plan, by)
+    activity = (
+        Activity.objects.select_for_update().select_related("line_of_effort").get(pk=activity.pk)
+    )
+    check_version(activity, version)
+    if not changed_fields(activity, ACTIVITY_FIELDS, data):
+        return activity
+    _check_activity(plan, activity)
+    activity.full_clean()
+    activity.version += 1
+    activity.save()
+    _amend(plan, reason=f"activity changed: {activity.title}")
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by: User) -> None:
+    plan = _lock(activity.line_of_effort.plan)
+    _require_structure_editor(plan, by)
+    title = activity.title
+    activity.delete()
+    _amend(plan, reason=f"activity removed: {title}")
+
+
+def can_update_progress(user: User, activity: Activity) -> bool:
+    plan = activity.line_of_effort.plan
+    return has_object_permission(user, plan, "change_plan") or (
+        has_object_permission(user, plan, "view_plan")
+        and _current_role(user, activity.responsible_organisation_id, Role.PLANNER)
+    )
+
+
+def _notify_blocked(plan: Plan, activity: Activity) -> None:
+    notify(
+        recipients=[
+            OrganisationRole(plan.lead_organisation_id, Role.PLANNER),
+            OrganisationRole(activity.responsible_organisation_id, Role.PLANNER),
+        ],
+        kind="plan.activity_blocked",
+        text=f"“{activity.title}” in “{plan.title}” is blocked.",
+        url=plan.get_absolute_url(),
+        event_key=f"activity:{activity.pk}:blocked:v{activity.version}",
+    )
+
+
+@transaction.atomic
+def activity_progress_update(
+    *,
+    activity: Activity,
+    by: User,
+    version: int,
+    status: str | None = None,
+    progress: int | None = None,
+) -> Activity:
+    """Status and progress, by the responsible organisation's planners (or the lead's)."""
+    plan = _lock(activity.line_of_effort.plan)
+    activity = (
+        Activity.objects.select_for_update()
+        .select_related("line_of_effort__plan")
+        .get(pk=activity.pk)
+    )
+    if not can_update_progress(by, activity):
+        raise PermissionDenied(
+            "Only planners of the responsible organisation (or of the lead) update this activity."
+        )
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError("This plan is closed.")
+    check_version(activity, version)
+    was_blocked = activity.status == ActivityStatus.BLOCKED
+    if status is not None:
+        activity.status = status
+    if progress is not None:
+        activity.progress = progress
+    if status is None and activity.progress == 100:
+        activity.status = ActivityStatus.DONE
+    elif status is None and activity.progress > 0 and activity.status == ActivityStatus.PLANNED:
+        activity.status = ActivityStatus.IN_PROGRESS
+    activity.full_clean()
+    activity.version += 1
+    activity.save(update_fields=["status", "progress", "version"])
+    if activity.status == ActivityStatus.BLOCKED and not was_blocked:
+        _notify_blocked(plan, activity)
+    return activity
+
+
+def _child_create(
+    model: Any, fields: Sequence[str], *, plan: Plan, by: User, data: dict[str, Any]
+) -> Any:
+    plan = _lock(plan)
+    _require_structure_editor(plan, by)
+    obj = model(plan=plan)
+    changed_fields(obj, fields, data)
+    if isinstance(obj, Consultation):
+        _require_participant(plan, obj.stakeholder, "stakeholder")
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _child_update(
+    model: Any, fields: Sequence[str], *, obj: Any, by: User, version: int, data: dict[str, Any]
+) -> Any:
+    plan = _lock(obj.plan)
+    _require_structure_editor(plan, by)
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    check_version(obj, version)
+    if not changed_fields(obj, fields, data):
+        return obj
+    if isinstance(obj, Consultation):
+        _require_participant(plan, obj.stakeholder, "stakeholder")
+    obj.full_clean()
+    obj.version += 1
+    obj.save()
+    return obj
+
+
+def _child_delete(obj: Any, *, by: User) -> None:
+    plan = _lock(obj.plan)
+    _require_structure_editor(plan, by)
+    obj.delete()
+
+
+@transaction.atomic
+def milestone_create(*, plan: Plan, by: User, data: dict[str, Any]) -> Milestone:
+    return _child_create(Milestone, MILESTONE_FIELDS, plan=plan, by=by, data=data)
+
+
+@transaction.atomic
+def milestone_update(
+    *, milestone: Milestone, by: User, version: int, data: dict[str, Any]
+) -> Milestone:
+    return _child_update(
+        Milestone, MILESTONE_FIELDS, obj=milestone, by=by, version=version, data=data
+    )
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, by: User) -> None:
+    _child_delete(milestone, by=by)
+
+
+@transaction.atomic
+def consultation_create(*, plan: Plan, by: User, data: dict[str, Any]) -> Consultation:
+    """Consulted stakeholders must take part in the plan (usually with the role "consulted")."""
+    return _child_create(Consultation, CONSULTATION_FIELDS, plan=plan, by=by, data=data)
+
+
+@transaction.atomic
+def consultation_update(
+    *, consultation: Consultation, by: User, version: int, data: dict[str, Any]
+) -> Consultation:
+    return _child_update(
+        Consultation, CONSULTATION_FIELDS, obj=consultation, by=by, version=version, data=data
+    )
+
+
+@transaction.atomic
+def consultation_delete(*, consultation: Consultation, by: User) -> None:
+    _child_delete(consultation, by=by)

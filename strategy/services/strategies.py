@@ -1,0 +1,233 @@
+"""A strategy's life: drafting, submitting, endorsements, agreement and archiving."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.concurrency import check_version
+from accounts.grants import grants_recompute, has_object_permission
+from accounts.models import Organisation, Role, User
+from accounts.notifications import OrganisationRole, notify
+from accounts.services import organisation_acting_for
+from strategy.models import (
+    Decision,
+    Endorsement,
+    Strategy,
+    StrategyEdition,
+    StrategyPartner,
+    StrategyStatus,
+)
+from strategy.permissions import partner_ids
+from strategy.services._common import (
+    STRATEGY_FIELDS,
+    _content_changed,
+    _lock,
+    _request_endorsements,
+    _require_editor,
+    _set_partners,
+    _status,
+    _validate_processes,
+    lead_organisations_for,
+    partner_roles,
+)
+
+
+@transaction.atomic
+def strategy_create(
+    *,
+    by: User,
+    title: str,
+    theatre: str,
+    approach: str,
+    lead_organisation: Organisation,
+    partners: Iterable[Organisation] = (),
+    summary: str = "",
+    processes: Iterable[str] = (),
+    predecessor: Strategy | None = None,
+) -> Strategy:
+    if lead_organisation not in lead_organisations_for(by):
+        raise ValidationError(
+            {
+                "lead_organisation": (
+                    "You can only lead a strategy for an organisation where you are a planner."
+                )
+            }
+        )
+    if predecessor is not None:
+        predecessor = _lock(predecessor)
+        if predecessor.lead_organisation_id != lead_organisation.pk:
+            raise ValidationError(
+                {"predecessor": "A strategy can only supersede one with the same lead."}
+            )
+        if predecessor.status != StrategyStatus.AGREED:
+            raise ValidationError({"predecessor": "Only an agreed strategy can be superseded."})
+        if hasattr(predecessor, "successor"):
+            raise ValidationError({"predecessor": "This strategy already has a successor."})
+    strategy = Strategy(
+        title=title,
+        theatre=theatre,
+        summary=summary,
+        approach=approach,
+        processes=_validate_processes(processes),
+        lead_organisation=lead_organisation,
+        predecessor=predecessor,
+        created_by=by,
+    )
+    strategy.full_clean()
+    strategy.save()
+    StrategyPartner.objects.create(strategy=strategy, organisation=lead_organisation)
+    _set_partners(strategy, partners)
+    grants_recompute(strategy)
+    return strategy
+
+
+@transaction.atomic
+def strategy_update(
+    *, strategy: Strategy, by: User, version: int, data: dict[str, Any]
+) -> Strategy:
+    strategy = _lock(strategy)
+    _require_editor(strategy, by)
+    check_version(strategy, version)
+    for field in STRATEGY_FIELDS:
+        if field in data:
+            value = _validate_processes(data[field]) if field == "processes" else data[field]
+            setattr(strategy, field, value)
+    strategy.full_clean()
+    strategy.version += 1
+    strategy.save()
+    if "partners" in data and _set_partners(strategy, data["partners"]):
+        _content_changed(strategy, reason="Partners changed")
+    return strategy
+
+
+@transaction.atomic
+def strategy_submit(*, strategy: Strategy, by: User) -> Strategy:
+    strategy = _lock(strategy)
+    if not has_object_permission(by, strategy, "change_strategy"):
+        raise PermissionDenied("Only planners of the lead organisation can submit this strategy.")
+    if strategy.status != StrategyStatus.DRAFT:
+        raise ValidationError(
+            f"Only a draft can be submitted; this strategy is {_status(strategy)}."
+        )
+    if not strategy.goals.exists():
+        raise ValidationError("Add at least one common goal before asking partners to endorse.")
+    strategy.status = StrategyStatus.CONSULTATION
+    strategy.version += 1
+    strategy.save(update_fields=["status", "version", "updated"])
+    StrategyEdition.objects.create(
+        strategy=strategy, number=strategy.edition, reason="Submitted to the partners"
+    )
+    _request_endorsements(strategy)
+    return strategy
+
+
+def _endorsing_organisation(strategy: Strategy, by: User, organisation: Organisation | None) -> int:
+    return organisation_acting_for(
+        user=by,
+        role=Role.APPROVER,
+        among=partner_ids(strategy),
+        chosen=organisation,
+        refused="Only an approver of a partner organisation can endorse this strategy.",
+        refused_for="You are not an approver of {organisation} for this strategy.",
+        ambiguous="You approve for several partners: say which one.",
+    )
+
+
+@transaction.atomic
+def strategy_endorse(
+    *,
+    strategy: Strategy,
+    by: User,
+    decision: str,
+    comment: str = "",
+    organisation: Organisation | None = None,
+) -> Endorsement:
+    """An approver records their organisation's decision on the current edition.
+
+    A rejection needs a reason and tells the lead's planners; the last endorsement makes
+    the strategy agreed (and supersedes its predecessor).
+    """
+    strategy = _lock(strategy)
+    organisation_id = _endorsing_organisation(strategy, by, organisation)
+    if strategy.status != StrategyStatus.CONSULTATION:
+        raise ValidationError(
+            f"Endorsements are given in consultation; this strategy is {_status(strategy)}."
+        )
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Choose endorse or reject."})
+    if decision == Decision.REJECT and not comment.strip():
+        raise ValidationError({"comment": "Say why, so the lead organisation can address it."})
+    endorsement, _ = Endorsement.objects.update_or_create(
+        strategy=strategy,
+        organisation_id=organisation_id,
+        edition=strategy.edition,
+        defaults={
+            "decision": decision,
+            "comment": comment.strip(),
+            "decided_by": by,
+            "decided_at": timezone.now(),
+        },
+    )
+    if decision == Decision.REJECT:
+        notify(
+            recipients=[OrganisationRole(strategy.lead_organisation_id, Role.PLANNER)],
+            kind="strategy.rejected",
+            text=f"{endorsement.organisation} rejected “{strategy.title}”: {endorsement.comment}",
+            url=strategy.get_absolute_url(),
+            event_key=(
+                f"strategy:{strategy.pk}:edition:{strategy.edition}:rejected:{organisation_id}:"
+                f"{endorsement.decided_at.timestamp()}"
+            ),
+        )
+    else:
+        _agree_if_everyone_endorsed(strategy)
+    return endorsement
+
+
+def _agree_if_everyone_endorsed(strategy: Strategy) -> None:
+    endorsed = set(
+        strategy.endorsements.filter(
+            edition=strategy.edition, decision=Decision.ENDORSE
+        ).values_list("organisation_id", flat=True)
+    )
+    if not partner_ids(strategy) <= endorsed:
+        return
+    strategy.status = StrategyStatus.AGREED
+    strategy.version += 1
+    strategy.save(update_fields=["status", "version", "updated"])
+    StrategyEdition.objects.filter(strategy=strategy, number=strategy.edition).update(
+        agreed_at=timezone.now()
+    )
+    if strategy.predecessor_id:
+        predecessor = Strategy.objects.select_for_update().get(pk=strategy.predecessor_id)
+        # Only the agreed strategy it was meant to replace gives way; one archived or back in
+        # consultation meanwhile keeps its own status.
+        if predecessor.status == StrategyStatus.AGREED:
+            predecessor.status = StrategyStatus.SUPERSEDED
+            predecessor.version += 1
+            predecessor.save(update_fields=["status", "version", "updated"])
+    notify(
+        recipients=partner_roles(strategy, Role.PLANNER, Role.APPROVER),
+        kind="strategy.agreed",
+        text=f"“{strategy.title}” is agreed by every partner (edition {strategy.edition}).",
+        url=strategy.get_absolute_url(),
+        event_key=f"strategy:{strategy.pk}:edition:{strategy.edition}:agreed",
+    )
+
+
+@transaction.atomic
+def strategy_archive(*, strategy: Strategy, by: User) -> Strategy:
+    strategy = _lock(strategy)
+    if not has_object_permission(by, strategy, "change_strategy"):
+        raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
+    if strategy.status == StrategyStatus.ARCHIVED:
+        raise ValidationError("This strategy is already archived.")
+    strategy.status = StrategyStatus.ARCHIVED
+    strategy.version += 1
+    strategy.save(update_fields=["status", "version", "updated"])
+    return strategy
