@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# In the demo, the administrators of the Ministry of Foreign Affairs (mfa.approver) curate
+# the glossary, besides staff. The setting's own default is empty: only staff curate.
+GLOSSARY_STEWARD_ORGANISATION ?= mfa
 
 # Tests run against a real PostgreSQL and Redis (see README); override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/joined_forces
@@ -25,7 +28,8 @@ node_modules/.installed: package.json package-lock.json
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=1 GLOSSARY_STEWARD_ORGANISATION=$(GLOSSARY_STEWARD_ORGANISATION) \
+		$(BIN)/python manage.py runserver $(HOST)
 
 services:
 	bash scripts/services.sh

@@ -16,10 +16,18 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.concurrency import StaleVersion
+from accounts.decisions import DecisionKind
+from accounts.models import Organisation
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Services raise Django's ValidationError; the API answers it as a 400 with field messages."""
+    """Services raise Django's ValidationError; the API answers it as a 400 with field messages.
+    A stale version or decision round answers 409 with the object as it is now."""
+    if isinstance(exc, StaleVersion):
+        view = context.get("view")
+        represent = getattr(view, "represent_current", None)
+        current = represent(exc.current) if represent is not None else None
+        return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = dict(exc.message_dict)
@@ -48,9 +56,12 @@ MISSING_VERSION = "Send the version you edited (or an If-Match header) so no cha
 class VersionedUpdateMixin:
     """PUT and PATCH must name the version they were based on, in `version` or `If-Match`.
 
-    A stale version answers 409 with the current state. Views implement
+    A stale version answers 409 with the current state (`represent_current`). Views implement
     `perform_versioned_update(instance, validated_data, version)` by calling their service.
     """
+
+    def represent_current(self, obj: Any) -> Any:
+        return self.get_serializer(obj).data  # type: ignore[attr-defined]
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()  # type: ignore[attr-defined]
@@ -69,13 +80,7 @@ class VersionedUpdateMixin:
             version = _if_match_version(request)
         if version is None:
             raise ValidationError({"version": [MISSING_VERSION]})
-        try:
-            updated = self.perform_versioned_update(instance, data, version)
-        except StaleVersion as stale:
-            return Response(
-                {"detail": str(stale), "current": self.get_serializer(stale.current).data},  # type: ignore[attr-defined]
-                status=status.HTTP_409_CONFLICT,
-            )
+        updated = self.perform_versioned_update(instance, data, version)
         response = Response(self.get_serializer(updated).data)  # type: ignore[attr-defined]
         response["ETag"] = f'"{updated.version}"'
         return response
@@ -139,3 +144,73 @@ class CreateOnlyFieldsMixin:
             for name in self.create_only_fields:
                 fields[name].read_only = True
         return fields
+
+
+# --- decisions (see accounts.decisions) ---------------------------------------------------------
+
+
+class DecisionStateSerializer(serializers.Serializer):
+    """One deciding organisation's decision on the current round, or `pending`."""
+
+    organisation = serializers.IntegerField()
+    organisation_name = serializers.CharField()
+    state = serializers.CharField()
+    comment = serializers.CharField(allow_blank=True)
+    decided_by = serializers.CharField(allow_null=True, help_text="Who decided, or null.")
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+def decision_state_serializer(name: str, kind: DecisionKind) -> type[serializers.Serializer]:
+    """The panel row of one kind of decision, with its states as an enum in the schema."""
+    return type(
+        name,
+        (DecisionStateSerializer,),
+        {
+            "__doc__": DecisionStateSerializer.__doc__,
+            "state": serializers.ChoiceField(choices=[*kind.states.values(), "pending"]),
+        },
+    )
+
+
+def _round_field(kind: DecisionKind) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0,
+        help_text=(
+            f"The {kind.round_label} you read and decide on. If it is no longer the current "
+            "one, the answer is 409 with the current state."
+        ),
+    )
+
+
+def round_serializer(name: str, kind: DecisionKind) -> type[serializers.Serializer]:
+    """A step that needs nothing but the round it decides on (a plan's final approval)."""
+    return type(name, (serializers.Serializer,), {kind.round_field: _round_field(kind)})
+
+
+def decision_request_serializer(
+    name: str, kind: DecisionKind, *, comment_help: str, organisation_help: str
+) -> type[serializers.Serializer]:
+    """What a decision request carries: the outcome, a reason, the organisation (when the
+    person decides for several) and the round they read, which must still be current."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "decision": serializers.ChoiceField(choices=kind.choices.choices),
+            "comment": serializers.CharField(
+                required=False, allow_blank=True, default="", help_text=comment_help
+            ),
+            "organisation": serializers.PrimaryKeyRelatedField(
+                queryset=Organisation.objects.all(),
+                required=False,
+                allow_null=True,
+                help_text=organisation_help,
+            ),
+            kind.round_field: _round_field(kind),
+        },
+    )
+
+
+def decision_action(request_serializer: type[serializers.Serializer], response: Any) -> Any:
+    """Document a decision action: its request, and 409 when the round read is stale."""
+    return extend_schema(request=request_serializer, responses={200: response, 409: STALE_RESPONSE})

@@ -6,7 +6,8 @@ makes the guardian rows equal to that; it is idempotent, so services call it aft
 change and `manage.py rebuild_grants` can restore everything from the domain.
 
 Rows a superuser adds by hand for a single user (the admin's object permissions page) are
-deliberate exceptions: lists honour them and recomputing leaves them alone.
+deliberate exceptions: lists honour them and recomputing leaves them alone. Who holds a
+group's grants on a given day is `accounts.authority`'s answer, from membership dates.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+from guardian.utils import get_group_obj_perms_model
 
 M = TypeVar("M", bound=models.Model)
 GrantRule = Callable[[Any], Mapping[int, Iterable[str]]]
@@ -95,38 +95,3 @@ def grants_rebuild(models_to_rebuild: Iterable[type[models.Model]] | None = None
             added += change.added
             removed += change.removed
     return GrantChange(added=added, removed=removed)
-
-
-def filter_by_object_permission(
-    queryset: QuerySet[M],
-    *,
-    user: Any,
-    codename: str,
-    also_visible: Q | None = None,
-) -> QuerySet[M]:
-    """Keep the rows `user` holds `codename` on (through a group or a personal grant).
-
-    One EXISTS subquery per grant table joined on the direct foreign key, so the list stays a
-    single query whatever its size. `also_visible` adds rows everyone signed in may see.
-    """
-    if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    model: Any = queryset.model
-    group_perm_model: Any = get_group_obj_perms_model(model)
-    user_perm_model: Any = get_user_obj_perms_model(model)
-    group_grants = group_perm_model.objects.filter(
-        content_object=OuterRef("pk"), permission__codename=codename, group__user=user
-    )
-    user_grants = user_perm_model.objects.filter(
-        content_object=OuterRef("pk"), permission__codename=codename, user=user
-    )
-    condition = Q(Exists(group_grants)) | Q(Exists(user_grants))
-    if also_visible is not None:
-        condition |= also_visible
-    return queryset.filter(condition)
-
-
-def has_object_permission(user: Any, obj: models.Model, codename: str) -> bool:
-    return bool(user.is_authenticated and user.has_perm(f"{obj._meta.app_label}.{codename}", obj))

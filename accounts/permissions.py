@@ -13,7 +13,8 @@ from django.db.models import Model, Q, QuerySet
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.grants import filter_by_object_permission, has_object_permission, register_grant_rules
+from accounts.authority import may, visible
+from accounts.grants import register_grant_rules
 from accounts.models import Organisation, Role
 
 if TYPE_CHECKING:  # DRF's settings import this module: importing its views here would loop.
@@ -50,7 +51,7 @@ class ObjectRulesPermission(BasePermission):
         target_of = getattr(view, "permission_target", None)
         target = target_of(obj) if target_of else obj
         codename = required_object_permission(view, request, target)
-        return codename is None or has_object_permission(request.user, target, codename)
+        return codename is None or may(request.user, target, codename)
 
 
 class VisibleObjectsFilter(BaseFilterBackend):
@@ -67,7 +68,7 @@ class VisibleObjectsFilter(BaseFilterBackend):
         codename = getattr(view, "visibility_codename", f"view_{model._meta.model_name}")
         if codename is None:
             return queryset
-        return filter_by_object_permission(
+        return visible(
             queryset,
             user=request.user,
             codename=codename,

@@ -7,13 +7,13 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.grants import filter_by_object_permission
+from accounts.authority import visible
 from accounts.models import Membership, Notification, Organisation, User
 from accounts.permissions import ORGANISATION_VISIBLE_TO_ALL
 
 
 def organisation_list(*, user: User, kind: str | None = None) -> QuerySet[Organisation]:
-    organisations = filter_by_object_permission(
+    organisations = visible(
         Organisation.objects.all(),
         user=user,
         codename="view_organisation",

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.authority import may
 from accounts.concurrency import lock_at_version
-from accounts.grants import grants_recompute, has_object_permission
+from accounts.grants import grants_recompute
 from accounts.models import Membership, Organisation, OrganisationGroup, Role, User
 
 ORGANISATION_EDITABLE_FIELDS = ("name", "acronym", "country", "description", "website")
@@ -82,7 +83,7 @@ def organisation_update(
     *, organisation: Organisation, by: User, version: int, data: dict[str, Any]
 ) -> Organisation:
     """Edit an organisation's profile; only its organisation administrators may."""
-    if not has_object_permission(by, organisation, "change_organisation"):
+    if not may(by, organisation, "change_organisation"):
         raise PermissionDenied("Only this organisation's administrators can edit its profile.")
     locked: Organisation = lock_at_version(
         Organisation.objects.all(), pk=organisation.pk, version=version

@@ -15,9 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
+from accounts.authority import may
 from accounts.concurrency import StaleVersion
 from accounts.forms import EmailPreferenceForm, OrganisationFilterForm, OrganisationForm
-from accounts.grants import has_object_permission
 from accounts.models import Organisation, User
 from accounts.notifications import (
     notification_mark_read,
@@ -66,7 +66,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
-    can_see_members = has_object_permission(request.user, organisation, "view_organisation_members")
+    can_see_members = may(request.user, organisation, "view_organisation_members")
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -77,7 +77,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if can_see_members
                 else None
             ),
-            "can_edit": has_object_permission(request.user, organisation, "change_organisation"),
+            "can_edit": may(request.user, organisation, "change_organisation"),
         },
     )
 
@@ -85,7 +85,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
-    if not has_object_permission(request.user, organisation, "change_organisation"):
+    if not may(request.user, organisation, "change_organisation"):
         raise PermissionDenied("Only this organisation's administrators can edit its profile.")
     form = OrganisationForm(
         request.POST or None, instance=organisation, initial={"version": organisation.version}

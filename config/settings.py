@@ -7,6 +7,7 @@ process refuses to start without a secret key and allowed hosts.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -197,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.reports_cleanup",
         "schedule": timedelta(hours=6),
     },
+    "field-report-attachments-sweep": {
+        "task": "missions.tasks.attachments_sweep",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -301,6 +306,13 @@ if not DEBUG:
 
 # --- Strategies -------------------------------------------------------------------------------
 STRATEGY_ENDORSEMENT_REMINDER_DAYS = env.int("STRATEGY_ENDORSEMENT_REMINDER_DAYS", default=3)
+# The slug of the organisation whose administrators curate the glossary (staff always do).
+# Empty: only staff curate.
+GLOSSARY_STEWARD_ORGANISATION = env.str("GLOSSARY_STEWARD_ORGANISATION", default="").strip()
+if GLOSSARY_STEWARD_ORGANISATION and not re.fullmatch(r"[-\w]+", GLOSSARY_STEWARD_ORGANISATION):
+    raise ImproperlyConfigured(
+        "GLOSSARY_STEWARD_ORGANISATION must be an organisation's slug, such as 'mfa'."
+    )
 
 # --- Integrated plans ---------------------------------------------------------------------------
 PLAN_REVIEW_REMINDER_DAYS = env.int("PLAN_REVIEW_REMINDER_DAYS", default=3)

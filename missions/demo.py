@@ -168,11 +168,19 @@ def _active_plan(orgs: dict[str, Organisation]) -> None:
             "summary": "Police ask for mediators to be trained before the courts start.",
         },
     )
-    services.plan_submit(plan=plan, by=planner)
+    plan = services.plan_submit(plan=plan, by=planner)
     for approver in ("mod.approver", "dev.approver"):
-        services.plan_review(plan=plan, by=_user(approver), decision="approve", comment="Agreed.")
-    services.plan_review(plan=plan, by=_user("police.approver"), decision="approve")
-    services.plan_approve(plan=plan, by=_user("mfa.approver"))
+        services.plan_review(
+            plan=plan,
+            by=_user(approver),
+            submission=plan.submission,
+            decision="approve",
+            comment="Agreed.",
+        )
+    services.plan_review(
+        plan=plan, by=_user("police.approver"), submission=plan.submission, decision="approve"
+    )
+    services.plan_approve(plan=plan, by=_user("mfa.approver"), submission=plan.submission)
     services.plan_activate(plan=plan, by=planner)
     for title, status, progress in [
         ("Mobile land courts in three districts", "in_progress", 45),
@@ -244,8 +252,10 @@ def _plan_in_review(orgs: dict[str, Organisation]) -> None:
             "end_date": _date(200),
         },
     )
-    services.plan_submit(plan=plan, by=planner)
-    services.plan_review(plan=plan, by=_user("mod.approver"), decision="approve")
+    plan = services.plan_submit(plan=plan, by=planner)
+    services.plan_review(
+        plan=plan, by=_user("mod.approver"), submission=plan.submission, decision="approve"
+    )
 
 
 def seed() -> str:

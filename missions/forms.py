@@ -24,7 +24,6 @@ from missions.models import (
     Phase,
     Plan,
     PlanStatus,
-    ReviewDecision,
     TaskNature,
 )
 from missions.services import (
@@ -189,33 +188,6 @@ class PlanForm(forms.ModelForm):
         ]
 
 
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[
-            (ReviewDecision.APPROVE.value, "Approve this submission"),
-            (ReviewDecision.REQUEST_CHANGES.value, "Ask for changes"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to approve or ask for changes."},
-    )
-    comment = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when you ask for changes: say what the lead should change.",
-    )
-
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if len(organisations) > 1:
-            self.fields["organisation"] = OrganisationChoiceField(
-                label="Review for",
-                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
-                empty_label=None,
-                help_text="You are an approver of several contributors.",
-            )
-
-
 class LineOfEffortForm(forms.ModelForm):
     order = forms.IntegerField(
         required=False, min_value=0, help_text="Lines of effort are listed by this number."
@@ -325,7 +297,7 @@ class ProgressForm(forms.Form):
             "required": "Give the progress, from 0 to 100.",
             "invalid": "Give the progress as a whole number, from 0 to 100.",
         },
-        help_text="At 100 % the activity is marked done, unless you choose another status.",
+        help_text="At 100 % planned or under-way work is marked done, unless you choose a status.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

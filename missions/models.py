@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Trim
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from accounts.decisions import DecisionRecord
 from accounts.models import Organisation
 from strategy.models import Goal, Strategy
 
@@ -103,7 +106,16 @@ class Participant(models.Model):
     class Meta:
         ordering = ["plan", "organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "organisation"], name="one_participation")
+            models.UniqueConstraint(fields=["plan", "organisation"], name="one_participation"),
+            # That the lead row is the plan's lead organisation would take a foreign key over
+            # two columns, which Django cannot declare; `plan_create` writes the lead row and
+            # the lead organisation of a plan never changes.
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(role=ParticipantRole.LEAD),
+                name="one_lead_participant",
+                violation_error_message="A plan has one lead: its lead organisation.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,18 +127,13 @@ class ReviewDecision(models.TextChoices):
     REQUEST_CHANGES = "request_changes", "Changes requested"
 
 
-class Review(models.Model):
+class Review(DecisionRecord):
     """A contributor's decision on one submission of the plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     submission = models.PositiveIntegerField()
     decision = models.CharField(max_length=16, choices=ReviewDecision.choices)
-    comment = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_at = models.DateTimeField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "-submission", "organisation__name"]
@@ -228,6 +235,16 @@ class Activity(models.Model):
                 condition=Q(progress__lte=100),
                 name="activity_progress_at_most_100",
                 violation_error_message="Progress is a percentage, from 0 to 100.",
+            ),
+            # As civilian as possible: a military actor on a non-military task says why.
+            models.CheckConstraint(
+                condition=~Q(actor_type=ActorType.MILITARY, task_nature=TaskNature.NON_MILITARY)
+                | ~Q(Exact(Trim("military_justification"), "")),
+                name="activity_military_on_civilian_task_justified",
+                violation_error_message=(
+                    "A military actor on a non-military task needs a written justification: "
+                    "why can no civilian actor do this?"
+                ),
             ),
         ]
         indexes = [

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from accounts.authority import acting_organisations, holds_role, may, organisations_in_role
+from accounts.decisions import DecisionKind
 from accounts.grants import register_grant_rules
-from accounts.models import OrganisationGroup, Role
-from missions.models import ParticipantRole, Plan
+from accounts.models import Organisation, OrganisationGroup, Role, User
+from missions.models import Activity, ParticipantRole, Plan, PlanStatus, Review, ReviewDecision
 
 
 @register_grant_rules(Plan)
@@ -35,3 +37,74 @@ def plan_grant_rules(plan: Plan) -> dict[int, set[str]]:
         if participation == ParticipantRole.CONTRIBUTOR and role == Role.APPROVER:
             grants[group_id].add("review_plan")
     return grants
+
+
+REVIEW = DecisionKind(
+    record_model=Review,
+    subject_field="plan",
+    round_field="submission",
+    round_label="submission",
+    codename="review_plan",
+    choices=ReviewDecision,
+    positive=ReviewDecision.APPROVE,
+    states={
+        ReviewDecision.APPROVE: "approved",
+        ReviewDecision.REQUEST_CHANGES: "changes_requested",
+    },
+    labels={
+        ReviewDecision.APPROVE: "Approve this submission",
+        ReviewDecision.REQUEST_CHANGES: "Ask for changes",
+    },
+    reason_needed="Say which changes you need, so the lead can make them.",
+    refused="Only an approver of a contributing organisation can review this plan.",
+    refused_for="You are not an approver of {organisation} for this plan.",
+    ambiguous="You approve for several contributors: say which one.",
+    choose_prompt="Choose whether to approve or ask for changes.",
+    decide_for_help="You are an approver of several contributors.",
+)
+"""Each contributor's approvers review the plan's current submission."""
+
+
+# --- what a person may do on a plan, today ------------------------------------------------------
+
+
+def can_change_plan(user: User, plan: Plan) -> bool:
+    """Change the plan's structure: the lead organisation's planners."""
+    return may(user, plan, "change_plan")
+
+
+def can_approve_plan(user: User, plan: Plan) -> bool:
+    return may(user, plan, "approve_plan")
+
+
+def can_lead_plan(user: User, plan: Plan) -> bool:
+    """Activate and close the plan: the lead organisation's planners and approvers."""
+    return can_change_plan(user, plan) or can_approve_plan(user, plan)
+
+
+def can_file_field_report(user: User, plan: Plan) -> bool:
+    return plan.status != PlanStatus.CLOSED and may(user, plan, "file_field_report")
+
+
+def progress_organisations(user: User) -> set[int]:
+    """Organisations whose activities this user updates progress of (besides the lead's
+    planners, who update all of a plan's): where they are a planner today."""
+    return set(organisations_in_role(user, Role.PLANNER).values_list("pk", flat=True))
+
+
+def can_update_progress(user: User, activity: Activity) -> bool:
+    """Status and progress: the lead's planners, and the responsible organisation's planners
+    among the plan's viewers."""
+    plan = activity.line_of_effort.plan
+    if plan.status == PlanStatus.CLOSED:
+        return False
+    return can_change_plan(user, plan) or (
+        may(user, plan, "view_plan")
+        and holds_role(user, activity.responsible_organisation_id, Role.PLANNER)
+    )
+
+
+def reviewing_organisations(user: User, plan: Plan) -> list[Organisation]:
+    """The contributors this user reviews for today, by name."""
+    ids = acting_organisations(user, plan, REVIEW.codename)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name")) if ids else []

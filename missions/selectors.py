@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models.query import ModelIterable
 
-from accounts.grants import filter_by_object_permission
-from accounts.models import Organisation, OrganisationKind, User
+from accounts.authority import visible
+from accounts.decisions import DecisionState, decision_panel
+from accounts.models import OrganisationKind, User
 from missions.models import (
     Activity,
     ActorType,
@@ -21,8 +24,8 @@ from missions.models import (
     ParticipantRole,
     Plan,
     Review,
-    ReviewDecision,
 )
+from missions.permissions import REVIEW
 from strategy.models import Goal
 from strategy.selectors import visible_strategies
 
@@ -35,25 +38,38 @@ CIVILIAN_STAKEHOLDER_KINDS = [
 
 
 def visible_plans(user: User) -> QuerySet[Plan]:
-    return filter_by_object_permission(Plan.objects.all(), user=user, codename="view_plan")
+    return visible(Plan.objects.all(), user=user, codename="view_plan")
+
+
+class _PlansWithSharedStrategyOnly(ModelIterable):
+    """Participants of a plan are not always partners of its strategy: for them the plan
+    comes without its strategy (`strategy` is None, `strategy_hidden` True), so no page,
+    serializer or report can show what the strategy is."""
+
+    def __iter__(self) -> Iterator[Any]:
+        for plan in super().__iter__():
+            plan.strategy_hidden = bool(plan.strategy_id and not plan.strategy_shared)
+            if plan.strategy_hidden:
+                plan.strategy = None
+            yield plan
 
 
 def plan_list(*, user: User) -> QuerySet[Plan]:
-    """Visible plans. `strategy_shared` says whether the user may see the plan's strategy:
-    participants of a plan are not always partners of its strategy, and then its title (and
-    its goals) stay hidden from them."""
+    """Visible plans, each with its strategy only where the user may see that strategy."""
     shared = visible_strategies(user).filter(pk=OuterRef("strategy_id"))
-    return (
+    plans = (
         visible_plans(user)
         .annotate(strategy_shared=Exists(shared))
         .select_related("lead_organisation", "strategy")
         .prefetch_related(
             Prefetch("participants", queryset=Participant.objects.select_related("organisation")),
             Prefetch(
-                "reviews", queryset=Review.objects.select_related("organisation", "reviewed_by")
+                "reviews", queryset=Review.objects.select_related("organisation", "decided_by")
             ),
         )
     )
+    plans._iterable_class = _PlansWithSharedStrategyOnly
+    return plans
 
 
 def plan_detail(*, user: User) -> QuerySet[Plan]:
@@ -89,10 +105,13 @@ def activity_list(*, user: User) -> QuerySet[Activity]:
 
 
 def line_of_effort_list(*, user: User) -> QuerySet[LineOfEffort]:
+    """Lines of effort of visible plans, with only the goals of strategies the user sees."""
     return (
         LineOfEffort.objects.filter(plan__in=visible_plans(user))
         .select_related("plan", "lead_organisation")
-        .prefetch_related("goals")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.filter(strategy__in=visible_strategies(user)))
+        )
     )
 
 
@@ -151,23 +170,11 @@ def consultation_gaps(plan: Plan) -> list[str]:
     return [kind for kind in CIVILIAN_STAKEHOLDER_KINDS if kind not in consulted]
 
 
-@dataclass(frozen=True)
-class ContributorReview:
-    organisation: Organisation
-    review: Review | None
-
-    @property
-    def state(self) -> str:
-        if self.review is None:
-            return "pending"
-        return "approved" if self.review.decision == ReviewDecision.APPROVE else "changes_requested"
-
-
-def review_panel(plan: Plan) -> list[ContributorReview]:
+def review_panel(plan: Plan) -> list[DecisionState]:
     """Each contributor with its review of the current submission (prefetched rows)."""
-    current = {r.organisation_id: r for r in plan.reviews.all() if r.submission == plan.submission}
-    return [
-        ContributorReview(organisation=p.organisation, review=current.get(p.organisation_id))
-        for p in plan.participants.all()
-        if p.role == ParticipantRole.CONTRIBUTOR
-    ]
+    return decision_panel(
+        REVIEW,
+        plan,
+        [p.organisation for p in plan.participants.all() if p.role == ParticipantRole.CONTRIBUTOR],
+        plan.reviews.all(),
+    )

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.grants import filter_by_object_permission
+from accounts.authority import visible
 from accounts.models import Membership, Organisation, OrganisationKind
 from accounts.selectors import organisation_list
 from charts import horizontal_bar_chart, line_chart, timeline_chart
@@ -38,7 +38,7 @@ class FormatParams(serializers.Serializer):
 def gather_organisation_directory(context: BuildContext) -> dict[str, Any]:
     organisations = list(organisation_list(user=context.user).order_by("name"))
     context.progress(20)
-    with_visible_members = filter_by_object_permission(
+    with_visible_members = visible(
         Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
         user=context.user,
         codename="view_organisation_members",

@@ -65,6 +65,9 @@ def report_params_validate(*, kind: str, params: dict[str, Any], by: User) -> di
 @transaction.atomic
 def report_request(*, by: User, kind: str, params: dict[str, Any]) -> Report:
     validated = report_params_validate(kind=kind, params=params, by=by)
+    # Count and insert under a lock on the requester's row: two requests arriving together
+    # would otherwise both count below the cap and both be queued.
+    User.objects.select_for_update().only("pk").get(pk=by.pk)
     active = Report.objects.filter(
         requested_by=by, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
     ).count()

@@ -14,7 +14,6 @@ from accounts.models import Organisation
 from strategy.models import (
     Approach,
     ConflictDriver,
-    Decision,
     GlossaryTerm,
     Goal,
     Indicator,
@@ -246,33 +245,6 @@ class ReadingForm(forms.ModelForm):
         return date
 
 
-class EndorseForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[
-            (Decision.ENDORSE.value, "Endorse this edition"),
-            (Decision.REJECT.value, "Reject it"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to endorse or reject."},
-    )
-    comment = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when you reject: say what the lead organisation should change.",
-    )
-
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if len(organisations) > 1:
-            self.fields["organisation"] = OrganisationChoiceField(
-                label="Decide for",
-                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
-                empty_label=None,
-                help_text="You are an approver of several partners.",
-            )
-
-
 class GlossarySearchForm(forms.Form):
     q = forms.CharField(
         required=False,
@@ -299,3 +271,33 @@ class GlossaryTermForm(forms.ModelForm):
         }
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"term": {"unique": "This term is already in the glossary."}}
+
+
+class GlossaryDecisionForm(forms.Form):
+    """What every decision on a glossary proposal carries: the version the curator saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class GlossaryMergeForm(GlossaryDecisionForm):
+    into = forms.ModelChoiceField(
+        queryset=GlossaryTerm.objects.none(),
+        label="Merge into",
+        error_messages={
+            "required": "Choose the term to merge it into.",
+            "invalid_choice": "Choose a term that is in the glossary (approved).",
+        },
+    )
+
+    def __init__(self, *args: Any, terms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = terms  # type: ignore[attr-defined]
+
+
+class GlossaryDeclineForm(GlossaryDecisionForm):
+    reason = forms.CharField(
+        label="Why it is declined",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why, so the proposer can improve it."},
+    )

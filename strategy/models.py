@@ -7,6 +7,7 @@ from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from accounts.decisions import DecisionRecord
 from accounts.models import Organisation
 
 
@@ -234,18 +235,12 @@ class Decision(models.TextChoices):
     REJECT = "reject", "Rejected"
 
 
-class Endorsement(models.Model):
+class Endorsement(DecisionRecord):
     """A partner organisation's decision on one edition. Earlier editions stay on record."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="endorsements")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     edition = models.PositiveIntegerField()
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField()
     history = HistoricalRecords()
 
     class Meta:
@@ -263,6 +258,8 @@ class Endorsement(models.Model):
 class GlossaryStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    MERGED = "merged", "Merged"
 
 
 class GlossaryTerm(models.Model):
@@ -281,11 +278,49 @@ class GlossaryTerm(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+    # A curator's decision on a proposal (strategy.services.glossary): who, when, and for a
+    # declined one why; a merged one names the approved term that took in its equivalents.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decline_reason = models.TextField(blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_proposals",
+        editable=False,
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=GlossaryStatus.MERGED, merged_into__isnull=False)
+                | (~Q(status=GlossaryStatus.MERGED) & Q(merged_into__isnull=True)),
+                name="glossary_merged_term_names_its_target",
+                violation_error_message="A merged proposal names the term it was merged into.",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=models.F("pk")),
+                name="glossary_term_not_merged_into_itself",
+                violation_error_message="A term cannot be merged into itself.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=GlossaryStatus.DECLINED) | ~Q(decline_reason=""),
+                name="glossary_declined_term_says_why",
+                violation_error_message="A declined proposal says why.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.term

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from accounts.authority import acting_organisations, may
+from accounts.decisions import DecisionKind
 from accounts.grants import register_grant_rules
-from accounts.models import OrganisationGroup, Role
-from strategy.models import Strategy
+from accounts.models import Membership, Organisation, OrganisationGroup, Role, User
+from strategy.models import Decision, Endorsement, Strategy, StrategyStatus
 
 READING_ROLES = {Role.PLANNER, Role.ANALYST, Role.FIELD_ADVISOR}
 
@@ -37,3 +43,82 @@ def strategy_grant_rules(strategy: Strategy) -> dict[int, set[str]]:
         if role == Role.PLANNER and organisation_id == strategy.lead_organisation_id:
             grants[group_id].add("change_strategy")
     return grants
+
+
+ENDORSEMENT = DecisionKind(
+    record_model=Endorsement,
+    subject_field="strategy",
+    round_field="edition",
+    round_label="edition",
+    codename="endorse_strategy",
+    choices=Decision,
+    positive=Decision.ENDORSE,
+    states={Decision.ENDORSE: "endorsed", Decision.REJECT: "rejected"},
+    labels={Decision.ENDORSE: "Endorse this edition", Decision.REJECT: "Reject it"},
+    reason_needed="Say why, so the lead organisation can address it.",
+    refused="Only an approver of a partner organisation can endorse this strategy.",
+    refused_for="You are not an approver of {organisation} for this strategy.",
+    ambiguous="You approve for several partners: say which one.",
+    choose_prompt="Choose whether to endorse or reject.",
+    decide_for_help="You are an approver of several partners.",
+)
+"""Each partner's approvers endorse (or reject) the strategy's current edition."""
+
+
+# --- what a person may do on a strategy, today --------------------------------------------------
+
+
+def can_change_strategy(user: User, strategy: Strategy) -> bool:
+    return may(user, strategy, "change_strategy")
+
+
+def can_record_reading(user: User, strategy: Strategy) -> bool:
+    return strategy.status != StrategyStatus.ARCHIVED and may(user, strategy, "record_reading")
+
+
+def endorsing_organisations(user: User, strategy: Strategy) -> list[Organisation]:
+    """The partners this user endorses for today, by name."""
+    ids = acting_organisations(user, strategy, ENDORSEMENT.codename)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name")) if ids else []
+
+
+# --- the glossary -------------------------------------------------------------------------------
+#
+# | who                                                                 | may                     |
+# |---------------------------------------------------------------------|-------------------------|
+# | planners of any organisation, while their membership is valid       | propose terms           |
+# | administrators of the steward organisation, while their membership  | approve, merge and      |
+# | is valid (setting GLOSSARY_STEWARD_ORGANISATION, a slug)            | decline proposals       |
+# | staff (they curate in the Django admin too)                         | both                    |
+#
+# The glossary belongs to no organisation, so these rules read memberships, not grants.
+# A superuser who is not staff curates nothing: superusers act only where a rule names them.
+
+
+def can_propose_glossary_terms(user: User | AnonymousUser) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_staff or (
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(user_id=user.pk, role=Role.PLANNER)
+        .exists()
+    )
+
+
+def can_curate_glossary(user: User | AnonymousUser) -> bool:
+    """Whether `user` may approve, merge or decline glossary proposals today."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff:
+        return True
+    steward = settings.GLOSSARY_STEWARD_ORGANISATION
+    return bool(steward) and (
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(
+            user_id=user.pk,
+            role=Role.ORG_ADMIN,
+            organisation__slug=steward,
+            organisation__is_active=True,
+        )
+        .exists()
+    )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.grants import filter_by_object_permission
-from accounts.models import Organisation, User
+from accounts.authority import visible
+from accounts.decisions import DecisionState, decision_panel
+from accounts.models import User
 from strategy.models import (
     ConflictDriver,
-    Decision,
     Endorsement,
     GlossaryStatus,
     GlossaryTerm,
@@ -21,12 +20,13 @@ from strategy.models import (
     Strategy,
     StrategyPartner,
 )
+from strategy.permissions import ENDORSEMENT, can_curate_glossary
 
 
 def strategy_list(*, user: User) -> QuerySet[Strategy]:
     """Strategies the user may see (members of partner organisations), ready for a list."""
     return (
-        filter_by_object_permission(Strategy.objects.all(), user=user, codename="view_strategy")
+        visible(Strategy.objects.all(), user=user, codename="view_strategy")
         .select_related("lead_organisation")
         .prefetch_related(
             Prefetch(
@@ -70,7 +70,7 @@ def strategy_detail(*, user: User) -> QuerySet[Strategy]:
 
 
 def visible_strategies(user: User) -> QuerySet[Strategy]:
-    return filter_by_object_permission(Strategy.objects.all(), user=user, codename="view_strategy")
+    return visible(Strategy.objects.all(), user=user, codename="view_strategy")
 
 
 def goal_list(*, user: User) -> QuerySet[Goal]:
@@ -94,35 +94,35 @@ def indicator_list(*, user: User) -> QuerySet[Indicator]:
 
 
 def glossary_list(*, user: User) -> QuerySet[GlossaryTerm]:
-    """Approved terms for everyone; proposals for their proposer and administrators."""
-    terms = GlossaryTerm.objects.all()
-    if user.is_staff:
+    """Approved terms for everyone signed in; every proposal (and what became of it) for
+    curators; their own proposals, whatever their outcome, for everyone else."""
+    terms = GlossaryTerm.objects.select_related("merged_into")
+    if can_curate_glossary(user):
         return terms
+    if not user.is_authenticated:
+        return terms.none()
     return terms.filter(Q(status=GlossaryStatus.APPROVED) | Q(proposed_by=user))
 
 
-@dataclass(frozen=True)
-class PartnerDecision:
-    organisation: Organisation
-    endorsement: Endorsement | None
-    """This partner's decision on the current edition, or None while it is pending."""
-
-    @property
-    def state(self) -> str:
-        if self.endorsement is None:
-            return "pending"
-        return "endorsed" if self.endorsement.decision == Decision.ENDORSE else "rejected"
+def glossary_proposals(*, user: User) -> QuerySet[GlossaryTerm]:
+    """Proposals waiting for a decision, oldest first, for curators; none for anyone else."""
+    if not can_curate_glossary(user):
+        return GlossaryTerm.objects.none()
+    return (
+        GlossaryTerm.objects.filter(status=GlossaryStatus.PROPOSED)
+        .select_related("proposed_by")
+        .order_by("created", "pk")
+    )
 
 
-def endorsement_panel(strategy: Strategy) -> list[PartnerDecision]:
+def endorsement_panel(strategy: Strategy) -> list[DecisionState]:
     """Each partner with its decision on the current edition (uses the prefetched rows)."""
-    current = {
-        e.organisation_id: e for e in strategy.endorsements.all() if e.edition == strategy.edition
-    }
-    return [
-        PartnerDecision(organisation=p.organisation, endorsement=current.get(p.organisation_id))
-        for p in strategy.partnerships.all()
-    ]
+    return decision_panel(
+        ENDORSEMENT,
+        strategy,
+        [p.organisation for p in strategy.partnerships.all()],
+        strategy.endorsements.all(),
+    )
 
 
 def unaddressed_drivers(strategy: Strategy) -> list[ConflictDriver]:

@@ -39,4 +39,14 @@ urlpatterns = [
     ),
     path("glossary/", views.glossary, name="glossary"),
     path("glossary/propose/", views.glossary_propose, name="glossary-propose"),
+    path("glossary/proposals/", views.glossary_proposals, name="glossary-proposals"),
+    *(
+        path(
+            f"glossary/proposals/<int:pk>/{decision}/",
+            views.glossary_proposal_decide,
+            {"decision": decision},
+            name=f"glossary-proposal-{decision}",
+        )
+        for decision in ("approve", "merge", "decline")
+    ),
 ]

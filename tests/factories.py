@@ -64,3 +64,17 @@ def add_membership(
         valid_from=valid_from or timezone.localdate() - datetime.timedelta(days=30),
         valid_until=valid_until,
     )
+
+
+def submission_of(plan: object) -> int:
+    """The plan's current submission, as a reviewer who just opened it would read it."""
+    from missions.models import Plan
+
+    return Plan.objects.values_list("submission", flat=True).get(pk=plan.pk)  # type: ignore[attr-defined]
+
+
+def edition_of(strategy: object) -> int:
+    """The strategy's current edition, as an approver who just opened it would read it."""
+    from strategy.models import Strategy
+
+    return Strategy.objects.values_list("edition", flat=True).get(pk=strategy.pk)  # type: ignore[attr-defined]

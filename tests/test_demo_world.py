@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from accounts.grants import has_object_permission
+from accounts.authority import may
 from accounts.models import Membership, Organisation, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,12 +83,8 @@ def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="mfa.planner").check_password("joined-forces-demo")
     mfa = Organisation.objects.get(slug="mfa")
-    assert has_object_permission(
-        User.objects.get(username="mfa.approver"), mfa, "change_organisation"
-    )
-    assert not has_object_permission(
-        User.objects.get(username="mod.planner"), mfa, "view_organisation_members"
-    )
+    assert may(User.objects.get(username="mfa.approver"), mfa, "change_organisation")
+    assert not may(User.objects.get(username="mod.planner"), mfa, "view_organisation_members")
 
 
 @pytest.mark.django_db

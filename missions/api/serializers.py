@@ -15,7 +15,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from accounts.drf import CreateOnlyFieldsMixin, VersionField, VisibleObjectField
+from accounts.drf import (
+    CreateOnlyFieldsMixin,
+    VersionField,
+    VisibleObjectField,
+    decision_request_serializer,
+    decision_state_serializer,
+    round_serializer,
+)
 from accounts.models import Organisation, User
 from missions import selectors
 from missions.models import (
@@ -28,13 +35,12 @@ from missions.models import (
     Participant,
     ParticipantRole,
     Plan,
-    ReviewDecision,
 )
+from missions.permissions import REVIEW
 from strategy import selectors as strategy_selectors
 from strategy.models import Goal, Strategy
 
 FIXED_PLAN = "The plan it belongs to. Chosen once, when created."
-REVIEW_STATES = ["pending", "approved", "changes_requested"]
 PROGRESS_FIELDS = ("status", "progress")
 """What the responsible organisation's planners update; everything else is the plan's scope."""
 
@@ -87,15 +93,14 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["organisation", "organisation_name", "role"]
 
 
-class ContributorReviewSerializer(serializers.Serializer):
-    """One contributor's review of the current submission."""
-
-    organisation = serializers.IntegerField()
-    organisation_name = serializers.CharField()
-    state = serializers.ChoiceField(choices=REVIEW_STATES)
-    comment = serializers.CharField(allow_blank=True)
-    reviewed_by = serializers.CharField(allow_null=True, help_text="Who reviewed, or null.")
-    reviewed_at = serializers.DateTimeField(allow_null=True)
+ContributorReviewSerializer = decision_state_serializer("ContributorReview", REVIEW)
+PlanApproveSerializer = round_serializer("PlanApprove", REVIEW)
+PlanReviewSerializer = decision_request_serializer(
+    "PlanReview",
+    REVIEW,
+    comment_help="Required to request changes.",
+    organisation_help="The contributor you review for; needed only if you approve for several.",
+)
 
 
 class MilitaryOnNonMilitaryTaskSerializer(serializers.Serializer):
@@ -176,20 +181,7 @@ class PlanSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
 
     @extend_schema_field(ContributorReviewSerializer(many=True))
     def get_reviews(self, plan: Plan) -> Any:
-        rows = []
-        for entry in selectors.review_panel(plan):
-            review = entry.review
-            rows.append(
-                {
-                    "organisation": entry.organisation.pk,
-                    "organisation_name": entry.organisation.name,
-                    "state": entry.state,
-                    "comment": review.comment if review else "",
-                    "reviewed_by": _person(review.reviewed_by) if review else None,
-                    "reviewed_at": review.reviewed_at if review else None,
-                }
-            )
-        return ContributorReviewSerializer(rows, many=True).data
+        return [row.as_dict() for row in selectors.review_panel(plan)]
 
     @extend_schema_field(CivilMilitaryBalanceSerializer)
     def get_civil_military_balance(self, plan: Plan) -> dict[str, Any]:
@@ -203,19 +195,6 @@ class PlanSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
     )
     def get_consultation_gaps(self, plan: Plan) -> list[str]:
         return [str(kind) for kind in selectors.consultation_gaps(plan)]
-
-
-class PlanReviewSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
-    comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Required to request changes."
-    )
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The contributor you review for; needed only if you approve for several.",
-    )
 
 
 # --- lines of effort, activities, milestones, consultations ------------------------------------

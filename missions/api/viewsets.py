@@ -15,8 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.concurrency import StaleVersion
-from accounts.drf import VersionedUpdateMixin, versioned_updates
+from accounts.drf import VersionedUpdateMixin, decision_action, versioned_updates
 from missions import selectors, services
 from missions.api.serializers import (
     PROGRESS_FIELDS,
@@ -26,6 +25,7 @@ from missions.api.serializers import (
     FieldReportSerializer,
     LineOfEffortSerializer,
     MilestoneSerializer,
+    PlanApproveSerializer,
     PlanReviewSerializer,
     PlanSerializer,
     _user,
@@ -43,6 +43,7 @@ from missions.models import (
     Plan,
     PlanStatus,
 )
+from strategy.selectors import visible_strategies
 
 # --- plans --------------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ from missions.models import (
 class PlanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
-    strategy = django_filters.NumberFilter(label="Strategy id")
+    strategy = django_filters.NumberFilter(label="Strategy id", method="filter_strategy")
     # A plain number, not a choice of organisations: no query, and no existence check.
     participant = django_filters.NumberFilter(
         field_name="participants__organisation", label="Participating organisation id"
@@ -60,6 +61,12 @@ class PlanFilter(django_filters.FilterSet):
     class Meta:
         model = Plan
         fields = ["status", "phase", "strategy", "participant", "theatre"]
+
+    def filter_strategy(self, queryset: QuerySet[Plan], name: str, value: int) -> QuerySet[Plan]:
+        # Only strategies the user sees: filtering by another one must not tell which plans
+        # serve it.
+        shared = visible_strategies(self.request.user)
+        return queryset.filter(strategy=value, strategy__in=shared)
 
 
 def plans_with_balance(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
@@ -102,6 +109,9 @@ class PlanViewSet(
         """The plan as the list shows it: participants, reviews and activities prefetched."""
         return self.get_queryset().get(pk=plan.pk)
 
+    def represent_current(self, plan: Plan) -> Any:
+        return PlanSerializer(self._fresh(plan), context=self.get_serializer_context()).data
+
     def _represent(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
         plan = self._fresh(plan)
         data = PlanSerializer(plan, context=self.get_serializer_context()).data
@@ -139,12 +149,9 @@ class PlanViewSet(
             data["participants"] = self._participants(
                 data["participants"], instance.lead_organisation_id
             )
-        try:
-            plan = services.plan_update(
-                plan=instance, by=_user(self.request), version=version, data=data
-            )
-        except StaleVersion as stale:
-            raise StaleVersion(self._fresh(stale.current)) from stale
+        plan = services.plan_update(
+            plan=instance, by=_user(self.request), version=version, data=data
+        )
         return self._fresh(plan)
 
     @extend_schema(request=None, responses=PlanSerializer)
@@ -154,28 +161,36 @@ class PlanViewSet(
         plan = services.plan_submit(plan=self.get_object(), by=_user(request))
         return self._represent(plan)
 
-    @extend_schema(request=PlanReviewSerializer, responses=PlanSerializer)
+    @decision_action(PlanReviewSerializer, PlanSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
-        """Approve this submission for your organisation, or request changes (with a comment),
-        which returns the plan to draft."""
+        """Approve the submission you read for your organisation, or request changes (with a
+        comment), which returns the plan to draft."""
         plan = self.get_object()
         incoming = PlanReviewSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         services.plan_review(
             plan=plan,
             by=_user(request),
+            submission=incoming.validated_data["submission"],
             decision=incoming.validated_data["decision"],
             comment=incoming.validated_data["comment"],
             organisation=incoming.validated_data.get("organisation"),
         )
         return self._represent(plan)
 
-    @extend_schema(request=None, responses=PlanSerializer)
+    @decision_action(PlanApproveSerializer, PlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        """Approve the plan for the lead organisation, once every contributor has approved."""
-        plan = services.plan_approve(plan=self.get_object(), by=_user(request))
+        """Approve the submission you read for the lead organisation, once every contributor
+        has approved it."""
+        incoming = PlanApproveSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        plan = services.plan_approve(
+            plan=self.get_object(),
+            by=_user(request),
+            submission=incoming.validated_data["submission"],
+        )
         return self._represent(plan)
 
     @extend_schema(request=None, responses=PlanSerializer)

@@ -15,11 +15,12 @@ from missions.services._common import (
     PLAN_FIELDS,
     PLAN_STRUCTURAL_FIELDS,
     contributors,
-    lead_organisations_for,
     participant_ids,
 )
 from missions.services.field_reports import (
+    ATTACHMENT_ORPHAN_GRACE,
     attachment_check,
+    attachments_sweep,
     field_report_file,
 )
 from missions.services.plans import (
@@ -33,6 +34,7 @@ from missions.services.plans import (
     plan_update,
 )
 from missions.services.structure import (
+    ACTIVITY_TRANSITIONS,
     activity_create,
     activity_delete,
     activity_progress_update,
@@ -51,8 +53,10 @@ from missions.services.structure import (
 
 __all__ = [
     "ACTIVITY_FIELDS",
+    "ACTIVITY_TRANSITIONS",
     "AMENDABLE",
     "ATTACHMENT_IMAGE_FORMATS",
+    "ATTACHMENT_ORPHAN_GRACE",
     "CONSULTATION_FIELDS",
     "EDITABLE",
     "LINE_FIELDS",
@@ -64,6 +68,7 @@ __all__ = [
     "activity_progress_update",
     "activity_update",
     "attachment_check",
+    "attachments_sweep",
     "awaiting_review",
     "can_update_progress",
     "consultation_create",
@@ -71,7 +76,6 @@ __all__ = [
     "consultation_update",
     "contributors",
     "field_report_file",
-    "lead_organisations_for",
     "line_of_effort_create",
     "line_of_effort_delete",
     "line_of_effort_update",

@@ -10,10 +10,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.grants import has_object_permission
+from accounts.authority import may
 from accounts.models import Membership, Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
-from accounts.selectors import organisations_where
 from missions.models import (
     ParticipantRole,
     Plan,
@@ -75,7 +74,7 @@ def _status(plan: Plan) -> str:
 
 
 def _require_structure_editor(plan: Plan, by: User) -> None:
-    if not has_object_permission(by, plan, "change_plan"):
+    if not may(by, plan, "change_plan"):
         raise PermissionDenied("Only planners of the lead organisation can change this plan.")
     if plan.status not in EDITABLE:
         raise ValidationError(f"This plan is {_status(plan)}: it can no longer be changed.")
@@ -142,11 +141,6 @@ def _check_dates(
 ) -> None:
     if start and end and end < start:
         raise ValidationError({field: "The end date must be on or after the start date."})
-
-
-def lead_organisations_for(user: User) -> list[Organisation]:
-    """Organisations the user may lead a plan for: where they are a planner today."""
-    return list(organisations_where(user=user, role=Role.PLANNER))
 
 
 def contributors(plan: Plan) -> set[int]:

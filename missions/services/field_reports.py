@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import FileField
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from accounts.grants import has_object_permission
+from accounts.authority import may
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, notify
 from missions.models import (
     Activity,
-    ActivityStatus,
     Attachment,
     FieldReport,
     Plan,
     PlanStatus,
 )
 from missions.services._common import ATTACHMENT_IMAGE_FORMATS, _lock
+from missions.services.structure import activity_status_check, status_after_progress
 
 
 def attachment_check(upload: UploadedFile) -> str:
@@ -61,18 +65,19 @@ def attachment_check(upload: UploadedFile) -> str:
 
 
 def _record_progress(activity: Activity, progress: int) -> None:
-    """Progress from the field: done at 100; a planned activity is now under way. A blocked or
-    cancelled one keeps its status: only its planners decide that it moves again."""
+    """Progress from the field moves the status as a planner's progress figure does: done at
+    100, a planned activity under way. A blocked, cancelled or finished one keeps its status:
+    only its planners decide that it moves again."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     activity.progress = progress
-    if activity.status in (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS):
-        activity.status = ActivityStatus.DONE if progress == 100 else ActivityStatus.IN_PROGRESS
+    status = status_after_progress(activity.status, progress)
+    activity_status_check(activity.status, status)
+    activity.status = status
     activity.full_clean()
     activity.version += 1
     activity.save(update_fields=["progress", "status", "version"])
 
 
-@transaction.atomic
 def field_report_file(
     *,
     plan: Plan,
@@ -84,9 +89,47 @@ def field_report_file(
     progress_update: int | None = None,
     attachments: Sequence[UploadedFile] = (),
 ) -> FieldReport:
-    """A field advisor's situation report; a progress update moves the activity's progress."""
+    """A field advisor's situation report; a progress update moves the activity's progress.
+
+    Attachment files are stored before the report commits, so a filed attachment always has
+    its file. When the transaction fails, the files it stored are deleted here; those left
+    by a crash, or by a caller's own transaction rolling back later, `attachments_sweep`
+    removes.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return _field_report_file(
+                plan=plan,
+                by=by,
+                date=date,
+                situation=situation,
+                activity=activity,
+                place=place,
+                progress_update=progress_update,
+                attachments=attachments,
+                stored=stored,
+            )
+    except BaseException:
+        for name in stored:
+            _attachment_storage().delete(name)
+        raise
+
+
+def _field_report_file(
+    *,
+    plan: Plan,
+    by: User,
+    date: datetime.date,
+    situation: str,
+    activity: Activity | None,
+    place: str,
+    progress_update: int | None,
+    attachments: Sequence[UploadedFile],
+    stored: list[str],
+) -> FieldReport:
     plan = _lock(plan)
-    if not has_object_permission(by, plan, "file_field_report"):
+    if not may(by, plan, "file_field_report"):
         raise PermissionDenied("Field advisors of participating organisations file field reports.")
     if plan.status == PlanStatus.CLOSED:
         raise ValidationError("This plan is closed: it takes no more field reports.")
@@ -115,13 +158,21 @@ def field_report_file(
     report.full_clean()
     report.save()
     for upload, content_type in zip(attachments, content_types, strict=True):
-        Attachment.objects.create(
+        attachment = Attachment(
             field_report=report,
-            file=upload,
             original_name=(upload.name or "attachment")[:200],
             content_type=content_type,
             size=upload.size or 0,
         )
+        field = _attachment_field()
+        name = field.storage.save(
+            field.generate_filename(attachment, upload.name or "attachment"),
+            upload,
+            max_length=field.max_length,
+        )
+        stored.append(name)
+        attachment.file.name = name
+        attachment.save()
     if activity is not None and progress_update is not None:
         _record_progress(activity, progress_update)
     recipients = [OrganisationRole(plan.lead_organisation_id, Role.PLANNER)]
@@ -137,3 +188,53 @@ def field_report_file(
         event_key=f"field-report:{report.pk}",
     )
     return report
+
+
+# Longer than any transaction that stores a file may stay open before it commits.
+ATTACHMENT_ORPHAN_GRACE = datetime.timedelta(days=1)
+
+
+def _attachment_field() -> FileField:
+    return cast(FileField, Attachment._meta.get_field("file"))
+
+
+def _attachment_storage() -> Storage:
+    return _attachment_field().storage
+
+
+def _stored_files(storage: Storage, directory: str) -> Iterator[str]:
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{directory}/{name}"
+    for subdirectory in directories:
+        yield from _stored_files(storage, f"{directory}/{subdirectory}")
+
+
+def _older_than(storage: Storage, name: str, cutoff: datetime.datetime) -> bool:
+    try:
+        return storage.get_modified_time(name) < cutoff
+    except FileNotFoundError:  # deleted meanwhile, by a sweep running at the same time
+        return False
+
+
+def attachments_sweep(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Delete stored attachment files no attachment refers to (left by a crash before the
+    report committed, a caller's rollback, or a deleted plan), once they are older than
+    `ATTACHMENT_ORPHAN_GRACE`: a younger one may belong to a report still being filed.
+    Returns how many were deleted; safe to run twice, or twice at once."""
+    storage = _attachment_storage()
+    cutoff = (now or timezone.now()) - ATTACHMENT_ORPHAN_GRACE
+    # The top folder of the attachments' `upload_to` ("field-reports/%Y/%m/").
+    folder = str(_attachment_field().upload_to).split("/", 1)[0]
+    old = (name for name in _stored_files(storage, folder) if _older_than(storage, name, cutoff))
+    deleted = 0
+    while names := list(itertools.islice(old, batch)):
+        referenced = set(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
+        for name in names:
+            if name not in referenced:
+                storage.delete(name)
+                deleted += 1
+    return deleted

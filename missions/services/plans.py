@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.authority import lead_organisations_for, may
 from accounts.concurrency import check_version
-from accounts.grants import grants_recompute, has_object_permission
+from accounts.decisions import check_round, decided_for, decision_record, organisation_acting_for
+from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
-from accounts.services import changed_fields, organisation_acting_for
+from accounts.services import changed_fields
 from missions.models import (
     Activity,
     Participant,
@@ -24,6 +26,7 @@ from missions.models import (
     Review,
     ReviewDecision,
 )
+from missions.permissions import REVIEW, can_approve_plan, can_lead_plan
 from missions.services._common import (
     PLAN_FIELDS,
     PLAN_STRUCTURAL_FIELDS,
@@ -36,7 +39,6 @@ from missions.services._common import (
     _roles,
     _status,
     contributors,
-    lead_organisations_for,
 )
 
 
@@ -163,7 +165,7 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
 @transaction.atomic
 def plan_submit(*, plan: Plan, by: User) -> Plan:
     plan = _lock(plan)
-    if not has_object_permission(by, plan, "change_plan"):
+    if not may(by, plan, "change_plan"):
         raise PermissionDenied("Only planners of the lead organisation can submit this plan.")
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(f"Only a draft can be submitted; this plan is {_status(plan)}.")
@@ -178,48 +180,32 @@ def plan_submit(*, plan: Plan, by: User) -> Plan:
     return plan
 
 
-def _reviewing_organisation(plan: Plan, by: User, organisation: Organisation | None) -> int:
-    return organisation_acting_for(
-        user=by,
-        role=Role.APPROVER,
-        among=contributors(plan),
-        chosen=organisation,
-        refused="Only an approver of a contributing organisation can review this plan.",
-        refused_for="You are not an approver of {organisation} for this plan.",
-        ambiguous="You approve for several contributors: say which one.",
-    )
-
-
 @transaction.atomic
 def plan_review(
     *,
     plan: Plan,
     by: User,
+    submission: int | None,
     decision: str,
     comment: str = "",
     organisation: Organisation | None = None,
 ) -> Review:
-    """A contributor's approver approves this submission or asks for changes (back to draft)."""
+    """A contributor's approver approves the submission they read, or asks for changes
+    (back to draft). A submission that is no longer current is refused as stale."""
     plan = _lock(plan)
-    organisation_id = _reviewing_organisation(plan, by, organisation)
+    organisation_acting_for(REVIEW, user=by, subject=plan, chosen=organisation)
     if plan.status != PlanStatus.IN_REVIEW:
         raise ValidationError(
             f"Reviews are given while a plan is in review; this plan is {_status(plan)}."
         )
-    if decision not in ReviewDecision.values:
-        raise ValidationError({"decision": "Choose approve or request_changes."})
-    if decision == ReviewDecision.REQUEST_CHANGES and not comment.strip():
-        raise ValidationError({"comment": "Say which changes you need, so the lead can make them."})
-    review, _ = Review.objects.update_or_create(
-        plan=plan,
-        organisation_id=organisation_id,
-        submission=plan.submission,
-        defaults={
-            "decision": decision,
-            "comment": comment.strip(),
-            "reviewed_by": by,
-            "reviewed_at": timezone.now(),
-        },
+    review: Review = decision_record(
+        REVIEW,
+        subject=plan,
+        by=by,
+        round=submission,
+        decision=decision,
+        comment=comment,
+        organisation=organisation,
     )
     if decision == ReviewDecision.REQUEST_CHANGES:
         plan.status = PlanStatus.DRAFT
@@ -230,26 +216,26 @@ def plan_review(
             kind="plan.changes_requested",
             text=f"{review.organisation} asks for changes to “{plan.title}”: {review.comment}",
             url=plan.get_absolute_url(),
-            event_key=f"plan:{plan.pk}:submission:{plan.submission}:changes:{organisation_id}",
+            event_key=(
+                f"plan:{plan.pk}:submission:{plan.submission}:changes:{review.organisation_id}"
+            ),
         )
     return review
 
 
 def awaiting_review(plan: Plan) -> set[int]:
     """Contributors that have not approved the current submission."""
-    approved = set(
-        plan.reviews.filter(
-            submission=plan.submission, decision=ReviewDecision.APPROVE
-        ).values_list("organisation_id", flat=True)
-    )
+    approved = decided_for(REVIEW, plan, plan.reviews.filter(submission=plan.submission))
     return contributors(plan) - approved
 
 
 @transaction.atomic
-def plan_approve(*, plan: Plan, by: User) -> Plan:
+def plan_approve(*, plan: Plan, by: User, submission: int | None) -> Plan:
+    """The lead's approver approves the submission they read, once every contributor has."""
     plan = _lock(plan)
-    if not has_object_permission(by, plan, "approve_plan"):
+    if not can_approve_plan(by, plan):
         raise PermissionDenied("Only an approver of the lead organisation can approve this plan.")
+    check_round(REVIEW, plan, submission)
     if plan.status != PlanStatus.IN_REVIEW:
         raise ValidationError(
             f"Only a plan in review can be approved; this plan is {_status(plan)}."
@@ -272,10 +258,7 @@ def plan_approve(*, plan: Plan, by: User) -> Plan:
 
 
 def _lead_acts(plan: Plan, by: User, verb: str) -> None:
-    if not (
-        has_object_permission(by, plan, "change_plan")
-        or has_object_permission(by, plan, "approve_plan")
-    ):
+    if not can_lead_plan(by, plan):
         raise PermissionDenied(
             f"Only the lead organisation's planners and approvers can {verb} this plan."
         )

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.authority import may
 from accounts.concurrency import check_version
-from accounts.grants import has_object_permission
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, notify
 from accounts.services import changed_fields
@@ -164,10 +164,68 @@ def activity_delete(*, activity: Activity, by: User) -> None:
 
 def can_update_progress(user: User, activity: Activity) -> bool:
     plan = activity.line_of_effort.plan
-    return has_object_permission(user, plan, "change_plan") or (
-        has_object_permission(user, plan, "view_plan")
+    return may(user, plan, "change_plan") or (
+        may(user, plan, "view_plan")
         and _current_role(user, activity.responsible_organisation_id, Role.PLANNER)
     )
+
+
+# Where an activity may go from each status, in one place. Staying put is always allowed.
+# Finished work is reopened (back in progress), cancelled work taken up again (planned);
+# neither happens by itself: a progress figure moves only planned and under-way work.
+ACTIVITY_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ActivityStatus.PLANNED: (
+        ActivityStatus.IN_PROGRESS,
+        ActivityStatus.DONE,
+        ActivityStatus.BLOCKED,
+        ActivityStatus.CANCELLED,
+    ),
+    ActivityStatus.IN_PROGRESS: (
+        ActivityStatus.DONE,
+        ActivityStatus.BLOCKED,
+        ActivityStatus.CANCELLED,
+    ),
+    ActivityStatus.BLOCKED: (
+        ActivityStatus.PLANNED,
+        ActivityStatus.IN_PROGRESS,
+        ActivityStatus.CANCELLED,
+    ),
+    ActivityStatus.DONE: (ActivityStatus.IN_PROGRESS,),
+    ActivityStatus.CANCELLED: (ActivityStatus.PLANNED,),
+}
+
+
+def _status_label(status: str) -> str:
+    return str(ActivityStatus(status).label).lower() if status in ActivityStatus.values else status
+
+
+def activity_status_check(current: str, new: str) -> None:
+    """Refuse a status change the table does not allow, saying what is allowed."""
+    allowed = ACTIVITY_TRANSITIONS.get(current, ())
+    if new == current or new in allowed:
+        return
+    labels = [_status_label(status) for status in allowed]
+    choices = f"{', '.join(labels[:-1])} or {labels[-1]}" if len(labels) > 1 else labels[0]
+    raise ValidationError(
+        {
+            "status": (
+                f"This activity is {_status_label(current)}: it can become {choices}, "
+                f"not {_status_label(new)}."
+            )
+        }
+    )
+
+
+def status_after_progress(status: str, progress: int) -> str:
+    """The status a progress figure implies: done at 100 %, under way above 0. Only planned
+    and under-way work moves; blocked, cancelled and finished work keep their status."""
+    if status not in (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS):
+        return status
+    if progress == 100:
+        return ActivityStatus.DONE
+    if progress > 0:
+        return ActivityStatus.IN_PROGRESS
+    return status
 
 
 def _notify_blocked(plan: Plan, activity: Activity) -> None:
@@ -192,7 +250,9 @@ def activity_progress_update(
     status: str | None = None,
     progress: int | None = None,
 ) -> Activity:
-    """Status and progress, by the responsible organisation's planners (or the lead's)."""
+    """Status and progress, by the responsible organisation's planners (or the lead's). A
+    status change must be one `ACTIVITY_TRANSITIONS` allows; without one, the progress
+    figure may move the status (`status_after_progress`)."""
     plan = _lock(activity.line_of_effort.plan)
     activity = (
         Activity.objects.select_for_update()
@@ -207,14 +267,12 @@ def activity_progress_update(
         raise ValidationError("This plan is closed.")
     check_version(activity, version)
     was_blocked = activity.status == ActivityStatus.BLOCKED
-    if status is not None:
-        activity.status = status
     if progress is not None:
         activity.progress = progress
-    if status is None and activity.progress == 100:
-        activity.status = ActivityStatus.DONE
-    elif status is None and activity.progress > 0 and activity.status == ActivityStatus.PLANNED:
-        activity.status = ActivityStatus.IN_PROGRESS
+    if status is None:
+        status = status_after_progress(activity.status, activity.progress)
+    activity_status_check(activity.status, status)
+    activity.status = status
     activity.full_clean()
     activity.version += 1
     activity.save(update_fields=["status", "progress", "version"])

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.authority import may
 from accounts.concurrency import StaleVersion
-from accounts.grants import has_object_permission
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Membership, Role, User
 from missions import selectors
 from missions.models import (
     Activity,
@@ -22,7 +22,6 @@ from missions.models import (
     Consultation,
     LineOfEffort,
     Milestone,
-    ParticipantRole,
     Plan,
     PlanStatus,
 )
@@ -69,7 +68,7 @@ def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
 
 def _structure_editor(request: HttpRequest, plan: Plan) -> None:
     """403 with the reason unless the user may change this plan's structure now."""
-    if not has_object_permission(request.user, plan, "change_plan"):
+    if not may(request.user, plan, "change_plan"):
         raise PermissionDenied("Only planners of the lead organisation can change this plan.")
     if plan.status not in EDITABLE:
         raise PermissionDenied(
@@ -78,9 +77,7 @@ def _structure_editor(request: HttpRequest, plan: Plan) -> None:
 
 
 def _lead_acts(request: HttpRequest, plan: Plan) -> bool:
-    return has_object_permission(request.user, plan, "change_plan") or has_object_permission(
-        request.user, plan, "approve_plan"
-    )
+    return may(request.user, plan, "change_plan") or may(request.user, plan, "approve_plan")
 
 
 def _show_service_error(
@@ -136,22 +133,6 @@ def _saved(request: HttpRequest, plan: Plan, text: str) -> None:
             "been asked to review it."
         )
     messages.success(request, text)
-
-
-def _contributor_approver_of(user: User, plan: Plan) -> list[Organisation]:
-    """The contributors of `plan` this user approves for today (from the prefetched rows)."""
-    contributor_ids = [
-        p.organisation_id for p in plan.participants.all() if p.role == ParticipantRole.CONTRIBUTOR
-    ]
-    if not contributor_ids:
-        return []
-    return list(
-        Organisation.objects.filter(
-            pk__in=Membership.objects.valid_on(timezone.localdate())
-            .filter(user=user, role=Role.APPROVER, organisation_id__in=contributor_ids)
-            .values("organisation_id")
-        ).order_by("name")
-    )
 
 
 def _planner_of(user: User) -> set[int]:

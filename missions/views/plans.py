@@ -13,19 +13,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.authority import lead_organisations_for, may
 from accounts.concurrency import StaleVersion
-from accounts.grants import has_object_permission
+from accounts.decisions import DecisionForm, StaleRound, decision_page
 from accounts.models import OrganisationKind
 from charts import horizontal_bar_chart, timeline_chart
 from missions import selectors, services
-from missions.forms import PlanFilterForm, PlanForm, ReviewForm
+from missions.forms import PlanFilterForm, PlanForm
 from missions.models import Activity, ActorType, PlanStatus, ReviewDecision
+from missions.permissions import REVIEW, reviewing_organisations
 from missions.services import EDITABLE
 from missions.views._common import (
     PLANS_PER_PAGE,
     _amendment_notice,
     _confirm,
-    _contributor_approver_of,
     _lead_acts,
     _nothing_changed,
     _plan_url,
@@ -40,6 +41,7 @@ from missions.views._common import (
 from strategy.selectors import visible_strategies
 
 ACTOR_LABELS = dict(ActorType.choices)
+REVIEW_COMMENT_HELP = "Needed when you ask for changes: say what the lead should change."
 # The service names the participants as one list; the form asks for them as two.
 PARTICIPANT_ERRORS = {"participants": "contributors"}
 KIND_LABELS = dict(OrganisationKind.choices)
@@ -82,7 +84,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "can_create": bool(services.lead_organisations_for(user)),
+            "can_create": bool(lead_organisations_for(user)),
         },
     )
 
@@ -90,7 +92,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    leads = services.lead_organisations_for(user)
+    leads = lead_organisations_for(user)
     if not leads:
         raise PermissionDenied("Only planners can start a plan for their organisation.")
     form = PlanForm(request.POST or None, strategies=visible_strategies(user), lead_choices=leads)
@@ -127,10 +129,10 @@ def _activity_row(activity: Activity, can_update: bool) -> dict[str, Any]:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = get_object_or_404(selectors.plan_detail(user=user), pk=pk)
-    can_change = has_object_permission(user, plan, "change_plan")
-    can_approve = has_object_permission(user, plan, "approve_plan")
+    can_change = may(user, plan, "change_plan")
+    can_approve = may(user, plan, "approve_plan")
     closed = plan.status == PlanStatus.CLOSED
-    can_report = not closed and has_object_permission(user, plan, "file_field_report")
+    can_report = not closed and may(user, plan, "file_field_report")
     # Progress is for the lead's planners and the responsible organisation's: decided for
     # every activity from one list of the user's organisations, not one query per activity.
     planner_of = set() if closed else _planner_of(user)
@@ -154,8 +156,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     panel = selectors.review_panel(plan)
     waiting = [row.organisation for row in panel if row.state != "approved"]
     in_review = plan.status == PlanStatus.IN_REVIEW
-    reviewer_of = _contributor_approver_of(user, plan) if in_review else []
-    strategy_visible = bool(plan.strategy_id and getattr(plan, "strategy_shared", False))
+    reviewer_of = reviewing_organisations(user, plan) if in_review else []
     return render(
         request,
         "missions/plan_detail.html",
@@ -164,7 +165,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participants": sorted(
                 plan.participants.all(), key=lambda p: (p.role != "lead", p.organisation.name)
             ),
-            "strategy_visible": strategy_visible,
             "lines": lines,
             "activity_count": len(activities),
             "timeline": timeline_chart(
@@ -187,7 +187,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "field_reports": plan.field_reports.all(),
             "can_edit": can_change and plan.status in EDITABLE,
             "can_submit": can_change and plan.status == PlanStatus.DRAFT,
-            "review_form": ReviewForm(organisations=reviewer_of) if reviewer_of else None,
+            "review_form": DecisionForm(
+                kind=REVIEW,
+                organisations=reviewer_of,
+                round=plan.submission,
+                comment_help=REVIEW_COMMENT_HELP,
+            )
+            if reviewer_of
+            else None,
             "reviewer_of": reviewer_of,
             "can_approve": can_approve and in_review and not waiting,
             "lead_approver_waiting": can_approve and in_review and bool(waiting),
@@ -261,44 +268,50 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _visible_plan(request, pk)
-    organisations = _contributor_approver_of(user, plan)
-    if not organisations:
-        raise PermissionDenied(
-            "Only an approver of a contributing organisation can review this plan."
+
+    def decide(data: dict[str, Any]) -> Any:
+        return services.plan_review(
+            plan=plan,
+            by=user,
+            submission=data["round"],
+            decision=data["decision"],
+            comment=data["comment"],
+            organisation=data["organisation"],
         )
-    if plan.status != PlanStatus.IN_REVIEW:
-        messages.error(
-            request,
-            "Reviews are given while a plan is in review; this plan is "
-            f"{plan.get_status_display().lower()}.",
-        )
-        return redirect(_plan_url(plan, "review"))
-    form = ReviewForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.plan_review(
-                plan=plan,
-                by=user,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                organisation=form.cleaned_data.get("organisation") or organisations[0],
+
+    def done(review: Any) -> str:
+        if review.decision == ReviewDecision.REQUEST_CHANGES:
+            return (
+                f"{review.organisation.name} asked for changes; the plan is back to draft "
+                "and the lead's planners have been told why."
             )
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
-            if review.decision == ReviewDecision.REQUEST_CHANGES:
-                messages.success(
-                    request,
-                    f"{review.organisation.name} asked for changes; the plan is back to draft "
-                    "and the lead's planners have been told why.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"{review.organisation.name} approved submission {review.submission}.",
-                )
-            return redirect(_plan_url(plan, "review"))
-    return render(request, "missions/review_form.html", {"form": form, "plan": plan})
+        return f"{review.organisation.name} approved submission {review.submission}."
+
+    return decision_page(
+        request,
+        kind=REVIEW,
+        subject=plan,
+        organisations=reviewing_organisations(user, plan),
+        closed_message=None
+        if plan.status == PlanStatus.IN_REVIEW
+        else (
+            "Reviews are given while a plan is in review; this plan is "
+            f"{plan.get_status_display().lower()}."
+        ),
+        comment_help=REVIEW_COMMENT_HELP,
+        decide=decide,
+        done=done,
+        back_url=_plan_url(plan, "review"),
+        changes_url=plan.get_absolute_url(),
+        context={
+            "subject": plan,
+            "plan": plan,
+            "heading": f"Review submission {plan.submission}",
+            "breadcrumb": "missions/_breadcrumb.html",
+            "here": "Review",
+            "button": "Record review",
+        },
+    )
 
 
 @login_required
@@ -306,7 +319,13 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     try:
-        services.plan_approve(plan=plan, by=_user(request))
+        submission = int(request.POST.get("submission", ""))
+    except ValueError:
+        submission = None
+    try:
+        services.plan_approve(plan=plan, by=_user(request), submission=submission)
+    except StaleRound as stale:
+        messages.error(request, str(stale))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -16,12 +16,17 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from accounts.drf import CreateOnlyFieldsMixin, VersionField, VisibleObjectField
+from accounts.drf import (
+    CreateOnlyFieldsMixin,
+    VersionField,
+    VisibleObjectField,
+    decision_request_serializer,
+    decision_state_serializer,
+)
 from accounts.models import Organisation, User
 from strategy import selectors
 from strategy.models import (
     ConflictDriver,
-    Decision,
     GlossaryTerm,
     Goal,
     Indicator,
@@ -29,9 +34,7 @@ from strategy.models import (
     PlanningProcess,
     Strategy,
 )
-
-ENDORSEMENT_STATES = ["endorsed", "rejected", "pending"]
-
+from strategy.permissions import ENDORSEMENT
 
 FIXED_STRATEGY = "The strategy it belongs to. Chosen once, when created."
 
@@ -64,15 +67,13 @@ def _visible_drivers(user: User) -> QuerySet[ConflictDriver]:
     return selectors.driver_list(user=user)
 
 
-class PartnerEndorsementSerializer(serializers.Serializer):
-    """One partner's decision on the current edition."""
-
-    organisation = serializers.IntegerField()
-    organisation_name = serializers.CharField()
-    state = serializers.ChoiceField(choices=ENDORSEMENT_STATES)
-    comment = serializers.CharField(allow_blank=True)
-    decided_by = serializers.CharField(allow_null=True, help_text="Who decided, or null.")
-    decided_at = serializers.DateTimeField(allow_null=True)
+PartnerEndorsementSerializer = decision_state_serializer("PartnerEndorsement", ENDORSEMENT)
+EndorseSerializer = decision_request_serializer(
+    "Endorse",
+    ENDORSEMENT,
+    comment_help="Required to reject.",
+    organisation_help="The partner you decide for; needed only if you approve for several.",
+)
 
 
 class StrategySerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
@@ -128,33 +129,7 @@ class StrategySerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
 
     @extend_schema_field(PartnerEndorsementSerializer(many=True))
     def get_endorsements(self, strategy: Strategy) -> Any:
-        rows = []
-        for decision in selectors.endorsement_panel(strategy):
-            endorsement = decision.endorsement
-            rows.append(
-                {
-                    "organisation": decision.organisation.pk,
-                    "organisation_name": decision.organisation.name,
-                    "state": decision.state,
-                    "comment": endorsement.comment if endorsement else "",
-                    "decided_by": _person(endorsement.decided_by) if endorsement else None,
-                    "decided_at": endorsement.decided_at if endorsement else None,
-                }
-            )
-        return PartnerEndorsementSerializer(rows, many=True).data
-
-
-class EndorseSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=Decision.values)
-    comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Required to reject."
-    )
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The partner you decide for; needed only if you approve for several.",
-    )
+        return [row.as_dict() for row in selectors.endorsement_panel(strategy)]
 
 
 class DriverSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
@@ -247,7 +222,39 @@ class GlossaryTermSerializer(serializers.ModelSerializer):
             "eu_integrated",
             "whole_of_government",
             "status",
+            "merged_into",
+            "decline_reason",
             "created",
             "version",
         ]
-        read_only_fields = ["id", "status", "created"]
+        read_only_fields = ["id", "status", "merged_into", "decline_reason", "created"]
+        extra_kwargs = {
+            "merged_into": {"help_text": "For a merged proposal, the term it was merged into."},
+            "decline_reason": {"help_text": "For a declined proposal, why."},
+        }
+
+
+class GlossaryDecisionSerializer(serializers.Serializer):
+    """A curator's decision on a proposal names the version they read."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The proposal's version you decided on (from its representation)."
+    )
+
+
+class GlossaryDeclineSerializer(GlossaryDecisionSerializer):
+    reason = serializers.CharField(
+        max_length=1000, help_text="Why it is declined; the proposer is told.", trim_whitespace=True
+    )
+
+
+def _visible_terms(user: User) -> QuerySet[GlossaryTerm]:
+    return selectors.glossary_list(user=user)
+
+
+class GlossaryMergeSerializer(GlossaryDecisionSerializer):
+    into = VisibleObjectField(
+        visible=_visible_terms,
+        queryset=GlossaryTerm.objects.all(),
+        help_text="The approved term that takes in the proposal's equivalents.",
+    )

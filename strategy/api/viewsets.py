@@ -7,19 +7,24 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import (
+    OpenApiResponse,
     extend_schema,
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.concurrency import StaleVersion
-from accounts.drf import VersionedUpdateMixin, versioned_updates
+from accounts.drf import STALE_RESPONSE, VersionedUpdateMixin, decision_action, versioned_updates
 from strategy import selectors, services
 from strategy.api.serializers import (
     DriverSerializer,
     EndorseSerializer,
+    GlossaryDecisionSerializer,
+    GlossaryDeclineSerializer,
+    GlossaryMergeSerializer,
     GlossaryTermSerializer,
     GoalSerializer,
     IndicatorSerializer,
@@ -37,6 +42,8 @@ from strategy.models import (
     Strategy,
     StrategyStatus,
 )
+from strategy.permissions import can_curate_glossary
+from strategy.services.glossary import NOT_A_CURATOR
 
 
 class StrategyFilter(django_filters.FilterSet):
@@ -80,6 +87,9 @@ class StrategyViewSet(
         """The strategy as the list shows it: partners in order, endorsements prefetched."""
         return self.get_queryset().get(pk=strategy.pk)
 
+    def represent_current(self, strategy: Strategy) -> Any:
+        return StrategySerializer(self._fresh(strategy), context=self.get_serializer_context()).data
+
     def _represent(self, strategy: Strategy, code: int = status.HTTP_200_OK) -> Response:
         strategy = self._fresh(strategy)
         data = StrategySerializer(strategy, context=self.get_serializer_context()).data
@@ -107,12 +117,9 @@ class StrategyViewSet(
     ) -> Strategy:
         if "partnerships" in data:
             data["partners"] = data.pop("partnerships")
-        try:
-            strategy = services.strategy_update(
-                strategy=instance, by=_user(self.request), version=version, data=data
-            )
-        except StaleVersion as stale:
-            raise StaleVersion(self._fresh(stale.current)) from stale
+        strategy = services.strategy_update(
+            strategy=instance, by=_user(self.request), version=version, data=data
+        )
         return self._fresh(strategy)
 
     @extend_schema(request=None, responses=StrategySerializer)
@@ -122,16 +129,17 @@ class StrategyViewSet(
         strategy = services.strategy_submit(strategy=self.get_object(), by=_user(request))
         return self._represent(strategy)
 
-    @extend_schema(request=EndorseSerializer, responses=StrategySerializer)
+    @decision_action(EndorseSerializer, StrategySerializer)
     @action(detail=True, methods=["post"])
     def endorse(self, request: Request, pk: str | None = None) -> Response:
-        """Endorse or reject the current edition for your organisation (reject says why)."""
+        """Endorse or reject the edition you read for your organisation (reject says why)."""
         strategy = self.get_object()
         incoming = EndorseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         services.strategy_endorse(
             strategy=strategy,
             by=_user(request),
+            edition=incoming.validated_data["edition"],
             decision=incoming.validated_data["decision"],
             comment=incoming.validated_data["comment"],
             organisation=incoming.validated_data.get("organisation"),
@@ -334,6 +342,16 @@ class GlossaryFilter(django_filters.FilterSet):
         return queryset
 
 
+GLOSSARY_DECISION_ERRORS = {
+    400: OpenApiResponse(
+        description="Bad input (messages per field), or the term is no longer a proposal."
+    ),
+    403: OpenApiResponse(description="You see the term but do not curate the glossary."),
+    404: OpenApiResponse(description="No term you can see has this id."),
+    409: STALE_RESPONSE,
+}
+
+
 class GlossaryViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -341,12 +359,16 @@ class GlossaryViewSet(
     viewsets.GenericViewSet,
 ):
     """Shared terms and what each parallel planning process calls them. Planners propose
-    terms here; administrators curate them in the admin, so there is no update."""
+    terms; curators (administrators of the steward organisation, and staff) approve, merge
+    or decline proposals. Terms are not edited through the API."""
 
     queryset = GlossaryTerm.objects.none()  # for the schema; get_queryset gives the visible
     serializer_class = GlossaryTermSerializer
     filterset_class = GlossaryFilter
     visibility_codename = None  # approved terms for everyone, proposals for their proposer
+    # Curation is not an object grant: the actions ask strategy.permissions themselves,
+    # after the visibility check (404) and before reading the body (so 403 before 400).
+    object_permissions = {"approve": None, "decline": None, "merge": None}
 
     def get_queryset(self) -> QuerySet[GlossaryTerm]:
         return selectors.glossary_list(user=_user(self.request))
@@ -358,3 +380,67 @@ class GlossaryViewSet(
             by=_user(request), data=dict(serializer.validated_data)
         )
         return Response(self.get_serializer(term).data, status=status.HTTP_201_CREATED)
+
+    def _decide(
+        self, request: Request, incoming: type[GlossaryDecisionSerializer], decide: Any
+    ) -> Response:
+        term = self.get_object()
+        if not can_curate_glossary(_user(request)):
+            raise PermissionDenied(NOT_A_CURATOR)
+        serializer = incoming(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            decided = decide(term, dict(serializer.validated_data))
+        except StaleVersion as stale:
+            return Response(
+                {"detail": str(stale), "current": self.get_serializer(stale.current).data},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self.get_serializer(decided).data)
+
+    @extend_schema(
+        request=GlossaryDecisionSerializer,
+        responses={200: GlossaryTermSerializer, **GLOSSARY_DECISION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Put a proposal in the glossary. Its proposer is told."""
+        return self._decide(
+            request,
+            GlossaryDecisionSerializer,
+            lambda term, data: services.glossary_term_approve(
+                term=term, by=_user(request), version=data["version"]
+            ),
+        )
+
+    @extend_schema(
+        request=GlossaryDeclineSerializer,
+        responses={200: GlossaryTermSerializer, **GLOSSARY_DECISION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        """Turn a proposal down, saying why. Its proposer is told, with the reason."""
+        return self._decide(
+            request,
+            GlossaryDeclineSerializer,
+            lambda term, data: services.glossary_term_decline(
+                term=term, by=_user(request), reason=data["reason"], version=data["version"]
+            ),
+        )
+
+    @extend_schema(
+        request=GlossaryMergeSerializer,
+        responses={200: GlossaryTermSerializer, **GLOSSARY_DECISION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge a proposal into an approved term (`into`) that means the same: the
+        proposal's equivalents fill that term's blanks, and the proposal points to it. Its
+        proposer is told. Answers with the merged proposal."""
+        return self._decide(
+            request,
+            GlossaryMergeSerializer,
+            lambda term, data: services.glossary_term_merge(
+                term=term, into=data["into"], by=_user(request), version=data["version"]
+            ),
+        )

@@ -9,7 +9,6 @@ from strategy.services._common import (
     GOAL_FIELDS,
     INDICATOR_FIELDS,
     STRATEGY_FIELDS,
-    lead_organisations_for,
     partner_roles,
 )
 from strategy.services.content import (
@@ -25,7 +24,9 @@ from strategy.services.content import (
 )
 from strategy.services.glossary import (
     GLOSSARY_FIELDS,
-    can_propose_terms,
+    glossary_term_approve,
+    glossary_term_decline,
+    glossary_term_merge,
     glossary_term_propose,
 )
 from strategy.services.readings import (
@@ -45,10 +46,12 @@ __all__ = [
     "GOAL_FIELDS",
     "INDICATOR_FIELDS",
     "STRATEGY_FIELDS",
-    "can_propose_terms",
     "driver_create",
     "driver_delete",
     "driver_update",
+    "glossary_term_approve",
+    "glossary_term_decline",
+    "glossary_term_merge",
     "glossary_term_propose",
     "goal_create",
     "goal_delete",
@@ -56,7 +59,6 @@ __all__ = [
     "indicator_create",
     "indicator_delete",
     "indicator_update",
-    "lead_organisations_for",
     "partner_roles",
     "reading_record",
     "strategy_archive",

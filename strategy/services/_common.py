@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.grants import grants_recompute, has_object_permission
+from accounts.authority import may
+from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
-from accounts.selectors import organisations_where
 from strategy.models import (
     PlanningProcess,
     Strategy,
@@ -48,7 +48,7 @@ def _status(strategy: Strategy) -> str:
 
 
 def _require_editor(strategy: Strategy, by: User) -> None:
-    if not has_object_permission(by, strategy, "change_strategy"):
+    if not may(by, strategy, "change_strategy"):
         raise PermissionDenied("Only planners of the lead organisation can change this strategy.")
     if not strategy.is_editable:
         raise ValidationError(f"This strategy is {_status(strategy)}: it can no longer be changed.")
@@ -103,8 +103,3 @@ def _content_changed(strategy: Strategy, *, reason: str) -> None:
         strategy.save(update_fields=["edition", "status", "version", "updated"])
         StrategyEdition.objects.create(strategy=strategy, number=strategy.edition, reason=reason)
         _request_endorsements(strategy)
-
-
-def lead_organisations_for(user: User) -> list[Organisation]:
-    """Organisations the user may lead a strategy for: where they are a planner today."""
-    return list(organisations_where(user=user, role=Role.PLANNER))

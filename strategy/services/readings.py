@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.grants import has_object_permission
+from accounts.authority import may
 from accounts.models import Role, User
 from accounts.notifications import notify
 from strategy.models import (
@@ -50,7 +50,7 @@ def reading_record(
     *, indicator: Indicator, by: User, date: datetime.date, value: Decimal, note: str = ""
 ) -> IndicatorReading:
     strategy = _lock(indicator.goal.strategy)
-    if not has_object_permission(by, strategy, "record_reading"):
+    if not may(by, strategy, "record_reading"):
         raise PermissionDenied(
             "Only planners, analysts and field advisors of partner organisations record readings."
         )

@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.authority import lead_organisations_for, may
 from accounts.concurrency import check_version
-from accounts.grants import grants_recompute, has_object_permission
+from accounts.decisions import decided_for, decision_record, organisation_acting_for
+from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
-from accounts.services import organisation_acting_for
 from strategy.models import (
     Decision,
     Endorsement,
@@ -22,7 +23,7 @@ from strategy.models import (
     StrategyPartner,
     StrategyStatus,
 )
-from strategy.permissions import partner_ids
+from strategy.permissions import ENDORSEMENT, partner_ids
 from strategy.services._common import (
     STRATEGY_FIELDS,
     _content_changed,
@@ -32,7 +33,6 @@ from strategy.services._common import (
     _set_partners,
     _status,
     _validate_processes,
-    lead_organisations_for,
     partner_roles,
 )
 
@@ -108,7 +108,7 @@ def strategy_update(
 @transaction.atomic
 def strategy_submit(*, strategy: Strategy, by: User) -> Strategy:
     strategy = _lock(strategy)
-    if not has_object_permission(by, strategy, "change_strategy"):
+    if not may(by, strategy, "change_strategy"):
         raise PermissionDenied("Only planners of the lead organisation can submit this strategy.")
     if strategy.status != StrategyStatus.DRAFT:
         raise ValidationError(
@@ -126,52 +126,36 @@ def strategy_submit(*, strategy: Strategy, by: User) -> Strategy:
     return strategy
 
 
-def _endorsing_organisation(strategy: Strategy, by: User, organisation: Organisation | None) -> int:
-    return organisation_acting_for(
-        user=by,
-        role=Role.APPROVER,
-        among=partner_ids(strategy),
-        chosen=organisation,
-        refused="Only an approver of a partner organisation can endorse this strategy.",
-        refused_for="You are not an approver of {organisation} for this strategy.",
-        ambiguous="You approve for several partners: say which one.",
-    )
-
-
 @transaction.atomic
 def strategy_endorse(
     *,
     strategy: Strategy,
     by: User,
+    edition: int | None,
     decision: str,
     comment: str = "",
     organisation: Organisation | None = None,
 ) -> Endorsement:
-    """An approver records their organisation's decision on the current edition.
+    """An approver records their organisation's decision on the edition they read.
 
     A rejection needs a reason and tells the lead's planners; the last endorsement makes
-    the strategy agreed (and supersedes its predecessor).
+    the strategy agreed (and supersedes its predecessor). An edition that is no longer
+    current is refused as stale.
     """
     strategy = _lock(strategy)
-    organisation_id = _endorsing_organisation(strategy, by, organisation)
+    organisation_acting_for(ENDORSEMENT, user=by, subject=strategy, chosen=organisation)
     if strategy.status != StrategyStatus.CONSULTATION:
         raise ValidationError(
             f"Endorsements are given in consultation; this strategy is {_status(strategy)}."
         )
-    if decision not in Decision.values:
-        raise ValidationError({"decision": "Choose endorse or reject."})
-    if decision == Decision.REJECT and not comment.strip():
-        raise ValidationError({"comment": "Say why, so the lead organisation can address it."})
-    endorsement, _ = Endorsement.objects.update_or_create(
-        strategy=strategy,
-        organisation_id=organisation_id,
-        edition=strategy.edition,
-        defaults={
-            "decision": decision,
-            "comment": comment.strip(),
-            "decided_by": by,
-            "decided_at": timezone.now(),
-        },
+    endorsement: Endorsement = decision_record(
+        ENDORSEMENT,
+        subject=strategy,
+        by=by,
+        round=edition,
+        decision=decision,
+        comment=comment,
+        organisation=organisation,
     )
     if decision == Decision.REJECT:
         notify(
@@ -180,8 +164,8 @@ def strategy_endorse(
             text=f"{endorsement.organisation} rejected “{strategy.title}”: {endorsement.comment}",
             url=strategy.get_absolute_url(),
             event_key=(
-                f"strategy:{strategy.pk}:edition:{strategy.edition}:rejected:{organisation_id}:"
-                f"{endorsement.decided_at.timestamp()}"
+                f"strategy:{strategy.pk}:edition:{strategy.edition}:rejected:"
+                f"{endorsement.organisation_id}:{endorsement.decided_at.timestamp()}"
             ),
         )
     else:
@@ -190,10 +174,8 @@ def strategy_endorse(
 
 
 def _agree_if_everyone_endorsed(strategy: Strategy) -> None:
-    endorsed = set(
-        strategy.endorsements.filter(
-            edition=strategy.edition, decision=Decision.ENDORSE
-        ).values_list("organisation_id", flat=True)
+    endorsed = decided_for(
+        ENDORSEMENT, strategy, strategy.endorsements.filter(edition=strategy.edition)
     )
     if not partner_ids(strategy) <= endorsed:
         return
@@ -223,7 +205,7 @@ def _agree_if_everyone_endorsed(strategy: Strategy) -> None:
 @transaction.atomic
 def strategy_archive(*, strategy: Strategy, by: User) -> Strategy:
     strategy = _lock(strategy)
-    if not has_object_permission(by, strategy, "change_strategy"):
+    if not may(by, strategy, "change_strategy"):
         raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
     if strategy.status == StrategyStatus.ARCHIVED:
         raise ValidationError("This strategy is already archived.")

@@ -5,7 +5,12 @@ user may see, so an invisible one is a 404 like an invisible strategy; visible b
 changeable is a 403 with the reason.
 """
 
-from strategy.views.glossary import glossary, glossary_propose
+from strategy.views.glossary import (
+    glossary,
+    glossary_proposal_decide,
+    glossary_proposals,
+    glossary_propose,
+)
 from strategy.views.parts import (
     driver_create,
     driver_delete,
@@ -33,6 +38,8 @@ __all__ = [
     "driver_delete",
     "driver_edit",
     "glossary",
+    "glossary_proposal_decide",
+    "glossary_proposals",
     "glossary_propose",
     "goal_create",
     "goal_delete",

@@ -9,11 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
+from accounts.authority import may
 from accounts.concurrency import StaleVersion
-from accounts.grants import has_object_permission
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import User
 from strategy import selectors
 from strategy.models import (
     ConflictDriver,
@@ -43,7 +42,7 @@ def _visible_strategy(request: HttpRequest, pk: int) -> Strategy:
 
 
 def _editable(request: HttpRequest, strategy: Strategy) -> None:
-    if not has_object_permission(request.user, strategy, "change_strategy"):
+    if not may(request.user, strategy, "change_strategy"):
         raise PermissionDenied("Only planners of the lead organisation can change this strategy.")
     if not strategy.is_editable:
         raise PermissionDenied(
@@ -59,19 +58,6 @@ def _show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _approver_organisations(user: User, strategy: Strategy) -> list[Organisation]:
-    """The partners of `strategy` this user approves for today (whatever its status)."""
-    partner_ids = [p.organisation_id for p in strategy.partnerships.all()]
-    partner_ids.append(strategy.lead_organisation_id)
-    return list(
-        Organisation.objects.filter(
-            pk__in=Membership.objects.valid_on(timezone.localdate())
-            .filter(user=user, role=Role.APPROVER, organisation_id__in=partner_ids)
-            .values("organisation_id")
-        ).order_by("name")
-    )
 
 
 def _stale_form(form_class: type[F], request: HttpRequest, stale: StaleVersion, **kwargs: Any) -> F:

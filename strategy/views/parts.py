@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accounts.authority import may
 from accounts.concurrency import StaleVersion
-from accounts.grants import has_object_permission
 from strategy import services
 from strategy.forms import (
     DriverForm,
@@ -220,7 +220,7 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _visible_indicator(request, pk)
     strategy = indicator.goal.strategy
-    if not has_object_permission(request.user, strategy, "record_reading"):
+    if not may(request.user, strategy, "record_reading"):
         raise PermissionDenied(
             "Only planners, analysts and field advisors of partner organisations record readings."
         )

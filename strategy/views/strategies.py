@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.authority import lead_organisations_for, may
 from accounts.concurrency import StaleVersion
-from accounts.grants import has_object_permission
+from accounts.decisions import DecisionForm, decision_page
 from charts import line_chart
 from strategy import selectors, services
 from strategy.forms import (
-    EndorseForm,
     ReadingForm,
     StrategyFilterForm,
     StrategyForm,
@@ -27,10 +27,10 @@ from strategy.models import (
     Indicator,
     StrategyStatus,
 )
+from strategy.permissions import ENDORSEMENT, endorsing_organisations
 from strategy.views._common import (
     PROCESS_LABELS,
     STRATEGIES_PER_PAGE,
-    _approver_organisations,
     _confirm,
     _editable,
     _nothing_changed,
@@ -39,6 +39,8 @@ from strategy.views._common import (
     _user,
     _visible_strategy,
 )
+
+ENDORSE_COMMENT_HELP = "Needed when you reject: say what the lead organisation should change."
 
 
 @login_required
@@ -75,7 +77,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
                 }
                 for strategy, panel in rows
             ],
-            "can_create": bool(services.lead_organisations_for(user)),
+            "can_create": bool(lead_organisations_for(user)),
         },
     )
 
@@ -83,7 +85,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def strategy_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    leads = services.lead_organisations_for(user)
+    leads = lead_organisations_for(user)
     if not leads:
         raise PermissionDenied("Only planners can draft a strategy for their organisation.")
     predecessors = selectors.visible_strategies(user).filter(
@@ -145,12 +147,12 @@ def _indicator_row(indicator: Indicator, can_record: bool) -> dict[str, Any]:
 def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     strategy = get_object_or_404(selectors.strategy_detail(user=user), pk=pk)
-    can_edit = has_object_permission(user, strategy, "change_strategy")
-    can_record = strategy.status != StrategyStatus.ARCHIVED and has_object_permission(
+    can_edit = may(user, strategy, "change_strategy")
+    can_record = strategy.status != StrategyStatus.ARCHIVED and may(
         user, strategy, "record_reading"
     )
     approver_of = (
-        _approver_organisations(user, strategy)
+        endorsing_organisations(user, strategy)
         if strategy.status == StrategyStatus.CONSULTATION
         else []
     )
@@ -187,7 +189,14 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_edit and strategy.status == StrategyStatus.DRAFT,
             "can_archive": can_edit and strategy.status != StrategyStatus.ARCHIVED,
             "can_record": can_record,
-            "endorse_form": EndorseForm(organisations=approver_of) if approver_of else None,
+            "endorse_form": DecisionForm(
+                kind=ENDORSEMENT,
+                organisations=approver_of,
+                round=strategy.edition,
+                comment_help=ENDORSE_COMMENT_HELP,
+            )
+            if approver_of
+            else None,
             "approver_of": approver_of,
         },
     )
@@ -261,53 +270,59 @@ def strategy_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     strategy = _visible_strategy(request, pk)
-    organisations = _approver_organisations(user, strategy)
-    if not organisations:
-        raise PermissionDenied(
-            "Only an approver of a partner organisation can endorse this strategy."
+
+    def decide(data: dict[str, Any]) -> Any:
+        return services.strategy_endorse(
+            strategy=strategy,
+            by=user,
+            edition=data["round"],
+            decision=data["decision"],
+            comment=data["comment"],
+            organisation=data["organisation"],
         )
-    if strategy.status != StrategyStatus.CONSULTATION:
-        messages.error(
-            request,
-            "Endorsements are given in consultation; this strategy is "
-            f"{strategy.get_status_display().lower()}.",
-        )
-        return redirect(strategy)
-    form = EndorseForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            endorsement = services.strategy_endorse(
-                strategy=strategy,
-                by=user,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                organisation=form.cleaned_data.get("organisation") or organisations[0],
+
+    def done(endorsement: Any) -> str:
+        if endorsement.decision == "reject":
+            return (
+                f"{endorsement.organisation.name} rejected edition {endorsement.edition}; "
+                "the lead's planners have been told why."
             )
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
-            strategy.refresh_from_db()
-            if endorsement.decision == "reject":
-                messages.success(
-                    request,
-                    f"{endorsement.organisation.name} rejected edition {endorsement.edition}; "
-                    "the lead's planners have been told why.",
-                )
-            elif strategy.status == StrategyStatus.AGREED:
-                messages.success(request, "Endorsed. Every partner has now endorsed: it is agreed.")
-            else:
-                messages.success(
-                    request,
-                    f"{endorsement.organisation.name} endorsed edition {endorsement.edition}.",
-                )
-            return redirect(strategy)
-    return render(request, "strategy/endorse_form.html", {"form": form, "strategy": strategy})
+        strategy.refresh_from_db()
+        if strategy.status == StrategyStatus.AGREED:
+            return "Endorsed. Every partner has now endorsed: it is agreed."
+        return f"{endorsement.organisation.name} endorsed edition {endorsement.edition}."
+
+    return decision_page(
+        request,
+        kind=ENDORSEMENT,
+        subject=strategy,
+        organisations=endorsing_organisations(user, strategy),
+        closed_message=None
+        if strategy.status == StrategyStatus.CONSULTATION
+        else (
+            "Endorsements are given in consultation; this strategy is "
+            f"{strategy.get_status_display().lower()}."
+        ),
+        comment_help=ENDORSE_COMMENT_HELP,
+        decide=decide,
+        done=done,
+        back_url=strategy.get_absolute_url(),
+        changes_url=strategy.get_absolute_url() + "#history",
+        context={
+            "subject": strategy,
+            "strategy": strategy,
+            "heading": f"Endorse edition {strategy.edition}",
+            "breadcrumb": "strategy/_breadcrumb.html",
+            "here": "Endorse",
+            "button": "Record decision",
+        },
+    )
 
 
 @login_required
 def strategy_archive(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = _visible_strategy(request, pk)
-    if not has_object_permission(request.user, strategy, "change_strategy"):
+    if not may(request.user, strategy, "change_strategy"):
         raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
     return _confirm(
         request,

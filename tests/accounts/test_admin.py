@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.grants import has_object_permission
+from accounts.authority import may
 from accounts.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_admin_adding_a_membership_grants_at_once(
         },
     )
     assert response.status_code == 302
-    assert has_object_permission(User.objects.get(pk=user.pk), home_org, "change_organisation")
+    assert may(User.objects.get(pk=user.pk), home_org, "change_organisation")
 
 
 def test_admin_refuses_a_membership_ending_before_it_starts(
@@ -97,10 +97,8 @@ def test_admin_moving_a_membership_to_another_user_takes_the_first_ones_access(
         },
     )
     assert response.status_code == 302
-    assert not has_object_permission(
-        User.objects.get(pk=org_admin.pk), home_org, "change_organisation"
-    )
-    assert has_object_permission(User.objects.get(pk=successor.pk), home_org, "change_organisation")
+    assert not may(User.objects.get(pk=org_admin.pk), home_org, "change_organisation")
+    assert may(User.objects.get(pk=successor.pk), home_org, "change_organisation")
 
 
 def test_admin_refuses_to_overwrite_a_newer_change(

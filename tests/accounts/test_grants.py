@@ -5,7 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.grants import GrantChange, grants_recompute, has_object_permission
+from accounts.authority import may
+from accounts.grants import GrantChange, grants_recompute
 from accounts.models import Organisation, OrganisationGroupObjectPermission, Role, User
 from tests.factories import make_member, make_organisation
 
@@ -49,10 +50,10 @@ def test_each_role_gets_what_the_rules_say(
     edits_profile: bool,
 ) -> None:
     user = make_member(home_org, role)
-    assert has_object_permission(user, home_org, "view_organisation_members") is sees_members
-    assert has_object_permission(user, home_org, "change_organisation") is edits_profile
-    assert has_object_permission(user, other_org, "view_organisation_members") is False
-    assert has_object_permission(user, other_org, "change_organisation") is False
+    assert may(user, home_org, "view_organisation_members") is sees_members
+    assert may(user, home_org, "change_organisation") is edits_profile
+    assert may(user, other_org, "view_organisation_members") is False
+    assert may(user, other_org, "change_organisation") is False
 
 
 def test_recompute_is_idempotent(home_org: Organisation) -> None:
@@ -82,7 +83,7 @@ def test_rebuild_command_restores_deleted_rows(
         )
     )
     OrganisationGroupObjectPermission.objects.all().delete()
-    assert not has_object_permission(User.objects.get(pk=admin.pk), home_org, "change_organisation")
+    assert not may(User.objects.get(pk=admin.pk), home_org, "change_organisation")
 
     out = StringIO()
     call_command("rebuild_grants", stdout=out)
@@ -95,7 +96,7 @@ def test_rebuild_command_restores_deleted_rows(
     assert after == before
     assert len(after) == 22  # 2 organisations x (5 roles x 2 + 1)
     assert out.getvalue().strip() == "Grants rebuilt: 22 added, 0 removed."
-    assert has_object_permission(User.objects.get(pk=admin.pk), home_org, "change_organisation")
+    assert may(User.objects.get(pk=admin.pk), home_org, "change_organisation")
 
     second = StringIO()
     call_command("rebuild_grants", "accounts.Organisation", stdout=second)

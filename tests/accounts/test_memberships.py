@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.grants import has_object_permission
+from accounts.authority import may
 from accounts.models import Membership, Organisation, Role, User
 from accounts.services import memberships_sync
 from accounts.tasks import memberships_sync_task
@@ -39,7 +39,7 @@ def test_a_current_membership_joins_the_group_at_once(home_org: Organisation) ->
     user = make_user("planner")
     add_membership(user, home_org, Role.PLANNER)
     assert groups_of(user) == {"mfa:planner"}
-    assert has_object_permission(fresh(user), home_org, "view_organisation_members")
+    assert may(fresh(user), home_org, "view_organisation_members")
 
 
 @pytest.mark.django_db
@@ -113,17 +113,17 @@ def test_membership_dates_take_effect_through_the_periodic_task(
 
     assert result_today == {"joined": 0, "left": 0}
     assert groups_of(newcomer) == set()
-    assert not has_object_permission(fresh(newcomer), home_org, "change_organisation")
+    assert not may(fresh(newcomer), home_org, "change_organisation")
     assert groups_of(leaver) == {"mfa:planner"}
-    assert has_object_permission(fresh(leaver), home_org, "view_organisation_members")
+    assert may(fresh(leaver), home_org, "view_organisation_members")
 
     result_tomorrow = memberships_sync_task.delay(on=tomorrow.isoformat()).get(timeout=30)
 
     assert result_tomorrow == {"joined": 1, "left": 1}
     assert groups_of(newcomer) == {"mfa:org_admin"}
-    assert has_object_permission(fresh(newcomer), home_org, "change_organisation")
+    assert may(fresh(newcomer), home_org, "change_organisation")
     assert groups_of(leaver) == set()
-    assert not has_object_permission(fresh(leaver), home_org, "view_organisation_members")
+    assert not may(fresh(leaver), home_org, "view_organisation_members")
 
 
 @pytest.mark.django_db
@@ -140,5 +140,5 @@ def test_deleting_an_organisation_deletes_its_groups_so_a_new_one_starts_clean(
     assert not Group.objects.filter(name__startswith="mfa:").exists()
 
     reborn = make_organisation(slug="mfa")
-    assert not has_object_permission(fresh(former_admin), reborn, "change_organisation")
+    assert not may(fresh(former_admin), reborn, "change_organisation")
     assert groups_of(former_admin) == set()

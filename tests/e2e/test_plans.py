@@ -22,7 +22,7 @@ from missions import services
 from missions.models import Activity, FieldReport, Plan, Review
 from tests.e2e.conftest import BrowserPage
 from tests.e2e.test_home import sign_in
-from tests.factories import make_member, make_organisation
+from tests.factories import make_member, make_organisation, submission_of
 
 pytestmark = pytest.mark.browser
 
@@ -108,8 +108,10 @@ class Theatre:
             data={"title": "Councils elected", "due_date": datetime.date(2026, 10, 1)},
         )
         services.plan_submit(plan=plan, by=self.planner)
-        services.plan_review(plan=plan, by=self.mod_approver, decision="approve")
-        services.plan_approve(plan=plan, by=self.lead_approver)
+        services.plan_review(
+            plan=plan, submission=submission_of(plan), by=self.mod_approver, decision="approve"
+        )
+        services.plan_approve(plan=plan, submission=submission_of(plan), by=self.lead_approver)
         services.plan_activate(plan=plan, by=self.planner)
         plan.refresh_from_db()
         return plan

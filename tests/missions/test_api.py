@@ -36,7 +36,7 @@ from missions.models import (
 )
 from strategy import services as strategy_services
 from tests.conftest import api_as
-from tests.factories import add_membership, make_member, make_organisation
+from tests.factories import add_membership, make_member, make_organisation, submission_of
 from tests.missions.conftest import END, START
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +87,15 @@ def in_review(plan: Plan, people: Personas) -> Plan:
 
 def approved(plan: Plan, people: Personas) -> Plan:
     in_review(plan, people)
-    services.plan_review(plan=plan, by=people["contributor_approver"], decision="approve")
-    return services.plan_approve(plan=plan, by=people["lead_approver"])
+    services.plan_review(
+        plan=plan,
+        submission=submission_of(plan),
+        by=people["contributor_approver"],
+        decision="approve",
+    )
+    return services.plan_approve(
+        plan=plan, submission=submission_of(plan), by=people["lead_approver"]
+    )
 
 
 def active(plan: Plan, people: Personas) -> Plan:
@@ -148,7 +155,12 @@ def test_a_plan_shows_participants_review_state_balance_and_gaps(
     military_activity: Activity,
 ) -> None:
     in_review(plan, personas)
-    services.plan_review(plan=plan, by=personas["contributor_approver"], decision="approve")
+    services.plan_review(
+        plan=plan,
+        submission=submission_of(plan),
+        by=personas["contributor_approver"],
+        decision="approve",
+    )
     review = Review.objects.get()
     plan.refresh_from_db()
 
@@ -435,7 +447,9 @@ def test_plan_review_matrix(
     in_review(plan, personas)
 
     response = api_as(personas[persona]).post(
-        detail(plan, "review/"), {"decision": "approve", "comment": "Agreed."}, format="json"
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "approve", "comment": "Agreed."},
+        format="json",
     )
 
     assert response.status_code == status
@@ -477,9 +491,16 @@ def test_plan_approve_matrix(
     personas: Personas, plan: Plan, persona: str, status: int, body: dict[str, Any] | None
 ) -> None:
     in_review(plan, personas)
-    services.plan_review(plan=plan, by=personas["contributor_approver"], decision="approve")
+    services.plan_review(
+        plan=plan,
+        submission=submission_of(plan),
+        by=personas["contributor_approver"],
+        decision="approve",
+    )
 
-    response = api_as(personas[persona]).post(detail(plan, "approve/"))
+    response = api_as(personas[persona]).post(
+        detail(plan, "approve/"), {"submission": submission_of(plan)}, format="json"
+    )
 
     assert response.status_code == status
     if status == 200:
@@ -569,7 +590,11 @@ def test_requesting_changes_returns_the_plan_to_draft_with_the_comment_shown(
 
     response = api_as(personas["contributor_approver"]).post(
         detail(plan, "review/"),
-        {"decision": "request_changes", "comment": "  Say who guards the school.  "},
+        {
+            "submission": submission_of(plan),
+            "decision": "request_changes",
+            "comment": "  Say who guards the school.  ",
+        },
         format="json",
     )
 
@@ -598,8 +623,16 @@ def test_a_contributor_can_change_its_review_within_a_submission(
 ) -> None:
     in_review(plan, personas)
     client = api_as(personas["contributor_approver"])
-    client.post(detail(plan, "review/"), {"decision": "approve"}, format="json")
-    client.post(detail(plan, "review/"), {"decision": "approve", "comment": "Yes."}, format="json")
+    client.post(
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "approve"},
+        format="json",
+    )
+    client.post(
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "approve", "comment": "Yes."},
+        format="json",
+    )
 
     assert list(Review.objects.values_list("decision", "comment", "submission")) == [
         ("approve", "Yes.", 1)
@@ -622,9 +655,15 @@ def test_an_approver_of_several_contributors_says_which_one(
     in_review(plan, personas)
     client = api_as(contributor_approver)
 
-    unnamed = client.post(detail(plan, "review/"), {"decision": "approve"}, format="json")
+    unnamed = client.post(
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "approve"},
+        format="json",
+    )
     named = client.post(
-        detail(plan, "review/"), {"decision": "approve", "organisation": dev.pk}, format="json"
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "approve", "organisation": dev.pk},
+        format="json",
     )
 
     assert unnamed.status_code == 400
@@ -649,7 +688,9 @@ def test_an_approver_cannot_review_for_another_organisation(
     in_review(plan, personas)
 
     response = api_as(personas["contributor_approver"]).post(
-        detail(plan, "review/"), {"decision": "approve", "organisation": lead_org.pk}, format="json"
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "approve", "organisation": lead_org.pk},
+        format="json",
     )
 
     assert response.status_code == 403
@@ -721,7 +762,9 @@ def test_reviewing_outside_review_is_refused(
     before = (state(plan), Review.objects.count())
 
     response = api_as(personas["contributor_approver"]).post(
-        detail(plan, "review/"), {"decision": "request_changes", "comment": "Late."}, format="json"
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "request_changes", "comment": "Late."},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -759,7 +802,9 @@ def test_requesting_changes_without_a_comment_is_refused(
     in_review(plan, personas)
 
     response = api_as(personas["contributor_approver"]).post(
-        detail(plan, "review/"), {"decision": "request_changes", "comment": comment}, format="json"
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "request_changes", "comment": comment},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -774,7 +819,9 @@ def test_an_unknown_decision_is_refused(personas: Personas, plan: Plan) -> None:
     in_review(plan, personas)
 
     response = api_as(personas["contributor_approver"]).post(
-        detail(plan, "review/"), {"decision": "abstain"}, format="json"
+        detail(plan, "review/"),
+        {"submission": submission_of(plan), "decision": "abstain"},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -797,9 +844,18 @@ def test_approving_before_every_contributor_approved_is_refused(
     in_review(plan, personas)
     client = api_as(personas["lead_approver"])
 
-    nobody = client.post(detail(plan, "approve/"))
-    services.plan_review(plan=plan, by=personas["contributor_approver"], decision="approve")
-    one_of_two = client.post(detail(plan, "approve/"))
+    nobody = client.post(
+        detail(plan, "approve/"), {"submission": submission_of(plan)}, format="json"
+    )
+    services.plan_review(
+        plan=plan,
+        submission=submission_of(plan),
+        by=personas["contributor_approver"],
+        decision="approve",
+    )
+    one_of_two = client.post(
+        detail(plan, "approve/"), {"submission": submission_of(plan)}, format="json"
+    )
 
     assert (nobody.status_code, one_of_two.status_code) == (400, 400)
     assert nobody.json() == {
@@ -821,7 +877,9 @@ def test_an_approval_of_an_earlier_submission_does_not_count(
         plan=plan, by=personas["lead_planner"], version=3, data={"end_date": END.replace(2028)}
     )
 
-    response = api_as(personas["lead_approver"]).post(detail(plan, "approve/"))
+    response = api_as(personas["lead_approver"]).post(
+        detail(plan, "approve/"), {"submission": submission_of(plan)}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json() == {
@@ -2519,7 +2577,12 @@ def _plans(n: int, people: Personas, lead: Organisation, contributor: Organisati
             data={"stakeholder": contributor, "date": START, "summary": "Agreed."},
         )
         services.plan_submit(plan=plan, by=by)
-        services.plan_review(plan=plan, by=people["contributor_approver"], decision="approve")
+        services.plan_review(
+            plan=plan,
+            submission=submission_of(plan),
+            by=people["contributor_approver"],
+            decision="approve",
+        )
 
 
 def test_plan_list_query_count_does_not_grow_with_rows(

@@ -34,7 +34,7 @@ from missions.models import (
     Review,
 )
 from reports.models import Report
-from tests.factories import make_member, make_organisation
+from tests.factories import make_member, make_organisation, submission_of
 
 pytestmark = pytest.mark.django_db
 
@@ -167,11 +167,18 @@ def submit(w: World) -> None:
 
 
 def contributor_approves(w: World) -> None:
-    services.plan_review(plan=_plan(w), by=w.by("contributor_approver"), decision="approve")
+    services.plan_review(
+        plan=_plan(w),
+        submission=submission_of(_plan(w)),
+        by=w.by("contributor_approver"),
+        decision="approve",
+    )
 
 
 def approve(w: World) -> None:
-    services.plan_approve(plan=_plan(w), by=w.by("lead_approver"))
+    services.plan_approve(
+        plan=_plan(w), submission=submission_of(_plan(w)), by=w.by("lead_approver")
+    )
 
 
 def activate(w: World) -> None:
@@ -1424,7 +1431,12 @@ def test_list_page_query_count_is_flat(world: World, django_assert_max_num_queri
         )
         if n % 2:
             services.plan_submit(plan=plan, by=lead_planner)
-            services.plan_review(plan=plan, by=world.by("contributor_approver"), decision="approve")
+            services.plan_review(
+                plan=plan,
+                submission=submission_of(plan),
+                by=world.by("contributor_approver"),
+                decision="approve",
+            )
 
     add_plan(2)
     client.get("/plans/")  # warms the content-type cache, which later requests share

@@ -14,11 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from accounts.grants import has_object_permission
+from accounts.authority import may
 from accounts.models import Notification, Organisation, User
 from accounts.notifications import reminders_send
 from missions import selectors, services
 from missions.models import Activity, Plan, PlanStatus
+from tests.factories import submission_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,10 @@ def approve_and_activate(
     plan: Plan, lead_planner: User, contributor_approver: User, lead_approver: User
 ) -> Plan:
     services.plan_submit(plan=plan, by=lead_planner)
-    services.plan_review(plan=plan, by=contributor_approver, decision="approve")
-    services.plan_approve(plan=plan, by=lead_approver)
+    services.plan_review(
+        plan=plan, submission=submission_of(plan), by=contributor_approver, decision="approve"
+    )
+    services.plan_approve(plan=plan, submission=submission_of(plan), by=lead_approver)
     services.plan_activate(plan=plan, by=lead_planner)
     plan.refresh_from_db()
     return plan
@@ -49,11 +52,13 @@ def test_the_workflow_from_draft_to_closed(
 ) -> None:
     services.plan_submit(plan=plan, by=lead_planner)
     with pytest.raises(ValidationError) as early:
-        services.plan_approve(plan=plan, by=lead_approver)
+        services.plan_approve(plan=plan, submission=submission_of(plan), by=lead_approver)
     assert early.value.messages == ["Every contributor must approve first; still waiting for: MOD."]
 
-    services.plan_review(plan=plan, by=contributor_approver, decision="approve")
-    services.plan_approve(plan=plan, by=lead_approver)
+    services.plan_review(
+        plan=plan, submission=submission_of(plan), by=contributor_approver, decision="approve"
+    )
+    services.plan_approve(plan=plan, submission=submission_of(plan), by=lead_approver)
     services.plan_activate(plan=plan, by=lead_planner)
     services.plan_close(plan=plan, by=lead_approver)
 
@@ -71,6 +76,7 @@ def test_changes_requested_return_the_plan_to_draft_and_tell_the_lead(
     services.plan_submit(plan=plan, by=lead_planner)
     services.plan_review(
         plan=plan,
+        submission=submission_of(plan),
         by=contributor_approver,
         decision="request_changes",
         comment="Add a road security activity.",
@@ -329,8 +335,10 @@ def test_reminders_for_stalled_reviews_and_overdue_activities(
     assert reminders_send() == 1
     assert Notification.objects.get(kind="reminder.plan_review").recipient == contributor_approver
 
-    services.plan_review(plan=plan, by=contributor_approver, decision="approve")
-    services.plan_approve(plan=plan, by=lead_approver)
+    services.plan_review(
+        plan=plan, submission=submission_of(plan), by=contributor_approver, decision="approve"
+    )
+    services.plan_approve(plan=plan, submission=submission_of(plan), by=lead_approver)
     services.plan_activate(plan=plan, by=lead_planner)
     later = timezone.now() + datetime.timedelta(days=400)  # both activities are past their end
     assert reminders_send(now=later) == 2
@@ -363,7 +371,7 @@ def test_grants_follow_participation(
     codes = ["view_plan", "change_plan", "approve_plan", "review_plan", "file_field_report"]
     for persona, granted in expected.items():
         user = User.objects.get(pk=personas[persona].pk)
-        assert {c for c in codes if has_object_permission(user, plan, c)} == granted, persona
+        assert {c for c in codes if may(user, plan, c)} == granted, persona
 
     with pytest.raises(ValidationError) as in_use:
         services.plan_update(
@@ -387,7 +395,7 @@ def test_grants_follow_participation(
             ]
         },
     )
-    assert has_object_permission(User.objects.get(username="outsider"), plan, "view_plan")
+    assert may(User.objects.get(username="outsider"), plan, "view_plan")
 
 
 @pytest.mark.celery_worker
@@ -470,7 +478,9 @@ def test_a_change_during_review_starts_a_new_submission(
     civilian_activity: Activity,
 ) -> None:
     services.plan_submit(plan=plan, by=lead_planner)
-    services.plan_review(plan=plan, by=contributor_approver, decision="approve")
+    services.plan_review(
+        plan=plan, submission=submission_of(plan), by=contributor_approver, decision="approve"
+    )
     services.activity_update(
         activity=civilian_activity,
         by=lead_planner,
@@ -480,7 +490,9 @@ def test_a_change_during_review_starts_a_new_submission(
     plan.refresh_from_db()
     assert (plan.status, plan.submission) == (PlanStatus.IN_REVIEW, 2)
     with pytest.raises(ValidationError):
-        services.plan_approve(plan=plan, by=lead_approver)  # the approval was for submission 1
+        services.plan_approve(
+            plan=plan, submission=submission_of(plan), by=lead_approver
+        )  # the approval was for submission 1
 
 
 def test_a_field_report_does_not_unblock_an_activity(

@@ -29,7 +29,7 @@ from strategy.models import (
     StrategyEdition,
 )
 from tests.conftest import api_as
-from tests.factories import add_membership, make_member, make_organisation
+from tests.factories import add_membership, edition_of, make_member, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def agreed(strategy: Strategy, personas: dict[str, User | None]) -> Strategy:
     for approver in ("lead_approver", "partner_approver"):
         services.strategy_endorse(
             strategy=strategy,
+            edition=edition_of(strategy),
             by=personas[approver],  # type: ignore[arg-type]
             decision="endorse",
         )
@@ -83,7 +84,9 @@ def test_a_strategy_shows_its_partners_and_each_ones_endorsement_state(
     partner_org: Organisation,
 ) -> None:
     submitted(strategy, lead_planner)
-    services.strategy_endorse(strategy=strategy, by=partner_approver, decision="endorse")
+    services.strategy_endorse(
+        strategy=strategy, edition=edition_of(strategy), by=partner_approver, decision="endorse"
+    )
     endorsement = Endorsement.objects.get()
 
     response = api_as(lead_planner).get(detail(strategy))
@@ -342,7 +345,9 @@ def test_strategy_endorse_matrix(
     submitted(strategy, lead_planner)
 
     response = api_as(personas[persona]).post(
-        detail(strategy, "endorse/"), {"decision": "endorse", "comment": "Agreed."}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "endorse", "comment": "Agreed."},
+        format="json",
     )
 
     assert response.status_code == status
@@ -592,13 +597,17 @@ def test_endorsement_by_every_partner_makes_the_strategy_agreed(
     submitted(strategy, lead_planner)
 
     first = api_as(partner_approver).post(
-        detail(strategy, "endorse/"), {"decision": "endorse"}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "endorse"},
+        format="json",
     )
     assert first.json()["status"] == "consultation"
     assert notified("strategy.agreed") == []
 
     last = api_as(lead_approver).post(
-        detail(strategy, "endorse/"), {"decision": "endorse"}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "endorse"},
+        format="json",
     )
 
     assert last.status_code == 200
@@ -619,11 +628,19 @@ def test_a_rejection_keeps_consultation_and_tells_the_lead_planners_why(
     strategy: Strategy, lead_planner: User, lead_approver: User, partner_approver: User
 ) -> None:
     submitted(strategy, lead_planner)
-    api_as(lead_approver).post(detail(strategy, "endorse/"), {"decision": "endorse"}, format="json")
+    api_as(lead_approver).post(
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "endorse"},
+        format="json",
+    )
 
     response = api_as(partner_approver).post(
         detail(strategy, "endorse/"),
-        {"decision": "reject", "comment": "  Nothing on policing the border.  "},
+        {
+            "edition": edition_of(strategy),
+            "decision": "reject",
+            "comment": "  Nothing on policing the border.  ",
+        },
         format="json",
     )
 
@@ -652,10 +669,16 @@ def test_a_partner_can_change_its_mind_within_consultation(
     submitted(strategy, lead_planner)
     client = api_as(partner_approver)
     client.post(
-        detail(strategy, "endorse/"), {"decision": "reject", "comment": "Too vague."}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "reject", "comment": "Too vague."},
+        format="json",
     )
 
-    response = client.post(detail(strategy, "endorse/"), {"decision": "endorse"}, format="json")
+    response = client.post(
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "endorse"},
+        format="json",
+    )
 
     assert response.status_code == 200
     assert response.json()["endorsements"][0]["state"] == "endorsed"
@@ -698,7 +721,9 @@ def test_changing_a_goal_of_an_agreed_strategy_asks_every_partner_again(
 
     for approver in ("lead_approver", "partner_approver"):
         again = api_as(personas[approver]).post(
-            detail(strategy, "endorse/"), {"decision": "endorse"}, format="json"
+            detail(strategy, "endorse/"),
+            {"edition": edition_of(strategy), "decision": "endorse"},
+            format="json",
         )
     assert (again.json()["status"], again.json()["edition"]) == ("agreed", 2)
     assert Endorsement.objects.count() == 4
@@ -775,7 +800,9 @@ def test_submitting_without_goals_is_refused(
 
 def test_endorsing_a_draft_is_refused(strategy: Strategy, partner_approver: User) -> None:
     response = api_as(partner_approver).post(
-        detail(strategy, "endorse/"), {"decision": "endorse"}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "endorse"},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -791,7 +818,9 @@ def test_endorsing_an_agreed_strategy_is_refused(
     agreed(strategy, personas)
 
     response = api_as(personas["partner_approver"]).post(
-        detail(strategy, "endorse/"), {"decision": "reject", "comment": "Late."}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "reject", "comment": "Late."},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -807,7 +836,9 @@ def test_rejecting_without_a_comment_is_refused(
     submitted(strategy, lead_planner)
 
     response = api_as(partner_approver).post(
-        detail(strategy, "endorse/"), {"decision": "reject", "comment": "   "}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "reject", "comment": "   "},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -822,7 +853,9 @@ def test_an_unknown_decision_is_refused(
     submitted(strategy, lead_planner)
 
     response = api_as(partner_approver).post(
-        detail(strategy, "endorse/"), {"decision": "abstain"}, format="json"
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "abstain"},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -837,7 +870,7 @@ def test_an_approver_cannot_endorse_for_another_organisation(
 
     response = api_as(lead_approver).post(
         detail(strategy, "endorse/"),
-        {"decision": "endorse", "organisation": partner_org.pk},
+        {"edition": edition_of(strategy), "decision": "endorse", "organisation": partner_org.pk},
         format="json",
     )
 
@@ -857,10 +890,14 @@ def test_an_approver_of_several_partners_says_which_one(
     submitted(strategy, lead_planner)
     client = api_as(lead_approver)
 
-    unnamed = client.post(detail(strategy, "endorse/"), {"decision": "endorse"}, format="json")
+    unnamed = client.post(
+        detail(strategy, "endorse/"),
+        {"edition": edition_of(strategy), "decision": "endorse"},
+        format="json",
+    )
     named = client.post(
         detail(strategy, "endorse/"),
-        {"decision": "endorse", "organisation": partner_org.pk},
+        {"edition": edition_of(strategy), "decision": "endorse", "organisation": partner_org.pk},
         format="json",
     )
 
@@ -1532,7 +1569,9 @@ def _strategies(
         )
         services.goal_create(strategy=strategy, by=by, data={"title": "Calm"})
         services.strategy_submit(strategy=strategy, by=by)
-        services.strategy_endorse(strategy=strategy, by=approver, decision="endorse")
+        services.strategy_endorse(
+            strategy=strategy, edition=edition_of(strategy), by=approver, decision="endorse"
+        )
 
 
 def test_strategy_list_query_count_does_not_grow_with_rows(
@@ -1680,6 +1719,8 @@ def test_glossary_list_and_detail_matrix(
             "eu_integrated": "Desired end state",
             "whole_of_government": "Policy objective",
             "status": "approved",
+            "merged_into": None,
+            "decline_reason": "",
             "created": when(glossary[0].created),
             "version": 1,
         }

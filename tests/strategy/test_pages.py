@@ -30,7 +30,7 @@ from strategy.models import (
     Strategy,
     StrategyEdition,
 )
-from tests.factories import make_member, make_organisation
+from tests.factories import edition_of, make_member, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -633,6 +633,7 @@ def test_changing_an_agreed_strategy_warns_of_a_new_edition(world: World) -> Non
     for approver in ("lead_approver", "partner_approver"):
         services.strategy_endorse(
             strategy=world.strategy,
+            edition=edition_of(world.strategy),
             by=world.people[approver],  # type: ignore[arg-type]
             decision="endorse",
         )
@@ -696,6 +697,7 @@ def test_predecessor_and_successor_are_linked(world: World) -> None:
     for approver in ("lead_approver", "partner_approver"):
         services.strategy_endorse(
             strategy=world.strategy,
+            edition=edition_of(world.strategy),
             by=world.people[approver],  # type: ignore[arg-type]
             decision="endorse",
         )
@@ -869,6 +871,7 @@ def test_detail_page_query_count_is_flat(world: World, django_assert_max_num_que
     submit(world)
     services.strategy_endorse(
         strategy=world.strategy,
+        edition=edition_of(world.strategy),
         by=world.people["partner_approver"],  # type: ignore[arg-type]
         decision="reject",
         comment="Not yet",
@@ -987,6 +990,7 @@ def test_saving_an_unchanged_form_does_not_start_a_new_edition(world: World) -> 
     for approver in ("lead_approver", "partner_approver"):
         services.strategy_endorse(
             strategy=world.strategy,
+            edition=edition_of(world.strategy),
             by=world.people[approver],  # type: ignore[arg-type]
             decision="endorse",
         )

@@ -1,0 +1,131 @@
+"""Who may see and act: the one answer every service, view, serializer and template asks.
+
+Grants (django-guardian rows, see `accounts.grants`) go to organisation-role groups. Whether a
+person holds a group's grants is read here from their memberships' dates, never from Django
+group membership (which a periodic task refreshes, and which the embedded default never
+refreshes): a membership that ends today grants nothing tomorrow, one that starts tomorrow
+grants nothing today, whether or not any task has run.
+
+Superusers administer: they see every object (for support), but act in a workflow
+(edit, submit, review, endorse, approve, file) only for organisations they belong to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from accounts.models import Membership, Organisation, OrganisationGroup, Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _sees_everything(user: Any, codename: str) -> bool:
+    return bool(user.is_superuser and codename.startswith("view_"))
+
+
+def role_groups_held(user: Any, day: datetime.date | None = None) -> QuerySet[OrganisationGroup]:
+    """The organisation-role groups whose grants `user` holds on `day` (today by default):
+    those of the organisations and roles of their memberships valid that day."""
+    held = Membership.objects.valid_on(day or timezone.localdate()).filter(
+        user_id=user.pk, organisation_id=OuterRef("organisation_id"), role=OuterRef("role")
+    )
+    return OrganisationGroup.objects.filter(Exists(held))
+
+
+def visible(
+    queryset: QuerySet[M], *, user: Any, codename: str, also_visible: Q | None = None
+) -> QuerySet[M]:
+    """Keep the rows `user` holds `codename` on today, through an organisation-role group
+    or a personal grant.
+
+    One EXISTS subquery per grant table joined on the direct foreign key, so the list stays a
+    single query whatever its size. `also_visible` adds rows everyone signed in may see.
+    """
+    if not _signed_in(user):
+        return queryset.none()
+    if _sees_everything(user, codename):
+        return queryset
+    model: Any = queryset.model
+    group_perm_model: Any = get_group_obj_perms_model(model)
+    user_perm_model: Any = get_user_obj_perms_model(model)
+    group_grants = group_perm_model.objects.filter(
+        content_object=OuterRef("pk"),
+        permission__codename=codename,
+        group_id__in=role_groups_held(user).values("group_id"),
+    )
+    user_grants = user_perm_model.objects.filter(
+        content_object=OuterRef("pk"), permission__codename=codename, user_id=user.pk
+    )
+    condition = Q(Exists(group_grants)) | Q(Exists(user_grants))
+    if also_visible is not None:
+        condition |= also_visible
+    return queryset.filter(condition)
+
+
+def acting_organisations(user: Any, obj: models.Model, codename: str) -> set[int]:
+    """The organisations (ids) `user` may act for on `obj` with `codename` today.
+
+    Only organisation grants count: a decision is always made for an organisation, and a
+    superuser's status gives none.
+    """
+    if not _signed_in(user):
+        return set()
+    group_perm_model: Any = get_group_obj_perms_model(obj)
+    return set(
+        group_perm_model.objects.filter(
+            content_object=obj,
+            permission__codename=codename,
+            group__organisation_role__in=role_groups_held(user),
+        ).values_list("group__organisation_role__organisation_id", flat=True)
+    )
+
+
+def may(user: Any, obj: models.Model, codename: str) -> bool:
+    """Whether `user` holds `codename` on `obj` today (for themselves or an organisation)."""
+    if not _signed_in(user):
+        return False
+    if _sees_everything(user, codename):
+        return True
+    if acting_organisations(user, obj, codename):
+        return True
+    user_perm_model: Any = get_user_obj_perms_model(obj)
+    return bool(
+        user_perm_model.objects.filter(
+            content_object=obj, permission__codename=codename, user_id=user.pk
+        ).exists()
+    )
+
+
+def organisations_in_role(
+    user: Any, role: str, *, among: set[int] | None = None
+) -> QuerySet[Organisation]:
+    """Active organisations where `user` holds `role` today (e.g. those they may lead for)."""
+    if not _signed_in(user):
+        return Organisation.objects.none()
+    memberships = Membership.objects.valid_on(timezone.localdate()).filter(
+        user_id=user.pk, role=role
+    )
+    if among is not None:
+        memberships = memberships.filter(organisation_id__in=among)
+    return Organisation.objects.filter(
+        is_active=True, pk__in=memberships.values("organisation_id")
+    ).order_by("name")
+
+
+def holds_role(user: Any, organisation_id: int, role: str) -> bool:
+    return organisations_in_role(user, role, among={organisation_id}).exists()
+
+
+def lead_organisations_for(user: Any) -> list[Organisation]:
+    """Organisations the user may lead a strategy or plan for: where they plan today."""
+    return list(organisations_in_role(user, Role.PLANNER))

@@ -1,0 +1,324 @@
+"""Decisions an organisation makes on something another organisation asks of it.
+
+An endorsement of a strategy's edition, a review of a plan's submission, and the approvals
+still to come (secondments, lesson releases, pledges, disbursements, message clearances)
+share one shape: a person decides *for an organisation*, holding that decision's grant on the
+subject today (`accounts.authority`), on one *round* of the subject (the edition, the
+submission, the version they read). A decision on a round that is no longer current is
+refused as stale (409 in the API, "this changed since you opened it" on the page); a
+negative decision needs a reason; every change to a decision stays in its history.
+
+A workflow describes its decision once with a `DecisionKind`; the service helper, the
+panel, the page form and the API serializer all read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.authority import acting_organisations
+from accounts.concurrency import StaleVersion
+from accounts.models import Organisation
+
+
+class DecisionRecord(models.Model):
+    """One organisation's decision on one round of a subject. Concrete models add the
+    subject, the round and `decision` with their own choices, and keep a history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class StaleRound(StaleVersion):
+    """The decision names a round that is no longer the subject's current one."""
+
+    def __init__(self, current: Any, *, kind: DecisionKind, read: int) -> None:
+        super().__init__(current)
+        now = getattr(current, kind.round_field)
+        self.args = (
+            f"This changed since you opened it: you read {kind.round_label} {read}, "
+            f"and it is now at {kind.round_label} {now}. Read what changed, then decide again.",
+        )
+
+
+@dataclass(frozen=True)
+class DecisionKind:
+    """What one workflow's decision is: on what, by whom, with which outcomes."""
+
+    record_model: type[models.Model]
+    subject_field: str
+    """The record's foreign key to the subject (`strategy`, `plan`)."""
+    round_field: str
+    """The subject's (and the record's) round counter (`edition`, `submission`)."""
+    round_label: str
+    codename: str
+    """The object permission a decider holds on the subject for their organisation."""
+    choices: type[models.TextChoices]
+    positive: str
+    """The decision that counts towards agreement (`endorse`, `approve`)."""
+    states: dict[str, str]
+    """Each decision's state in panels and the API (`endorsed`, `changes_requested`)."""
+    labels: dict[str, str]
+    """How the page form offers each decision."""
+    reason_needed: str
+    """The message when a negative decision comes without a reason."""
+    refused: str
+    refused_for: str
+    ambiguous: str
+    choose_prompt: str
+    decide_for_help: str = field(default="You decide for several organisations.")
+
+
+def organisation_acting_for(
+    kind: DecisionKind, *, user: Any, subject: models.Model, chosen: Organisation | None
+) -> int:
+    """The organisation `user` decides for: one they hold the decision's grant for today.
+
+    None: `PermissionDenied`; a chosen one they do not act for: `PermissionDenied` naming
+    it; several and none chosen: a 400 on `organisation`.
+    """
+    acting_for = acting_organisations(user, subject, kind.codename)
+    if not acting_for:
+        raise PermissionDenied(kind.refused)
+    if chosen is not None:
+        if chosen.pk not in acting_for:
+            raise PermissionDenied(kind.refused_for.format(organisation=chosen))
+        return chosen.pk
+    if len(acting_for) > 1:
+        raise ValidationError({"organisation": kind.ambiguous})
+    return acting_for.pop()
+
+
+def check_round(kind: DecisionKind, subject: models.Model, read: int | None) -> None:
+    """Refuse a decision on a round other than the subject's current one (locked row)."""
+    if read != getattr(subject, kind.round_field):
+        raise StaleRound(subject, kind=kind, read=read or 0)
+
+
+def decision_record(
+    kind: DecisionKind,
+    *,
+    subject: models.Model,
+    by: Any,
+    round: int | None,
+    decision: str,
+    comment: str = "",
+    organisation: Organisation | None = None,
+) -> Any:
+    """Record `by`'s decision for their organisation on `subject` (already locked).
+
+    The caller checks that the subject takes decisions in its state, then calls this inside
+    its transaction. Deciding again on the same round replaces the decision; the history
+    keeps the earlier one.
+    """
+    organisation_id = organisation_acting_for(kind, user=by, subject=subject, chosen=organisation)
+    check_round(kind, subject, round)
+    if decision not in kind.choices.values:
+        raise ValidationError({"decision": kind.choose_prompt})
+    comment = comment.strip()
+    if decision != kind.positive and not comment:
+        raise ValidationError({"comment": kind.reason_needed})
+    manager: Any = kind.record_model._default_manager
+    record, _ = manager.update_or_create(
+        **{
+            kind.subject_field: subject,
+            "organisation_id": organisation_id,
+            kind.round_field: getattr(subject, kind.round_field),
+        },
+        defaults={
+            "decision": decision,
+            "comment": comment,
+            "decided_by": by,
+            "decided_at": timezone.now(),
+        },
+    )
+    return record
+
+
+def decided_for(kind: DecisionKind, subject: models.Model, records: Iterable[Any]) -> set[int]:
+    """Organisations whose decision on the current round is positive (prefetched rows)."""
+    current = getattr(subject, kind.round_field)
+    return {
+        r.organisation_id
+        for r in records
+        if getattr(r, kind.round_field) == current and r.decision == kind.positive
+    }
+
+
+@dataclass(frozen=True)
+class DecisionState:
+    """One deciding organisation and its decision on the current round, if any."""
+
+    organisation: Organisation
+    record: Any
+    state: str
+
+    @property
+    def label(self) -> str:
+        return self.record.get_decision_display() if self.record else "Pending"
+
+    def as_dict(self) -> dict[str, Any]:
+        record = self.record
+        return {
+            "organisation": self.organisation.pk,
+            "organisation_name": self.organisation.name,
+            "state": self.state,
+            "comment": record.comment if record else "",
+            "decided_by": (record.decided_by.get_full_name() or record.decided_by.username)
+            if record
+            else None,
+            "decided_at": record.decided_at if record else None,
+        }
+
+
+def decision_panel(
+    kind: DecisionKind,
+    subject: models.Model,
+    deciders: Sequence[Organisation],
+    records: Iterable[Any],
+) -> list[DecisionState]:
+    """Each deciding organisation with its decision on the current round (prefetched rows)."""
+    current_round = getattr(subject, kind.round_field)
+    current = {
+        r.organisation_id: r for r in records if getattr(r, kind.round_field) == current_round
+    }
+    return [
+        DecisionState(
+            organisation=organisation,
+            record=current.get(organisation.pk),
+            state=kind.states[current[organisation.pk].decision]
+            if organisation.pk in current
+            else "pending",
+        )
+        for organisation in deciders
+    ]
+
+
+class DecisionForm(forms.Form):
+    """The page form of a decision: the outcome, a reason, the organisation when the person
+    decides for several, and the round they read (hidden), so a decision counts only for
+    what was on their screen."""
+
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    round = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: DecisionKind,
+        organisations: Sequence[Organisation],
+        round: int,
+        comment_help: str,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("initial", {"round": round})
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        decision: Any = self.fields["decision"]
+        decision.choices = list(kind.labels.items())
+        decision.error_messages["required"] = kind.choose_prompt
+        self.fields["comment"].help_text = comment_help
+        if len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label="Decide for",
+                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+                empty_label=None,
+                help_text=kind.decide_for_help,
+            )
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+def decision_page(
+    request: HttpRequest,
+    *,
+    kind: DecisionKind,
+    subject: models.Model,
+    organisations: Sequence[Organisation],
+    closed_message: str | None,
+    comment_help: str,
+    decide: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    back_url: str,
+    changes_url: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The page behind a decision form: records the decision for the round the person read,
+    says plainly what happened, and when the subject changed meanwhile says so, links to
+    what changed, and offers the form again for the current round."""
+    if not organisations:
+        raise PermissionDenied(kind.refused)
+    if closed_message:
+        messages.error(request, closed_message)
+        return redirect(back_url)
+    current_round = getattr(subject, kind.round_field)
+    form = DecisionForm(
+        request.POST or None,
+        kind=kind,
+        organisations=organisations,
+        round=current_round,
+        comment_help=comment_help,
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.setdefault("organisation", organisations[0])
+        try:
+            record = decide(data)
+        except StaleRound as error:
+            stale = str(error)
+            form = DecisionForm(
+                kind=kind,
+                organisations=organisations,
+                round=getattr(error.current, kind.round_field),
+                comment_help=comment_help,
+                initial={
+                    "round": getattr(error.current, kind.round_field),
+                    "comment": data["comment"],
+                },
+            )
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, done(record))
+            return redirect(back_url)
+    return render(
+        request,
+        "decision_page.html",
+        {
+            **context,
+            "decision_form": form,
+            "stale": stale,
+            "changes_url": changes_url,
+            "action": request.path,
+        },
+    )
+
+
+def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

@@ -1,0 +1,27 @@
+"""Settings for the test suite: the application's own, with each test process in its own
+namespace of the one Redis database the suite is given.
+
+pytest-xdist runs the suite in several processes (`PYTEST_XDIST_WORKER` is `gw0`, `gw1`, ...;
+a run without xdist is `main`). They share `REDIS_URL`'s database, so each keeps its Celery
+broker keys (queues, unacknowledged messages, the redelivery index) and its cache keys under
+its own prefix: one process's worker never takes another's tasks, redelivers them, or sees
+its cache. Result keys are named by task id and need no prefix. Clearing the cache must
+delete only this prefix (see `tests.conftest.cache_clear`): Django's `RedisCache.clear()`
+flushes the whole database, the other processes' queues included.
+"""
+
+from __future__ import annotations
+
+import os
+
+from config.settings import *  # noqa: F403
+from config.settings import CACHES, CELERY_BROKER_TRANSPORT_OPTIONS, REDIS_URL
+
+TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+if REDIS_URL:
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{TEST_PROCESS}"}}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "global_keyprefix": f"test-{TEST_PROCESS}:",
+    }
