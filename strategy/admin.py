@@ -90,7 +90,8 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
         if approved:
             self.message_user(
                 request,
-                f"Approved {len(approved)}: {', '.join(approved)}. Their proposers are told (unless that is you).",
+                f"Approved {len(approved)}: {', '.join(approved)}. "
+                "Their proposers are told (unless that is you).",
                 messages.SUCCESS,
             )
         for reason in refused:

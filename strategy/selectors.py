@@ -95,12 +95,13 @@ def indicator_list(*, user: User) -> QuerySet[Indicator]:
 
 def glossary_list(*, user: User) -> QuerySet[GlossaryTerm]:
     """Approved terms for everyone signed in; every proposal (and what became of it) for
-    curators; their own proposals, whatever their outcome, for everyone else."""
+    curators, and for superusers, who see everything for support; their own proposals,
+    whatever their outcome, for everyone else."""
     terms = GlossaryTerm.objects.select_related("merged_into")
-    if can_curate_glossary(user):
-        return terms
     if not user.is_authenticated:
         return terms.none()
+    if user.is_superuser or can_curate_glossary(user):
+        return terms
     return terms.filter(Q(status=GlossaryStatus.APPROVED) | Q(proposed_by=user))
 
 

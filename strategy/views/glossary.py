@@ -98,6 +98,7 @@ def glossary_proposals(request: HttpRequest) -> HttpResponse:
             "approved": list(
                 selectors.glossary_list(user=user)
                 .filter(status=GlossaryStatus.APPROVED)
+                .select_related(None)
                 .only("pk", "term")
             ),
         },
