@@ -11,10 +11,14 @@ from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.concurrency import lock_at_version
 from accounts.grants import grants_recompute
 from accounts.models import Membership, Organisation, User
-from accounts.services import memberships_sync, organisation_delete, organisation_setup
+from accounts.services import (
+    membership_save,
+    memberships_sync,
+    organisation_delete,
+    organisation_save,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -72,11 +76,7 @@ class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        if change:
-            lock_at_version(Organisation.objects.all(), pk=obj.pk, version=obj.version)
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-        organisation_setup(organisation=obj)
+        organisation_save(organisation=obj, is_new=not change)
 
     def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
         organisation_delete(organisation=obj)
@@ -109,14 +109,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
     # The admin wraps each save and delete in a transaction; group changes join it.
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        users = [obj.user]
-        if change:
-            before = lock_at_version(Membership.objects.all(), pk=obj.pk, version=obj.version)
-            if before.user_id != obj.user_id:
-                users.append(before.user)  # moved to another person: the first one leaves
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-        memberships_sync(users=users)
+        membership_save(membership=obj, is_new=not change)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         super().delete_model(request, obj)

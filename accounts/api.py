@@ -7,7 +7,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,10 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.drf import VersionedUpdateMixin, VersionField
+from accounts.drf import SelectorViewSet, VersionedUpdateMixin, VersionField
 from accounts.models import Membership, Notification, Organisation, User
 from accounts.notifications import notification_mark_read, notifications_mark_all_read
-from accounts.permissions import ORGANISATION_VISIBLE_TO_ALL
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -90,14 +89,14 @@ class OrganisationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    SelectorViewSet,
 ):
     """The organisation directory. Members see their organisation's member list; its
     organisation administrators edit its profile."""
 
-    queryset = Organisation.objects.all()
+    queryset = Organisation.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = OrganisationSerializer
-    visible_to_all_signed_in = ORGANISATION_VISIBLE_TO_ALL
+    selector = staticmethod(selectors.organisation_list)
     filterset_fields = ["kind", "is_active"]
     object_permissions = {"members": "view_organisation_members"}
 
@@ -155,17 +154,15 @@ class NotificationFilter(django_filters.FilterSet):
         fields = ["unread", "kind"]
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(mixins.ListModelMixin, SelectorViewSet):
     """Your own notifications, newest first (`?unread=true` for the unread ones)."""
 
-    queryset = Notification.objects.none()  # for the schema; get_queryset gives the user's own
+    queryset = Notification.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    visibility_codename = None  # the queryset is already the user's own
     object_permissions = {"read": None}  # your own notification is yours to mark read
 
-    def get_queryset(self) -> Any:
-        return selectors.notification_inbox(user=cast(User, self.request.user))
+    selector = staticmethod(selectors.notification_inbox)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.authority import acting_organisations
 from accounts.concurrency import StaleVersion
 from accounts.models import Organisation
+from accounts.pages import show_service_error
 
 
 class DecisionRecord(models.Model):
@@ -307,18 +308,9 @@ def decision_page(
         "decision_page.html",
         {
             **context,
-            "decision_form": form,
+            "form": form,
             "stale": stale,
             "changes_url": changes_url,
             "action": request.path,
         },
     )
-
-
-def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)

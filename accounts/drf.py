@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -91,6 +91,72 @@ class VersionedUpdateMixin:
 
     def perform_versioned_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
         raise NotImplementedError
+
+
+class SelectorViewSet(viewsets.GenericViewSet):
+    """The only way an API viewset reads objects: `selector(user=...)` (a staticmethod naming
+    the app's selector) returns what the user may see, filtered by permission in the
+    database; `select(queryset)` may add what the responses need. Lists, detail lookups and
+    actions all start there, so an object the user may not see is absent and answers 404.
+
+    `queryset` stays as `Model.objects.none()`: it names the model for the schema only.
+    """
+
+    selector: Callable[..., QuerySet[Any]] | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} reads through `selector`, never get_queryset.")
+
+    def get_queryset(self) -> QuerySet[Any]:
+        selector = type(self).selector
+        if selector is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no selector.")
+        return self.select(selector(user=self.request.user))
+
+    def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
+
+
+class PartViewSet(
+    VersionedUpdateMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    SelectorViewSet,
+):
+    """The parts of a larger object (a strategy's goals, a plan's activities): seen by whoever
+    sees the whole, changed by whoever may change it. `permission_target(part)` names the
+    whole, whose `change_permission` governs edits and deletes; creating goes through the
+    app's service in `perform_service_create`."""
+
+    change_permission: str = ""
+    object_permissions: dict[str, str | None] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.change_permission and "object_permissions" not in cls.__dict__:
+            cls.object_permissions = dict.fromkeys(
+                ["update", "partial_update", "destroy"], cls.change_permission
+            )
+
+    def permission_target(self, obj: Any) -> Any:
+        raise NotImplementedError
+
+    def perform_service_create(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = self.perform_service_create(dict(serializer.validated_data))
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VersionField(serializers.IntegerField):

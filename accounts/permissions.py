@@ -1,19 +1,19 @@
 """Who may see and change what: the DRF pieces every app uses, and the organisation's rules.
 
-Lists are filtered in the database by `VisibleObjectsFilter`, so an object a user may not see
-is absent from lists and answers 404 on detail routes. Writes and guarded actions on a visible
+Every API viewset reads through its app's selector (`accounts.drf.SelectorViewSet`), filtered
+in the database by `accounts.authority`, so an object a user may not see is absent from lists
+and answers 404 on detail routes. Writes and guarded actions on a visible
 object need the object permission the view names, else 403.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Model, Q, QuerySet
-from rest_framework.filters import BaseFilterBackend
+from django.db.models import Model, Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.authority import may, visible
+from accounts.authority import may
 from accounts.grants import register_grant_rules
 from accounts.models import Organisation, Role
 
@@ -52,28 +52,6 @@ class ObjectRulesPermission(BasePermission):
         target = target_of(obj) if target_of else obj
         codename = required_object_permission(view, request, target)
         return codename is None or may(request.user, target, codename)
-
-
-class VisibleObjectsFilter(BaseFilterBackend):
-    """Keeps the rows the user may see: those they hold `view_<model>` on.
-
-    A view widens this with `visible_to_all_signed_in` (a Q of rows every signed-in user may
-    see) or opts out with `visibility_codename = None` when its queryset is already scoped.
-    """
-
-    def filter_queryset(
-        self, request: Request, queryset: QuerySet[Any], view: APIView
-    ) -> QuerySet[Any]:
-        model = queryset.model
-        codename = getattr(view, "visibility_codename", f"view_{model._meta.model_name}")
-        if codename is None:
-            return queryset
-        return visible(
-            queryset,
-            user=request.user,
-            codename=codename,
-            also_visible=getattr(view, "visible_to_all_signed_in", None),
-        )
 
 
 # --- Organisation ------------------------------------------------------------------------------

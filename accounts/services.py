@@ -79,6 +79,20 @@ def organisation_setup(*, organisation: Organisation) -> None:
 
 
 @transaction.atomic
+def organisation_save(*, organisation: Organisation, is_new: bool) -> Organisation:
+    """Save an organisation edited as a whole (the admin's form). A changed one must still be
+    at the version the editor read (`organisation.version`); groups and grants follow."""
+    if not is_new:
+        lock_at_version(
+            Organisation.objects.all(), pk=organisation.pk, version=organisation.version
+        )
+        organisation.version += 1  # the row is locked, so a plain increment is safe
+    organisation.save()
+    organisation_setup(organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
 def organisation_update(
     *, organisation: Organisation, by: User, version: int, data: dict[str, Any]
 ) -> Organisation:
@@ -117,6 +131,23 @@ def membership_create(
     membership.full_clean()
     membership.save()
     memberships_sync(users=[user])
+    return membership
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership, is_new: bool) -> Membership:
+    """Save a membership edited as a whole (the admin's form), at the version the editor
+    read; the group membership of the person (and of a previous one) follows at once."""
+    users = [membership.user]
+    if not is_new:
+        before = lock_at_version(
+            Membership.objects.all(), pk=membership.pk, version=membership.version
+        )
+        if before.user_id != membership.user_id:
+            users.append(before.user)  # moved to another person: the first one leaves
+        membership.version += 1
+    membership.save()
+    memberships_sync(users=users)
     return membership
 
 

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.authority import may
-from accounts.concurrency import StaleVersion
 from accounts.forms import EmailPreferenceForm, OrganisationFilterForm, OrganisationForm
 from accounts.models import Organisation, User
 from accounts.notifications import (
@@ -24,6 +23,7 @@ from accounts.notifications import (
     notifications_mark_all_read,
     user_email_preference_set,
 )
+from accounts.pages import versioned_save
 
 ORGANISATIONS_PER_PAGE = 25
 
@@ -92,22 +92,17 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
-        try:
-            services.organisation_update(
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.organisation_update(
                 organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
-                version=form.cleaned_data["version"],
+                by=cast(User, request.user),
+                version=version,
                 data=data,
-            )
-        except StaleVersion as stale:
-            # Keep what this user typed, now based on the current version, so saving again
-            # is a deliberate choice made after seeing that someone else edited it.
-            form = OrganisationForm(
-                {**request.POST.dict(), "version": stale.current.version}, instance=stale.current
-            )
-            form.is_valid()
-            form.add_error(None, str(stale))
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, "The organisation's profile was saved.")
             return redirect("organisation-detail", pk=organisation.pk)
     return render(

@@ -224,7 +224,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ObjectRulesPermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "accounts.permissions.VisibleObjectsFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

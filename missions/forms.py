@@ -297,7 +297,9 @@ class ProgressForm(forms.Form):
             "required": "Give the progress, from 0 to 100.",
             "invalid": "Give the progress as a whole number, from 0 to 100.",
         },
-        help_text="At 100 % planned or under-way work is marked done, unless you choose a status.",
+        help_text=(
+            "At 100 % the activity is marked done (unless it was cancelled), or as you choose."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

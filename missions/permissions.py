@@ -15,7 +15,7 @@ from accounts.authority import acting_organisations, holds_role, may, organisati
 from accounts.decisions import DecisionKind
 from accounts.grants import register_grant_rules
 from accounts.models import Organisation, OrganisationGroup, Role, User
-from missions.models import Activity, ParticipantRole, Plan, PlanStatus, Review, ReviewDecision
+from missions.models import Activity, ParticipantRole, Plan, Review, ReviewDecision
 
 
 @register_grant_rules(Plan)
@@ -83,7 +83,7 @@ def can_lead_plan(user: User, plan: Plan) -> bool:
 
 
 def can_file_field_report(user: User, plan: Plan) -> bool:
-    return plan.status != PlanStatus.CLOSED and may(user, plan, "file_field_report")
+    return may(user, plan, "file_field_report")
 
 
 def progress_organisations(user: User) -> set[int]:
@@ -96,8 +96,6 @@ def can_update_progress(user: User, activity: Activity) -> bool:
     """Status and progress: the lead's planners, and the responsible organisation's planners
     among the plan's viewers."""
     plan = activity.line_of_effort.plan
-    if plan.status == PlanStatus.CLOSED:
-        return False
     return can_change_plan(user, plan) or (
         may(user, plan, "view_plan")
         and holds_role(user, activity.responsible_organisation_id, Role.PLANNER)

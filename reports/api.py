@@ -4,11 +4,12 @@ from typing import Any, cast
 
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.drf import SelectorViewSet
 from accounts.models import User
 from reports import selectors, services
 from reports.models import Report, ReportStatus
@@ -67,18 +68,16 @@ class ReportViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    SelectorViewSet,
 ):
     """Report jobs. Only the requester (and administrators) can see a report; others get 404."""
 
-    queryset = Report.objects.none()  # for the schema; get_queryset gives the user's own
+    queryset = Report.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = ReportSerializer
-    visibility_codename = None  # the queryset is already the user's own reports
     object_permissions = {"retry": None}  # seeing your report is enough; the service checks
     filterset_fields = ["status", "kind"]
 
-    def get_queryset(self) -> Any:
-        return selectors.report_list(user=cast(User, self.request.user))
+    selector = staticmethod(selectors.report_list)
 
     @extend_schema(request=_request_schema(), responses={202: ReportSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

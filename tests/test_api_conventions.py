@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.permissions import ObjectRulesPermission, VisibleObjectsFilter
+from accounts.drf import SelectorViewSet
+from accounts.permissions import ObjectRulesPermission
 
 OPEN_ENDPOINTS = {"TokenView"}  # signing in needs no session; throttled by django-axes
 
@@ -34,9 +36,17 @@ def test_every_api_view_requires_the_object_rules_permission() -> None:
         assert ObjectRulesPermission in view_class.permission_classes, route
 
 
-def test_every_viewset_filters_what_the_user_may_see() -> None:
-    """Lists and detail lookups go through VisibleObjectsFilter; a view whose queryset is
-    already scoped to the user says so with `visibility_codename = None`."""
+def test_every_viewset_reads_through_a_selector() -> None:
+    """Configuration only; tests/test_visibility_matrix.py checks what each persona gets."""
     for route, view_class in api_view_classes():
         if issubclass(view_class, GenericViewSet):
-            assert VisibleObjectsFilter in view_class.filter_backends, route
+            assert issubclass(view_class, SelectorViewSet), route
+            assert view_class.selector is not None, route
+
+
+def test_a_viewset_cannot_read_around_its_selector() -> None:
+    with pytest.raises(TypeError, match="reads through `selector`, never get_queryset"):
+
+        class Sneaky(SelectorViewSet):
+            def get_queryset(self) -> Any:
+                return None

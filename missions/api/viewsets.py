@@ -5,20 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.drf import VersionedUpdateMixin, decision_action, versioned_updates
+from accounts.drf import (
+    PartViewSet,
+    SelectorViewSet,
+    VersionedUpdateMixin,
+    decision_action,
+    versioned_updates,
+)
 from missions import selectors, services
 from missions.api.serializers import (
-    PROGRESS_FIELDS,
     ActivitySerializer,
     ConsultationSerializer,
     FieldReportFilingSerializer,
@@ -88,22 +92,23 @@ class PlanViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    SelectorViewSet,
 ):
     """Integrated plans your organisation takes part in. Planners of the lead organisation
     edit them and put them to review; approvers of each contributor review them; approvers
     of the lead approve them once every contributor has."""
 
-    queryset = Plan.objects.none()  # for the schema; get_queryset gives the visible ones
+    queryset = Plan.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
-    visibility_codename = None  # selectors.plan_list already keeps what the user may see
     # The services check these and say why they refuse (not a lead planner, not an approver
     # of a contributor, not the lead's approver): a clearer answer than a bare 403.
     object_permissions = dict.fromkeys(["submit", "review", "approve", "activate", "close"])
 
-    def get_queryset(self) -> QuerySet[Plan]:
-        return plans_with_balance(selectors.plan_list(user=_user(self.request)))
+    selector = staticmethod(selectors.plan_list)
+
+    def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return plans_with_balance(queryset)
 
     def _fresh(self, plan: Plan) -> Plan:
         """The plan as the list shows it: participants, reviews and activities prefetched."""
@@ -211,32 +216,15 @@ class PlanViewSet(
 # --- the parts of a plan ------------------------------------------------------------------------
 
 
-class PlanPartViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
+class PlanPartViewSet(PartViewSet):
     """Lines of effort, activities, milestones and consultations: seen by the plan's
     participants, changed by the lead's planners. Their permissions are the plan's
     (`permission_target`)."""
 
-    visibility_codename = None  # the selectors keep the parts of plans the user may see
-    object_permissions: dict[str, str | None] = {
-        "update": "change_plan",
-        "partial_update": "change_plan",
-        "destroy": "change_plan",
-    }
+    change_permission = "change_plan"
 
     def permission_target(self, obj: Any) -> Plan:
         return obj.plan
-
-    def perform_service_create(self, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        created = self.perform_service_create(dict(serializer.validated_data))
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
 
 
 class LineOfEffortFilter(django_filters.FilterSet):
@@ -253,12 +241,11 @@ class LineOfEffortViewSet(PlanPartViewSet):
     of the plan's strategy. Changing them once the plan is approved is an amendment: the plan
     goes back to review."""
 
-    queryset = LineOfEffort.objects.none()  # for the schema; get_queryset gives the visible
+    queryset = LineOfEffort.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = LineOfEffortSerializer
     filterset_class = LineOfEffortFilter
 
-    def get_queryset(self) -> QuerySet[LineOfEffort]:
-        return selectors.line_of_effort_list(user=_user(self.request))
+    selector = staticmethod(selectors.line_of_effort_list)
 
     def perform_service_create(self, data: dict[str, Any]) -> LineOfEffort:
         plan = data.pop("plan")
@@ -297,7 +284,7 @@ class ActivityViewSet(PlanPartViewSet):
     `status` and `progress` (no amendment); any other change is the lead planners' and,
     once the plan is approved, an amendment that sends it back to review."""
 
-    queryset = Activity.objects.none()  # for the schema; get_queryset gives the visible ones
+    queryset = Activity.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     object_permissions = {
@@ -308,8 +295,7 @@ class ActivityViewSet(PlanPartViewSet):
         "partial_update": None,
     }
 
-    def get_queryset(self) -> QuerySet[Activity]:
-        return selectors.activity_list(user=_user(self.request))
+    selector = staticmethod(selectors.activity_list)
 
     def permission_target(self, obj: Activity) -> Plan:
         return obj.line_of_effort.plan
@@ -328,24 +314,9 @@ class ActivityViewSet(PlanPartViewSet):
     def perform_versioned_update(
         self, instance: Activity, data: dict[str, Any], version: int
     ) -> Activity:
-        by = _user(self.request)
-        progress = {field: data.pop(field) for field in PROGRESS_FIELDS if field in data}
-        # A full PUT repeats the scope unchanged: only fields that differ are a change of
-        # scope, so the responsible organisation can send back what it read.
-        scope = {field: value for field, value in data.items() if getattr(instance, field) != value}
-        if not scope:
-            activity = services.activity_progress_update(
-                activity=instance, by=by, version=version, **progress
-            )
-        else:
-            with transaction.atomic():
-                activity = services.activity_update(
-                    activity=instance, by=by, version=version, data=scope
-                )
-                if any(getattr(activity, field) != value for field, value in progress.items()):
-                    activity = services.activity_progress_update(
-                        activity=activity, by=by, version=activity.version, **progress
-                    )
+        activity = services.activity_edit(
+            activity=instance, by=_user(self.request), version=version, data=data
+        )
         return self.get_queryset().get(pk=activity.pk)
 
     def perform_destroy(self, instance: Activity) -> None:
@@ -366,12 +337,11 @@ class MilestoneFilter(PlanChildFilter):
 class MilestoneViewSet(PlanPartViewSet):
     """Milestones of a plan: what is due when, and when it was achieved."""
 
-    queryset = Milestone.objects.none()  # for the schema; get_queryset gives the visible ones
+    queryset = Milestone.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
 
-    def get_queryset(self) -> QuerySet[Milestone]:
-        return selectors.milestone_list(user=_user(self.request))
+    selector = staticmethod(selectors.milestone_list)
 
     def perform_service_create(self, data: dict[str, Any]) -> Milestone:
         plan = data.pop("plan")
@@ -401,12 +371,11 @@ class ConsultationViewSet(PlanPartViewSet):
     """Consultations with the plan's stakeholders; the plan shows which civilian kinds
     (police, justice, NGO, international organisation) were never consulted."""
 
-    queryset = Consultation.objects.none()  # for the schema; get_queryset gives the visible
+    queryset = Consultation.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = ConsultationSerializer
     filterset_class = ConsultationFilter
 
-    def get_queryset(self) -> QuerySet[Consultation]:
-        return selectors.consultation_list(user=_user(self.request))
+    selector = staticmethod(selectors.consultation_list)
 
     def perform_service_create(self, data: dict[str, Any]) -> Consultation:
         plan = data.pop("plan")
@@ -440,19 +409,17 @@ class FieldReportViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    SelectorViewSet,
 ):
     """Situation reports from the field, filed by field advisors of participating
     organisations; seen by everyone who sees the plan. A report is a record: it is not
     edited or deleted."""
 
-    queryset = FieldReport.objects.none()  # for the schema; get_queryset gives the visible
+    queryset = FieldReport.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = FieldReportSerializer
     filterset_class = FieldReportFilter
-    visibility_codename = None  # selectors.field_report_list keeps those of visible plans
 
-    def get_queryset(self) -> QuerySet[FieldReport]:
-        return selectors.field_report_list(user=_user(self.request))
+    selector = staticmethod(selectors.field_report_list)
 
     @extend_schema(
         request={"multipart/form-data": FieldReportFilingSerializer},

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.authority import may
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
 from missions.models import (
     ParticipantRole,
@@ -96,14 +96,6 @@ def _roles(plan: Plan, participation: Sequence[str], *roles: str) -> list[Organi
         "organisation_id", flat=True
     )
     return [OrganisationRole(org_id, role) for org_id in sorted(organisations) for role in roles]
-
-
-def _current_role(user: User, organisation_id: int, role: str) -> bool:
-    return (
-        Membership.objects.valid_on(timezone.localdate())
-        .filter(user=user, organisation_id=organisation_id, role=role)
-        .exists()
-    )
 
 
 def _request_reviews(plan: Plan, *, amendment: str = "") -> None:

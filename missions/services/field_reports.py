@@ -65,12 +65,11 @@ def attachment_check(upload: UploadedFile) -> str:
 
 
 def _record_progress(activity: Activity, progress: int) -> None:
-    """Progress from the field moves the status as a planner's progress figure does: done at
-    100, a planned activity under way. A blocked, cancelled or finished one keeps its status:
-    only its planners decide that it moves again."""
+    """Progress from the field: done at 100, a planned activity under way. A blocked,
+    cancelled or finished one keeps its status: only its planners decide that it moves again."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     activity.progress = progress
-    status = status_after_progress(activity.status, progress)
+    status = status_after_progress(activity.status, progress, from_the_field=True)
     activity_status_check(activity.status, status)
     activity.status = status
     activity.full_clean()

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.authority import may
 from accounts.concurrency import check_version
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, notify
@@ -23,6 +22,7 @@ from missions.models import (
     Plan,
     PlanStatus,
 )
+from missions.permissions import can_update_progress
 from missions.services._common import (
     ACTIVITY_FIELDS,
     CONSULTATION_FIELDS,
@@ -30,7 +30,6 @@ from missions.services._common import (
     MILESTONE_FIELDS,
     _amend,
     _check_dates,
-    _current_role,
     _lock,
     _require_participant,
     _require_structure_editor,
@@ -76,6 +75,7 @@ def line_of_effort_update(
     plan = _lock(line.plan)
     _require_structure_editor(plan, by)
     line = LineOfEffort.objects.select_for_update().get(pk=line.pk)
+    line.plan = plan  # the locked plan: callers read from it what this change did to the plan
     check_version(line, version)
     changed = changed_fields(line, LINE_FIELDS, data)
     if "goals" in data:
@@ -122,6 +122,7 @@ def _check_activity(plan: Plan, activity: Activity) -> None:
 def activity_create(*, line_of_effort: LineOfEffort, by: User, data: dict[str, Any]) -> Activity:
     plan = _lock(line_of_effort.plan)
     _require_structure_editor(plan, by)
+    line_of_effort.plan = plan  # callers read from it what this change did
     activity = Activity(line_of_effort=line_of_effort)
     changed_fields(activity, ACTIVITY_FIELDS, data)
     _check_activity(plan, activity)
@@ -142,6 +143,7 @@ def activity_update(
     activity = (
         Activity.objects.select_for_update().select_related("line_of_effort").get(pk=activity.pk)
     )
+    activity.line_of_effort.plan = plan  # callers read from it what this change did
     check_version(activity, version)
     if not changed_fields(activity, ACTIVITY_FIELDS, data):
         return activity
@@ -162,14 +164,6 @@ def activity_delete(*, activity: Activity, by: User) -> None:
     _amend(plan, reason=f"activity removed: {title}")
 
 
-def can_update_progress(user: User, activity: Activity) -> bool:
-    plan = activity.line_of_effort.plan
-    return may(user, plan, "change_plan") or (
-        may(user, plan, "view_plan")
-        and _current_role(user, activity.responsible_organisation_id, Role.PLANNER)
-    )
-
-
 # Where an activity may go from each status, in one place. Staying put is always allowed.
 # Finished work is reopened (back in progress), cancelled work taken up again (planned);
 # neither happens by itself: a progress figure moves only planned and under-way work.
@@ -188,6 +182,7 @@ ACTIVITY_TRANSITIONS: dict[str, tuple[str, ...]] = {
     ActivityStatus.BLOCKED: (
         ActivityStatus.PLANNED,
         ActivityStatus.IN_PROGRESS,
+        ActivityStatus.DONE,
         ActivityStatus.CANCELLED,
     ),
     ActivityStatus.DONE: (ActivityStatus.IN_PROGRESS,),
@@ -216,14 +211,19 @@ def activity_status_check(current: str, new: str) -> None:
     )
 
 
-def status_after_progress(status: str, progress: int) -> str:
-    """The status a progress figure implies: done at 100 %, under way above 0. Only planned
-    and under-way work moves; blocked, cancelled and finished work keep their status."""
-    if status not in (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS):
+def status_after_progress(status: str, progress: int, *, from_the_field: bool = False) -> str:
+    """The status a progress figure implies: done at 100 %, a planned activity under way
+    above 0. A planner's 100 % also finishes blocked work; a figure from the field moves only
+    planned and under-way work, since only planners decide that blocked work moves again.
+    Cancelled and finished work keep their status."""
+    movable = [ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS]
+    if not from_the_field:
+        movable.append(ActivityStatus.BLOCKED)
+    if status not in movable:
         return status
     if progress == 100:
         return ActivityStatus.DONE
-    if progress > 0:
+    if progress > 0 and status == ActivityStatus.PLANNED:
         return ActivityStatus.IN_PROGRESS
     return status
 
@@ -278,6 +278,25 @@ def activity_progress_update(
     activity.save(update_fields=["status", "progress", "version"])
     if activity.status == ActivityStatus.BLOCKED and not was_blocked:
         _notify_blocked(plan, activity)
+    return activity
+
+
+@transaction.atomic
+def activity_edit(*, activity: Activity, by: User, version: int, data: dict[str, Any]) -> Activity:
+    """An edit of an activity as a whole (the API's PUT and PATCH): a change of scope goes
+    through `activity_update`, of status or progress through `activity_progress_update`, both
+    in this one transaction. Fields sent back unchanged are no change of scope, so the
+    responsible organisation can send back what it read with a new progress figure."""
+    data = dict(data)
+    progress = {field: data.pop(field) for field in ("status", "progress") if field in data}
+    scope = {field: value for field, value in data.items() if getattr(activity, field) != value}
+    if not scope:
+        return activity_progress_update(activity=activity, by=by, version=version, **progress)
+    activity = activity_update(activity=activity, by=by, version=version, data=scope)
+    if any(getattr(activity, field) != value for field, value in progress.items()):
+        activity = activity_progress_update(
+            activity=activity, by=by, version=activity.version, **progress
+        )
     return activity
 
 

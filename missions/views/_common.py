@@ -10,11 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.authority import may
-from accounts.concurrency import StaleVersion
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from missions import selectors
 from missions.models import (
     Activity,
@@ -25,6 +22,7 @@ from missions.models import (
     Plan,
     PlanStatus,
 )
+from missions.permissions import can_change_plan
 from missions.services import AMENDABLE, EDITABLE
 
 F = TypeVar("F", bound=forms.ModelForm)
@@ -68,40 +66,12 @@ def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
 
 def _structure_editor(request: HttpRequest, plan: Plan) -> None:
     """403 with the reason unless the user may change this plan's structure now."""
-    if not may(request.user, plan, "change_plan"):
+    if not can_change_plan(_user(request), plan):
         raise PermissionDenied("Only planners of the lead organisation can change this plan.")
     if plan.status not in EDITABLE:
         raise PermissionDenied(
             f"This plan is {plan.get_status_display().lower()}: it can no longer be changed."
         )
-
-
-def _lead_acts(request: HttpRequest, plan: Plan) -> bool:
-    return may(request.user, plan, "change_plan") or may(request.user, plan, "approve_plan")
-
-
-def _show_service_error(
-    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Put a service's refusal on the form: on the field it names (or the form field that
-    stands for it, per `aliases`), or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = (aliases or {}).get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _stale_form(form_class: type[F], request: HttpRequest, stale: StaleVersion, **kwargs: Any) -> F:
-    # Keep what this user typed, now based on the current version, so saving again is a
-    # deliberate choice made after seeing that someone else edited it.
-    data = request.POST.copy()
-    data["version"] = str(stale.current.version)
-    form = form_class(data, instance=stale.current, **kwargs)
-    form.is_valid()
-    form.add_error(None, str(stale))
-    return form
 
 
 def _nothing_changed(request: HttpRequest, plan: Plan, anchor: str = "") -> HttpResponse:
@@ -124,25 +94,15 @@ def _amendment_notice(plan: Plan) -> str | None:
     return None
 
 
-def _saved(request: HttpRequest, plan: Plan, text: str) -> None:
-    """Say what was saved, and whether it sent an approved or active plan back to review."""
-    now = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)
-    if plan.status in AMENDABLE and now == PlanStatus.IN_REVIEW:
+def _saved(request: HttpRequest, plan: Plan, now: Plan, text: str) -> None:
+    """Say what was saved, and whether it sent an approved or active plan back to review
+    (`plan` as the page read it, `now` as the service left it)."""
+    if plan.status in AMENDABLE and now.status == PlanStatus.IN_REVIEW:
         text += (
             " This was an amendment: the plan is back in review, and the contributors have "
             "been asked to review it."
         )
     messages.success(request, text)
-
-
-def _planner_of(user: User) -> set[int]:
-    """Organisations where the user is a planner today, to decide every activity's progress
-    button at once rather than asking per activity."""
-    return set(
-        Membership.objects.valid_on(timezone.localdate())
-        .filter(user=user, role=Role.PLANNER)
-        .values_list("organisation_id", flat=True)
-    )
 
 
 def _confirm(

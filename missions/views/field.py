@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 
 from accounts.authority import may
 from accounts.concurrency import StaleVersion
+from accounts.pages import show_service_error
 from missions import services
 from missions.forms import FieldReportForm, ProgressForm
 from missions.models import ActivityStatus, PlanStatus
+from missions.permissions import can_update_progress
 from missions.views._common import (
     _plan_url,
-    _show_service_error,
     _user,
     _visible_activity,
     _visible_attachment,
@@ -29,7 +30,7 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     activity = _visible_activity(request, pk)
     plan = activity.line_of_effort.plan
-    if not services.can_update_progress(user, activity):
+    if not can_update_progress(user, activity):
         raise PermissionDenied(
             "Only planners of the responsible organisation (or of the lead) update this "
             "activity's progress."
@@ -66,7 +67,7 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{stale.current.progress} %.",
             )
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             text = (
                 f"“{updated.title}” is {updated.get_status_display().lower()} at "
@@ -115,7 +116,7 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 attachments=data["attachments"],
             )
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             text = "Your field report was filed"
             count = len(data["attachments"])

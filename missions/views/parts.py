@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from accounts.concurrency import StaleVersion
+from accounts.pages import show_service_error, versioned_save
 from missions import services
 from missions.forms import ActivityForm, ConsultationForm, LineOfEffortForm, MilestoneForm
 from missions.models import Activity
@@ -19,8 +19,6 @@ from missions.views._common import (
     _nothing_changed,
     _plan_url,
     _saved,
-    _show_service_error,
-    _stale_form,
     _structure_editor,
     _user,
     _visible_activity,
@@ -44,9 +42,14 @@ def line_create(request: HttpRequest, pk: int) -> HttpResponse:
                 plan=plan, by=_user(request), data=form.data_for_service()
             )
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
-            _saved(request, plan, f"Line of effort “{line.title}” added. Now add its activities.")
+            _saved(
+                request,
+                plan,
+                line.plan,
+                f"Line of effort “{line.title}” added. Now add its activities.",
+            )
             return redirect(_plan_url(plan, f"line-{line.pk}"))
     return _child_form(
         request,
@@ -74,19 +77,16 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not form.has_changed():
             return _nothing_changed(request, plan, f"line-{line.pk}")
-        try:
-            services.line_of_effort_update(
-                line=line,
-                by=_user(request),
-                version=form.cleaned_data["version"],
-                data=form.data_for_service(),
-            )
-        except StaleVersion as stale:
-            form = _stale_form(LineOfEffortForm, request, stale, plan=plan)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
-            _saved(request, plan, "The line of effort was saved.")
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.line_of_effort_update(
+                line=line, by=_user(request), version=version, data=form.data_for_service()
+            ),
+            form_kwargs={"plan": plan},
+        )
+        if saved is not None:
+            _saved(request, plan, saved.plan, "The line of effort was saved.")
             return redirect(_plan_url(plan, f"line-{line.pk}"))
     return _child_form(
         request,
@@ -132,9 +132,14 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
                 line_of_effort=line, by=_user(request), data=form.data_for_service()
             )
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
-            _saved(request, plan, f"Activity “{activity.title}” added to “{line.title}”.")
+            _saved(
+                request,
+                plan,
+                activity.line_of_effort.plan,
+                f"Activity “{activity.title}” added to “{line.title}”.",
+            )
             return redirect(_plan_url(plan, f"activity-{activity.pk}"))
     return _child_form(
         request,
@@ -158,19 +163,16 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not form.has_changed():
             return _nothing_changed(request, plan, f"activity-{activity.pk}")
-        try:
-            services.activity_update(
-                activity=activity,
-                by=_user(request),
-                version=form.cleaned_data["version"],
-                data=form.data_for_service(),
-            )
-        except StaleVersion as stale:
-            form = _stale_form(ActivityForm, request, stale, plan=plan)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
-            _saved(request, plan, "The activity was saved.")
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.activity_update(
+                activity=activity, by=_user(request), version=version, data=form.data_for_service()
+            ),
+            form_kwargs={"plan": plan},
+        )
+        if saved is not None:
+            _saved(request, plan, saved.line_of_effort.plan, "The activity was saved.")
             return redirect(_plan_url(plan, f"activity-{activity.pk}"))
     return _child_form(
         request,
@@ -213,7 +215,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.milestone_create(plan=plan, by=_user(request), data=data)
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, f"Milestone “{data['title']}” added.")
             return redirect(_plan_url(plan, "milestones"))
@@ -232,18 +234,14 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.has_changed():
             return _nothing_changed(request, plan, "milestones")
         data = {f: form.cleaned_data[f] for f in services.MILESTONE_FIELDS}
-        try:
-            services.milestone_update(
-                milestone=milestone,
-                by=_user(request),
-                version=form.cleaned_data["version"],
-                data=data,
-            )
-        except StaleVersion as stale:
-            form = _stale_form(MilestoneForm, request, stale)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.milestone_update(
+                milestone=milestone, by=_user(request), version=version, data=data
+            ),
+        )
+        if saved is not None:
             messages.success(request, "The milestone was saved.")
             return redirect(_plan_url(plan, "milestones"))
     return _child_form(request, plan, form, "Edit milestone", "Save milestone", anchor="milestones")
@@ -279,7 +277,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             consultation = services.consultation_create(plan=plan, by=_user(request), data=data)
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, f"Consultation of {consultation.stakeholder} recorded.")
             return redirect(_plan_url(plan, "consultations"))
@@ -303,18 +301,15 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.has_changed():
             return _nothing_changed(request, plan, "consultations")
         data = {f: form.cleaned_data[f] for f in services.CONSULTATION_FIELDS}
-        try:
-            services.consultation_update(
-                consultation=consultation,
-                by=_user(request),
-                version=form.cleaned_data["version"],
-                data=data,
-            )
-        except StaleVersion as stale:
-            form = _stale_form(ConsultationForm, request, stale, plan=plan)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.consultation_update(
+                consultation=consultation, by=_user(request), version=version, data=data
+            ),
+            form_kwargs={"plan": plan},
+        )
+        if saved is not None:
             messages.success(request, "The consultation was saved.")
             return redirect(_plan_url(plan, "consultations"))
     return _child_form(

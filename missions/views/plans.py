@@ -13,27 +13,31 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.authority import lead_organisations_for, may
-from accounts.concurrency import StaleVersion
+from accounts.authority import lead_organisations_for
 from accounts.decisions import DecisionForm, StaleRound, decision_page
 from accounts.models import OrganisationKind
+from accounts.pages import show_service_error, versioned_save
 from charts import horizontal_bar_chart, timeline_chart
 from missions import selectors, services
 from missions.forms import PlanFilterForm, PlanForm
 from missions.models import Activity, ActorType, PlanStatus, ReviewDecision
-from missions.permissions import REVIEW, reviewing_organisations
+from missions.permissions import (
+    REVIEW,
+    can_approve_plan,
+    can_change_plan,
+    can_file_field_report,
+    can_lead_plan,
+    progress_organisations,
+    reviewing_organisations,
+)
 from missions.services import EDITABLE
 from missions.views._common import (
     PLANS_PER_PAGE,
     _amendment_notice,
     _confirm,
-    _lead_acts,
     _nothing_changed,
     _plan_url,
-    _planner_of,
     _saved,
-    _show_service_error,
-    _stale_form,
     _structure_editor,
     _user,
     _visible_plan,
@@ -112,7 +116,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 participants=form.participants(),
             )
         except ValidationError as error:
-            _show_service_error(form, error, PARTICIPANT_ERRORS)
+            show_service_error(form, error, PARTICIPANT_ERRORS)
         else:
             messages.success(
                 request, "The draft plan was created. Add its lines of effort and activities."
@@ -129,13 +133,13 @@ def _activity_row(activity: Activity, can_update: bool) -> dict[str, Any]:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = get_object_or_404(selectors.plan_detail(user=user), pk=pk)
-    can_change = may(user, plan, "change_plan")
-    can_approve = may(user, plan, "approve_plan")
+    can_change = can_change_plan(user, plan)
+    can_approve = can_approve_plan(user, plan)
     closed = plan.status == PlanStatus.CLOSED
-    can_report = not closed and may(user, plan, "file_field_report")
+    can_report = not closed and can_file_field_report(user, plan)
     # Progress is for the lead's planners and the responsible organisation's: decided for
     # every activity from one list of the user's organisations, not one query per activity.
-    planner_of = set() if closed else _planner_of(user)
+    planner_of = set() if closed else progress_organisations(user)
     lines = [
         {
             "line": line,
@@ -198,8 +202,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewer_of": reviewer_of,
             "can_approve": can_approve and in_review and not waiting,
             "lead_approver_waiting": can_approve and in_review and bool(waiting),
-            "can_activate": plan.status == PlanStatus.APPROVED and _lead_acts(request, plan),
-            "can_close": plan.status == PlanStatus.ACTIVE and _lead_acts(request, plan),
+            "can_activate": plan.status == PlanStatus.APPROVED and can_lead_plan(user, plan),
+            "can_close": plan.status == PlanStatus.ACTIVE and can_lead_plan(user, plan),
             "can_report": can_report,
             "amendment_notice": _amendment_notice(plan) if can_change else None,
         },
@@ -222,16 +226,15 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _nothing_changed(request, plan)
         data = {field: form.cleaned_data[field] for field in services.PLAN_FIELDS}
         data["participants"] = form.participants()
-        try:
-            services.plan_update(
-                plan=plan, by=user, version=form.cleaned_data["version"], data=data
-            )
-        except StaleVersion as stale:
-            form = _stale_form(PlanForm, request, stale, strategies=visible_strategies(user))
-        except ValidationError as error:
-            _show_service_error(form, error, PARTICIPANT_ERRORS)
-        else:
-            _saved(request, plan, "The plan was saved.")
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.plan_update(plan=plan, by=user, version=version, data=data),
+            form_kwargs={"strategies": visible_strategies(user)},
+            aliases=PARTICIPANT_ERRORS,
+        )
+        if saved is not None:
+            _saved(request, plan, saved, "The plan was saved.")
             return redirect(plan)
     return render(
         request,
@@ -350,7 +353,7 @@ def plan_activate(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _visible_plan(request, pk)
-    if not _lead_acts(request, plan):
+    if not can_lead_plan(user, plan):
         raise PermissionDenied(
             "Only the lead organisation's planners and approvers can close this plan."
         )

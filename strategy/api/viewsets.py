@@ -10,14 +10,21 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.concurrency import StaleVersion
-from accounts.drf import STALE_RESPONSE, VersionedUpdateMixin, decision_action, versioned_updates
+from accounts.drf import (
+    STALE_RESPONSE,
+    PartViewSet,
+    SelectorViewSet,
+    VersionedUpdateMixin,
+    decision_action,
+    versioned_updates,
+)
 from strategy import selectors, services
 from strategy.api.serializers import (
     DriverSerializer,
@@ -67,21 +74,19 @@ class StrategyViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    SelectorViewSet,
 ):
     """Shared strategies you are a partner in. Planners of the lead organisation edit them;
     approvers of each partner endorse the current edition for their organisation."""
 
-    queryset = Strategy.objects.none()  # for the schema; get_queryset gives the visible ones
+    queryset = Strategy.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = StrategySerializer
     filterset_class = StrategyFilter
-    visibility_codename = None  # selectors.strategy_list already keeps what the user may see
     # The services check these and say why they refuse (not an approver, not for that
     # organisation, not a planner of the lead): a clearer answer than a bare 403.
     object_permissions = {"submit": None, "endorse": None, "archive": None}
 
-    def get_queryset(self) -> QuerySet[Strategy]:
-        return selectors.strategy_list(user=_user(self.request))
+    selector = staticmethod(selectors.strategy_list)
 
     def _fresh(self, strategy: Strategy) -> Strategy:
         """The strategy as the list shows it: partners in order, endorsements prefetched."""
@@ -153,31 +158,11 @@ class StrategyViewSet(
         return self._represent(strategy)
 
 
-class StrategyPartViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
+class StrategyPartViewSet(PartViewSet):
     """Goals, drivers and indicators: seen by the strategy's partners, changed by the lead's
     planners. Their permissions are the strategy's (`permission_target`)."""
 
-    visibility_codename = None  # the selectors keep the parts of strategies the user may see
-    object_permissions: dict[str, str | None] = {
-        "update": "change_strategy",
-        "partial_update": "change_strategy",
-        "destroy": "change_strategy",
-    }
-
-    def permission_target(self, obj: Any) -> Strategy:
-        raise NotImplementedError
-
-    def perform_service_create(self, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        created = self.perform_service_create(dict(serializer.validated_data))
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
+    change_permission = "change_strategy"
 
 
 class DriverFilter(django_filters.FilterSet):
@@ -193,12 +178,11 @@ class DriverFilter(django_filters.FilterSet):
 class DriverViewSet(StrategyPartViewSet):
     """Conflict drivers of a strategy's theatre: root causes and mitigating factors."""
 
-    queryset = ConflictDriver.objects.none()  # for the schema; get_queryset gives the visible
+    queryset = ConflictDriver.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = DriverSerializer
     filterset_class = DriverFilter
 
-    def get_queryset(self) -> QuerySet[ConflictDriver]:
-        return selectors.driver_list(user=_user(self.request))
+    selector = staticmethod(selectors.driver_list)
 
     def permission_target(self, obj: ConflictDriver) -> Strategy:
         return obj.strategy
@@ -230,12 +214,11 @@ class GoalFilter(django_filters.FilterSet):
 class GoalViewSet(StrategyPartViewSet):
     """Common goals of a strategy, in order, each naming the drivers it addresses."""
 
-    queryset = Goal.objects.none()  # for the schema; get_queryset gives the visible ones
+    queryset = Goal.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = GoalSerializer
     filterset_class = GoalFilter
 
-    def get_queryset(self) -> QuerySet[Goal]:
-        return selectors.goal_list(user=_user(self.request))
+    selector = staticmethod(selectors.goal_list)
 
     def permission_target(self, obj: Goal) -> Strategy:
         return obj.strategy
@@ -267,7 +250,7 @@ class IndicatorFilter(django_filters.FilterSet):
 class IndicatorViewSet(StrategyPartViewSet):
     """Indicators of a goal, with an optional early-warning threshold, and their readings."""
 
-    queryset = Indicator.objects.none()  # for the schema; get_queryset gives the visible ones
+    queryset = Indicator.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     object_permissions = {
@@ -277,8 +260,7 @@ class IndicatorViewSet(StrategyPartViewSet):
         "readings": None,
     }
 
-    def get_queryset(self) -> QuerySet[Indicator]:
-        return selectors.indicator_list(user=_user(self.request))
+    selector = staticmethod(selectors.indicator_list)
 
     def permission_target(self, obj: Indicator) -> Strategy:
         return obj.goal.strategy
@@ -356,22 +338,20 @@ class GlossaryViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    SelectorViewSet,
 ):
     """Shared terms and what each parallel planning process calls them. Planners propose
     terms; curators (administrators of the steward organisation, and staff) approve, merge
     or decline proposals. Terms are not edited through the API."""
 
-    queryset = GlossaryTerm.objects.none()  # for the schema; get_queryset gives the visible
+    queryset = GlossaryTerm.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = GlossaryTermSerializer
     filterset_class = GlossaryFilter
-    visibility_codename = None  # approved terms for everyone, proposals for their proposer
     # Curation is not an object grant: the actions ask strategy.permissions themselves,
     # after the visibility check (404) and before reading the body (so 403 before 400).
     object_permissions = {"approve": None, "decline": None, "merge": None}
 
-    def get_queryset(self) -> QuerySet[GlossaryTerm]:
-        return selectors.glossary_list(user=_user(self.request))
+    selector = staticmethod(selectors.glossary_list)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.authority import may
-from accounts.concurrency import StaleVersion
 from accounts.models import User
 from strategy import selectors
 from strategy.models import (
@@ -49,26 +48,6 @@ def _editable(request: HttpRequest, strategy: Strategy) -> None:
             f"This strategy is {strategy.get_status_display().lower()}: "
             "it can no longer be changed."
         )
-
-
-def _show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _stale_form(form_class: type[F], request: HttpRequest, stale: StaleVersion, **kwargs: Any) -> F:
-    # Keep what this user typed, now based on the current version, so saving again is a
-    # deliberate choice made after seeing that someone else edited it.
-    data = request.POST.copy()
-    data["version"] = str(stale.current.version)
-    form = form_class(data, instance=stale.current, **kwargs)
-    form.is_valid()
-    form.add_error(None, str(stale))
-    return form
 
 
 def _nothing_changed(request: HttpRequest, strategy: Strategy) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.concurrency import StaleVersion
+from accounts.pages import show_service_error
 from strategy import selectors, services
 from strategy.forms import (
     GlossaryDecisionForm,
@@ -24,7 +25,6 @@ from strategy.models import GlossaryStatus
 from strategy.permissions import can_curate_glossary, can_propose_glossary_terms
 from strategy.services.glossary import NOT_A_CURATOR, NOT_A_PLANNER
 from strategy.views._common import (
-    _show_service_error,
     _user,
 )
 
@@ -73,7 +73,7 @@ def glossary_propose(request: HttpRequest) -> HttpResponse:
                 by=user, data={f: form.cleaned_data[f] for f in services.GLOSSARY_FIELDS}
             )
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.authority import may
-from accounts.concurrency import StaleVersion
+from accounts.pages import show_service_error, versioned_save
 from strategy import services
 from strategy.forms import (
     DriverForm,
@@ -23,8 +23,6 @@ from strategy.views._common import (
     _confirm,
     _editable,
     _nothing_changed,
-    _show_service_error,
-    _stale_form,
     _user,
     _visible_driver,
     _visible_goal,
@@ -44,7 +42,7 @@ def driver_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.driver_create(strategy=strategy, by=_user(request), data=data)
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, f"Conflict driver “{data['title']}” added.")
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + "#drivers")
@@ -61,15 +59,14 @@ def driver_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.has_changed():
             return _nothing_changed(request, strategy)
         data = _without_empty_order(form.cleaned_data, services.DRIVER_FIELDS)
-        try:
-            services.driver_update(
-                driver=driver, by=_user(request), version=form.cleaned_data["version"], data=data
-            )
-        except StaleVersion as stale:
-            form = _stale_form(DriverForm, request, stale)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.driver_update(
+                driver=driver, by=_user(request), version=version, data=data
+            ),
+        )
+        if saved is not None:
             messages.success(request, "The conflict driver was saved.")
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + "#drivers")
     return _child_form(request, strategy, form, "Edit conflict driver", "Save driver")
@@ -101,7 +98,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             goal = services.goal_create(strategy=strategy, by=_user(request), data=data)
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, f"Goal “{goal.title}” added. Now give it an indicator.")
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
@@ -121,15 +118,15 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _nothing_changed(request, strategy)
         data = _without_empty_order(form.cleaned_data, services.GOAL_FIELDS)
         data["drivers"] = list(form.cleaned_data["drivers"])
-        try:
-            services.goal_update(
-                goal=goal, by=_user(request), version=form.cleaned_data["version"], data=data
-            )
-        except StaleVersion as stale:
-            form = _stale_form(GoalForm, request, stale, strategy=strategy)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.goal_update(
+                goal=goal, by=_user(request), version=version, data=data
+            ),
+            form_kwargs={"strategy": strategy},
+        )
+        if saved is not None:
             messages.success(request, "The goal was saved.")
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
     return _child_form(request, strategy, form, "Edit goal", "Save goal")
@@ -161,7 +158,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.indicator_create(goal=goal, by=_user(request), data=data)
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, f"Indicator “{data['name']}” added to “{goal.title}”.")
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
@@ -182,18 +179,14 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.has_changed():
             return _nothing_changed(request, strategy)
         data = {f: form.cleaned_data[f] for f in services.INDICATOR_FIELDS}
-        try:
-            services.indicator_update(
-                indicator=indicator,
-                by=_user(request),
-                version=form.cleaned_data["version"],
-                data=data,
-            )
-        except StaleVersion as stale:
-            form = _stale_form(IndicatorForm, request, stale)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.indicator_update(
+                indicator=indicator, by=_user(request), version=version, data=data
+            ),
+        )
+        if saved is not None:
             messages.success(request, "The indicator was saved.")
             return redirect(
                 reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{indicator.goal_id}"
@@ -236,11 +229,10 @@ def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
-            indicator.refresh_from_db()
             text = f"Reading of {reading.value} on {reading.date:%d %b %Y} recorded."
-            if indicator.in_warning:
+            if reading.indicator.in_warning:  # as the service left it
                 messages.warning(request, f"{text} It is past the early-warning threshold.")
             else:
                 messages.success(request, text)

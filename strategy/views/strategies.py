@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.authority import lead_organisations_for, may
-from accounts.concurrency import StaleVersion
 from accounts.decisions import DecisionForm, decision_page
+from accounts.pages import show_service_error, versioned_save
 from charts import line_chart
 from strategy import selectors, services
 from strategy.forms import (
@@ -34,8 +34,6 @@ from strategy.views._common import (
     _confirm,
     _editable,
     _nothing_changed,
-    _show_service_error,
-    _stale_form,
     _user,
     _visible_strategy,
 )
@@ -109,7 +107,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
                 predecessor=data["predecessor"],
             )
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request, "The draft strategy was created. Add its drivers, goals and indicators."
@@ -223,18 +221,14 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _nothing_changed(request, strategy)
         data = {field: form.cleaned_data[field] for field in services.STRATEGY_FIELDS}
         data["partners"] = form.cleaned_data["partners"]
-        try:
-            services.strategy_update(
-                strategy=strategy,
-                by=_user(request),
-                version=form.cleaned_data["version"],
-                data=data,
-            )
-        except StaleVersion as stale:
-            form = _stale_form(StrategyForm, request, stale)
-        except ValidationError as error:
-            _show_service_error(form, error)
-        else:
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.strategy_update(
+                strategy=strategy, by=_user(request), version=version, data=data
+            ),
+        )
+        if saved is not None:
             messages.success(request, "The strategy was saved.")
             return redirect(strategy)
     return render(
@@ -287,8 +281,7 @@ def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{endorsement.organisation.name} rejected edition {endorsement.edition}; "
                 "the lead's planners have been told why."
             )
-        strategy.refresh_from_db()
-        if strategy.status == StrategyStatus.AGREED:
+        if endorsement.strategy.status == StrategyStatus.AGREED:  # as the service left it
             return "Endorsed. Every partner has now endorsed: it is agreed."
         return f"{endorsement.organisation.name} endorsed edition {endorsement.edition}."
 

@@ -496,7 +496,11 @@ ACTIONS: dict[str, Action] = {
     ),
     "review": Action(
         url=lambda w: f"/plans/{w.plan.pk}/review/",
-        data=lambda w: {"decision": "approve", "comment": "Fine by defence."},
+        data=lambda w: {
+            "decision": "approve",
+            "comment": "Fine by defence.",
+            "round": submission_of(w.plan),
+        },
         allowed={"contributor_approver"},
         observe=_reviews,
         expected=[("mod", "approve", "Fine by defence.")],
@@ -504,7 +508,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "approve": Action(
         url=lambda w: f"/plans/{w.plan.pk}/approve/",
-        data=lambda w: {},
+        data=lambda w: {"submission": submission_of(w.plan)},
         allowed={"lead_approver"},
         observe=_plan_state,
         expected=(PLAN_TITLE, "approved", 3),
@@ -837,18 +841,21 @@ def test_request_changes_needs_a_comment_and_the_lead_sees_it(world: World) -> N
     bring_to(world, "in_review")
     client = client_as(world.by("contributor_approver"))
     url = f"/plans/{world.plan.pk}/review/"
-    missing = client.post(url, {"decision": "request_changes", "comment": " "})
+    read = submission_of(world.plan)
+    missing = client.post(url, {"decision": "request_changes", "comment": " ", "round": read})
     assert missing.status_code == 200
     assert missing.context["form"].errors == {
         "comment": ["Say which changes you need, so the lead can make them."]
     }
-    nothing = client.post(url, {"comment": "Hmm"})
+    nothing = client.post(url, {"comment": "Hmm", "round": read})
     assert nothing.context["form"].errors == {
         "decision": ["Choose whether to approve or ask for changes."]
     }
     assert not Review.objects.exists()
 
-    client.post(url, {"decision": "request_changes", "comment": "Add a policing line."})
+    client.post(
+        url, {"decision": "request_changes", "comment": "Add a policing line.", "round": read}
+    )
     assert _status(world) == "draft"
     page = client_as(world.by("lead_planner")).get(f"/plans/{world.plan.pk}/")
     html = page.content.decode()
@@ -876,7 +883,11 @@ def test_approving_before_every_contributor_approved_is_refused(world: World) ->
     page = client.get(f"/plans/{world.plan.pk}/").content.decode()
     assert "Approve the plan" not in page
     assert "Still waiting for: Ministry of Defence." in page
-    response = client.post(f"/plans/{world.plan.pk}/approve/", follow=True)
+    response = client.post(
+        f"/plans/{world.plan.pk}/approve/",
+        {"submission": submission_of(world.plan)},
+        follow=True,
+    )
     assert (
         "Every contributor must approve first; still waiting for: MOD." in response.content.decode()
     )

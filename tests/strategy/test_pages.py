@@ -412,7 +412,11 @@ ACTIONS: dict[str, Action] = {
     ),
     "endorse": Action(
         url=lambda w: f"/strategies/{w.strategy.pk}/endorse/",
-        data=lambda w: {"decision": "endorse", "comment": "Agreed at the steering board"},
+        data=lambda w: {
+            "decision": "endorse",
+            "comment": "Agreed at the steering board",
+            "round": edition_of(w.strategy),
+        },
         allowed={"lead_approver", "partner_approver"},
         effect=_endorsed,
         consultation=True,
@@ -568,7 +572,8 @@ def test_endorse_form_is_gone_once_agreed(world: World) -> None:
     submit(world)
     for approver in ("lead_approver", "partner_approver"):
         client_as(world.people[approver]).post(
-            f"/strategies/{world.strategy.pk}/endorse/", {"decision": "endorse"}
+            f"/strategies/{world.strategy.pk}/endorse/",
+            {"decision": "endorse", "round": edition_of(world.strategy)},
         )
     response = client_as(world.people["partner_approver"]).get(f"/strategies/{world.strategy.pk}/")
     html = response.content.decode()
@@ -582,19 +587,20 @@ def test_rejection_needs_a_reason_and_shows_it_with_who(world: World) -> None:
     client = client_as(world.people["partner_approver"])
     url = f"/strategies/{world.strategy.pk}/endorse/"
 
-    missing = client.post(url, {"decision": "reject", "comment": "  "})
+    read = edition_of(world.strategy)
+    missing = client.post(url, {"decision": "reject", "comment": "  ", "round": read})
     assert missing.status_code == 200
     assert missing.context["form"].errors == {
         "comment": ["Say why, so the lead organisation can address it."]
     }
     assert not Endorsement.objects.exists()
 
-    nothing_chosen = client.post(url, {"comment": "Hmm"})
+    nothing_chosen = client.post(url, {"comment": "Hmm", "round": read})
     assert nothing_chosen.context["form"].errors == {
         "decision": ["Choose whether to endorse or reject."]
     }
 
-    client.post(url, {"decision": "reject", "comment": "Goal 1 needs a timeline."})
+    client.post(url, {"decision": "reject", "comment": "Goal 1 needs a timeline.", "round": read})
     page = client_as(world.people["lead_planner"]).get(f"/strategies/{world.strategy.pk}/")
     html = page.content.decode()
     assert '<span class="decision is-rejected">Rejected</span>' in html
@@ -614,7 +620,14 @@ def test_an_approver_of_two_partners_says_which_one(world: World) -> None:
     form = client_as(approver).get(url).context["form"]
     assert [o.slug for o in form.fields["organisation"].queryset] == ["mod", "mfa"]
 
-    client_as(approver).post(url, {"decision": "endorse", "organisation": world.lead_org.pk})
+    client_as(approver).post(
+        url,
+        {
+            "decision": "endorse",
+            "organisation": world.lead_org.pk,
+            "round": edition_of(world.strategy),
+        },
+    )
     assert list(Endorsement.objects.values_list("organisation__slug", flat=True)) == ["mfa"]
 
 
