@@ -123,14 +123,19 @@ def decision_record(
     decision: str,
     comment: str = "",
     organisation: Organisation | None = None,
+    closed: str | None = None,
 ) -> Any:
-    """Record `by`'s decision for their organisation on `subject` (already locked).
+    """Record `by`'s decision for their organisation on `subject` (already locked), inside
+    the caller's transaction.
 
-    The caller checks that the subject takes decisions in its state, then calls this inside
-    its transaction. Deciding again on the same round replaces the decision; the history
-    keeps the earlier one.
+    Refused in this order: not a decider (403); `closed`, the caller's reason why the subject
+    takes no decisions in its state (400); a round that is no longer current (409); a bad
+    outcome or a negative one without a reason (400). Deciding again on the same round
+    replaces the decision; the history keeps the earlier one.
     """
     organisation_id = organisation_acting_for(kind, user=by, subject=subject, chosen=organisation)
+    if closed:
+        raise ValidationError(closed)
     check_round(kind, subject, round)
     if decision not in kind.choices.values:
         raise ValidationError({"decision": kind.choose_prompt})

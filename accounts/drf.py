@@ -60,9 +60,6 @@ class VersionedUpdateMixin:
     `perform_versioned_update(instance, validated_data, version)` by calling their service.
     """
 
-    def represent_current(self, obj: Any) -> Any:
-        return self.get_serializer(obj).data  # type: ignore[attr-defined]
-
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()  # type: ignore[attr-defined]
         response = Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
@@ -117,6 +114,24 @@ class SelectorViewSet(viewsets.GenericViewSet):
 
     def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset
+
+    def fresh(self, obj: Any) -> Any:
+        """The object as this viewset shows it (after a service changed it), read again
+        through the selector."""
+        return self.get_queryset().get(pk=obj.pk)
+
+    def represent_current(self, obj: Any) -> Any:
+        """The object now, for a 409 answer."""
+        serializer: Any = self.serializer_class
+        return serializer(self.fresh(obj), context=self.get_serializer_context()).data
+
+    def represent(self, obj: Any, code: int = status.HTTP_200_OK) -> Response:
+        """The answer after a service changed `obj`: the object now, with its ETag."""
+        obj = self.fresh(obj)
+        serializer: Any = self.serializer_class
+        data = serializer(obj, context=self.get_serializer_context()).data
+        headers = {"ETag": f'"{obj.version}"'} if hasattr(obj, "version") else None
+        return Response(data, status=code, headers=headers)
 
 
 class PartViewSet(

@@ -750,15 +750,6 @@ TABLES: dict[str, dict[Key, Any]] = {
 
 # Known deviations, each a strict xfail of `test_an_empty_body_still_gets_404` so that a fix
 # shows up as an unexpected pass (then delete the entry).
-BODY_READ_BEFORE_LOOKUP: dict[Key, str] = {
-    ("api-plan-approve", "api/v1/plans/{pk}/approve/"): (
-        "PlanViewSet.approve validates the body before self.get_object(), so an invisible "
-        "plan answers an empty body 400 (as a missing plan does), not 404; "
-        "every other action looks the object up first"
-    ),
-}
-
-
 # --- the routes ---------------------------------------------------------------------------------
 
 
@@ -997,13 +988,7 @@ def _check_object_route(route: Route, entry: ObjectRoute, world: World) -> None:
 
 def _empty_body_cases() -> list[Any]:
     return [
-        pytest.param(
-            key,
-            id=key[0],
-            marks=[pytest.mark.xfail(strict=True, reason=BODY_READ_BEFORE_LOOKUP[key])]
-            if key in BODY_READ_BEFORE_LOOKUP
-            else [],
-        )
+        pytest.param(key, id=key[0])
         for key, entry in sorted(OBJECT_ROUTES.items())
         if entry.body is not None and key in ROUTES and ROUTES[key].api_methods
     ]

@@ -110,18 +110,6 @@ class PlanViewSet(
     def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return plans_with_balance(queryset)
 
-    def _fresh(self, plan: Plan) -> Plan:
-        """The plan as the list shows it: participants, reviews and activities prefetched."""
-        return self.get_queryset().get(pk=plan.pk)
-
-    def represent_current(self, plan: Plan) -> Any:
-        return PlanSerializer(self._fresh(plan), context=self.get_serializer_context()).data
-
-    def _represent(self, plan: Plan, code: int = status.HTTP_200_OK) -> Response:
-        plan = self._fresh(plan)
-        data = PlanSerializer(plan, context=self.get_serializer_context()).data
-        return Response(data, status=code, headers={"ETag": f'"{plan.version}"'})
-
     def _participants(self, rows: list[dict[str, Any]], lead_id: int) -> list[tuple[Any, str]]:
         # The lead's own row, as the representation shows it, may be sent back unchanged.
         return [
@@ -147,7 +135,7 @@ class PlanViewSet(
             summary=data.get("summary", ""),
             phase=data.get("phase", Phase.ASSESSMENT),
         )
-        return self._represent(plan, status.HTTP_201_CREATED)
+        return self.represent(plan, status.HTTP_201_CREATED)
 
     def perform_versioned_update(self, instance: Plan, data: dict[str, Any], version: int) -> Plan:
         if "participants" in data:
@@ -157,14 +145,14 @@ class PlanViewSet(
         plan = services.plan_update(
             plan=instance, by=_user(self.request), version=version, data=data
         )
-        return self._fresh(plan)
+        return self.fresh(plan)
 
     @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Put the draft to review: every contributor's approvers are asked to review it."""
         plan = services.plan_submit(plan=self.get_object(), by=_user(request))
-        return self._represent(plan)
+        return self.represent(plan)
 
     @decision_action(PlanReviewSerializer, PlanSerializer)
     @action(detail=True, methods=["post"])
@@ -182,35 +170,36 @@ class PlanViewSet(
             comment=incoming.validated_data["comment"],
             organisation=incoming.validated_data.get("organisation"),
         )
-        return self._represent(plan)
+        return self.represent(plan)
 
     @decision_action(PlanApproveSerializer, PlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve the submission you read for the lead organisation, once every contributor
         has approved it."""
+        plan = self.get_object()
         incoming = PlanApproveSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         plan = services.plan_approve(
-            plan=self.get_object(),
+            plan=plan,
             by=_user(request),
             submission=incoming.validated_data["submission"],
         )
-        return self._represent(plan)
+        return self.represent(plan)
 
     @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         """Start carrying out an approved plan."""
         plan = services.plan_activate(plan=self.get_object(), by=_user(request))
-        return self._represent(plan)
+        return self.represent(plan)
 
     @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close an active plan: it takes no more changes or field reports."""
         plan = services.plan_close(plan=self.get_object(), by=_user(request))
-        return self._represent(plan)
+        return self.represent(plan)
 
 
 # --- the parts of a plan ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.authority import lead_organisations_for, may
 from accounts.concurrency import check_version
-from accounts.decisions import check_round, decided_for, decision_record, organisation_acting_for
+from accounts.decisions import check_round, decided_for, decision_record
 from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
@@ -193,11 +193,6 @@ def plan_review(
     """A contributor's approver approves the submission they read, or asks for changes
     (back to draft). A submission that is no longer current is refused as stale."""
     plan = _lock(plan)
-    organisation_acting_for(REVIEW, user=by, subject=plan, chosen=organisation)
-    if plan.status != PlanStatus.IN_REVIEW:
-        raise ValidationError(
-            f"Reviews are given while a plan is in review; this plan is {_status(plan)}."
-        )
     review: Review = decision_record(
         REVIEW,
         subject=plan,
@@ -206,6 +201,9 @@ def plan_review(
         decision=decision,
         comment=comment,
         organisation=organisation,
+        closed=None
+        if plan.status == PlanStatus.IN_REVIEW
+        else f"Reviews are given while a plan is in review; this plan is {_status(plan)}.",
     )
     if decision == ReviewDecision.REQUEST_CHANGES:
         plan.status = PlanStatus.DRAFT

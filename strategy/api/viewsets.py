@@ -88,18 +88,6 @@ class StrategyViewSet(
 
     selector = staticmethod(selectors.strategy_list)
 
-    def _fresh(self, strategy: Strategy) -> Strategy:
-        """The strategy as the list shows it: partners in order, endorsements prefetched."""
-        return self.get_queryset().get(pk=strategy.pk)
-
-    def represent_current(self, strategy: Strategy) -> Any:
-        return StrategySerializer(self._fresh(strategy), context=self.get_serializer_context()).data
-
-    def _represent(self, strategy: Strategy, code: int = status.HTTP_200_OK) -> Response:
-        strategy = self._fresh(strategy)
-        data = StrategySerializer(strategy, context=self.get_serializer_context()).data
-        return Response(data, status=code, headers={"ETag": f'"{strategy.version}"'})
-
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -115,7 +103,7 @@ class StrategyViewSet(
             processes=data.get("processes", []),
             predecessor=data.get("predecessor"),
         )
-        return self._represent(strategy, status.HTTP_201_CREATED)
+        return self.represent(strategy, status.HTTP_201_CREATED)
 
     def perform_versioned_update(
         self, instance: Strategy, data: dict[str, Any], version: int
@@ -125,14 +113,14 @@ class StrategyViewSet(
         strategy = services.strategy_update(
             strategy=instance, by=_user(self.request), version=version, data=data
         )
-        return self._fresh(strategy)
+        return self.fresh(strategy)
 
     @extend_schema(request=None, responses=StrategySerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Put the draft to the partners: every partner's approvers are asked to endorse."""
         strategy = services.strategy_submit(strategy=self.get_object(), by=_user(request))
-        return self._represent(strategy)
+        return self.represent(strategy)
 
     @decision_action(EndorseSerializer, StrategySerializer)
     @action(detail=True, methods=["post"])
@@ -149,13 +137,13 @@ class StrategyViewSet(
             comment=incoming.validated_data["comment"],
             organisation=incoming.validated_data.get("organisation"),
         )
-        return self._represent(strategy)
+        return self.represent(strategy)
 
     @extend_schema(request=None, responses=StrategySerializer)
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, pk: str | None = None) -> Response:
         strategy = services.strategy_archive(strategy=self.get_object(), by=_user(request))
-        return self._represent(strategy)
+        return self.represent(strategy)
 
 
 class StrategyPartViewSet(PartViewSet):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.authority import lead_organisations_for, may
 from accounts.concurrency import check_version
-from accounts.decisions import decided_for, decision_record, organisation_acting_for
+from accounts.decisions import decided_for, decision_record
 from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
@@ -143,11 +143,6 @@ def strategy_endorse(
     current is refused as stale.
     """
     strategy = _lock(strategy)
-    organisation_acting_for(ENDORSEMENT, user=by, subject=strategy, chosen=organisation)
-    if strategy.status != StrategyStatus.CONSULTATION:
-        raise ValidationError(
-            f"Endorsements are given in consultation; this strategy is {_status(strategy)}."
-        )
     endorsement: Endorsement = decision_record(
         ENDORSEMENT,
         subject=strategy,
@@ -156,6 +151,9 @@ def strategy_endorse(
         decision=decision,
         comment=comment,
         organisation=organisation,
+        closed=None
+        if strategy.status == StrategyStatus.CONSULTATION
+        else f"Endorsements are given in consultation; this strategy is {_status(strategy)}.",
     )
     if decision == Decision.REJECT:
         notify(
