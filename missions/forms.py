@@ -298,7 +298,8 @@ class ProgressForm(forms.Form):
             "invalid": "Give the progress as a whole number, from 0 to 100.",
         },
         help_text=(
-            "At 100 % the activity is marked done (unless it was cancelled), or as you choose."
+            "At 100 % the activity is marked done, unless it is cancelled or you choose "
+            "another status."
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Trim
@@ -195,6 +196,12 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+JUSTIFICATION_NEEDED = (
+    "A military actor on a non-military task needs a written justification: "
+    "why can no civilian actor do this?"
+)
+
+
 class Activity(models.Model):
     line_of_effort = models.ForeignKey(
         LineOfEffort, on_delete=models.CASCADE, related_name="activities"
@@ -241,10 +248,7 @@ class Activity(models.Model):
                 condition=~Q(actor_type=ActorType.MILITARY, task_nature=TaskNature.NON_MILITARY)
                 | ~Q(Exact(Trim("military_justification"), "")),
                 name="activity_military_on_civilian_task_justified",
-                violation_error_message=(
-                    "A military actor on a non-military task needs a written justification: "
-                    "why can no civilian actor do this?"
-                ),
+                violation_error_message=JUSTIFICATION_NEEDED,
             ),
         ]
         indexes = [
@@ -258,6 +262,13 @@ class Activity(models.Model):
     @property
     def needs_justification(self) -> bool:
         return self.actor_type == ActorType.MILITARY and self.task_nature == TaskNature.NON_MILITARY
+
+    def clean(self) -> None:
+        # The check constraint holds this rule in the database. Said here too, the refusal
+        # lands on the field, where forms show it: a failed check constraint is reported for
+        # the whole form, and Django skips it once the field it reads has an error.
+        if self.needs_justification and not self.military_justification.strip():
+            raise ValidationError({"military_justification": JUSTIFICATION_NEEDED})
 
 
 class Milestone(models.Model):

@@ -107,15 +107,8 @@ def _check_activity(plan: Plan, activity: Activity) -> None:
         raise ValidationError({"line_of_effort": "Choose a line of effort of this plan."})
     _require_participant(plan, activity.responsible_organisation, "responsible_organisation")
     _check_dates(activity.start_date, activity.end_date)
-    if activity.needs_justification and not activity.military_justification.strip():
-        raise ValidationError(
-            {
-                "military_justification": (
-                    "A military actor on a non-military task needs a written justification: "
-                    "why can no civilian actor do this?"
-                )
-            }
-        )
+    # A military actor on a non-military task needs its justification: `Activity.clean`,
+    # called by the `full_clean` that follows, says so on the field.
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ ALLOWED = {
     ("in_progress", "cancelled"),
     ("blocked", "planned"),
     ("blocked", "in_progress"),
+    ("blocked", "done"),
     ("blocked", "cancelled"),
     ("done", "in_progress"),
     ("cancelled", "planned"),
@@ -44,9 +45,6 @@ REFUSED = sorted(
 REFUSAL = {
     ("in_progress", "planned"): (
         "This activity is in progress: it can become done, blocked or cancelled, not planned."
-    ),
-    ("blocked", "done"): (
-        "This activity is blocked: it can become planned, in progress or cancelled, not done."
     ),
     ("done", "planned"): "This activity is done: it can become in progress, not planned.",
     ("done", "blocked"): "This activity is done: it can become in progress, not blocked.",
@@ -71,7 +69,6 @@ def as_stored(activity: Activity) -> tuple[str, int, int]:
 
 def test_the_refused_transitions_are_exactly_those_outside_the_table() -> None:
     assert REFUSED == [
-        ("blocked", "done"),
         ("cancelled", "blocked"),
         ("cancelled", "done"),
         ("cancelled", "in_progress"),
@@ -111,43 +108,46 @@ def test_a_transition_in_the_table_is_made(
 
 
 @pytest.mark.parametrize(
-    ("current", "progress", "expected"),
+    ("current", "progress", "by_a_planner", "from_the_field"),
     [
-        ("planned", 0, "planned"),
-        ("planned", 10, "in_progress"),
-        ("planned", 100, "done"),
-        ("in_progress", 100, "done"),
-        ("blocked", 100, "blocked"),
-        ("cancelled", 100, "cancelled"),
-        ("done", 40, "done"),
+        ("planned", 0, "planned", "planned"),
+        ("planned", 10, "in_progress", "in_progress"),
+        ("planned", 100, "done", "done"),
+        ("in_progress", 10, "in_progress", "in_progress"),
+        ("in_progress", 100, "done", "done"),
+        ("blocked", 50, "blocked", "blocked"),
+        ("blocked", 100, "done", "blocked"),
+        ("cancelled", 100, "cancelled", "cancelled"),
+        ("done", 40, "done", "done"),
     ],
 )
-def test_a_progress_figure_moves_only_planned_and_under_way_work(
+def test_a_progress_figure_moves_the_status_only_where_the_table_allows(
     plan: Plan,
     military_activity: Activity,
     contributor_planner: User,
     field_advisor: User,
     current: str,
     progress: int,
-    expected: str,
+    by_a_planner: str,
+    from_the_field: str,
 ) -> None:
-    """The same rule for a planner's figure and a field report's."""
-    by_planner = put_in(military_activity, current, progress=0)
+    """A planner's 100 % finishes blocked work too; a field report never lifts a block."""
+    activity = put_in(military_activity, current, progress=0)
     services.activity_progress_update(
-        activity=by_planner, by=contributor_planner, version=1, progress=progress
+        activity=activity, by=contributor_planner, version=1, progress=progress
     )
-    assert as_stored(by_planner) == (expected, progress, 2)
+    assert as_stored(activity) == (by_a_planner, progress, 2)
 
-    from_the_field = put_in(military_activity, current, progress=0)
+    activity = put_in(military_activity, current, progress=0)
     services.field_report_file(
         plan=plan,
         by=field_advisor,
-        activity=from_the_field,
+        activity=activity,
         date=timezone.localdate(),
         situation="Progress as seen on site.",
         progress_update=progress,
     )
-    assert as_stored(from_the_field) == (expected, progress, 3)
+    assert as_stored(activity) == (from_the_field, progress, 3)
 
 
 def test_the_api_refuses_a_transition_on_the_status_field(

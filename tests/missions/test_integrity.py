@@ -72,7 +72,9 @@ def test_a_second_lead_participant_fails_validation_in_plain_words(
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         Participant(plan=plan, organisation=outsider_org, role="lead").full_clean()
-    assert refused.value.message_dict == {"__all__": ["A plan has one lead: its lead organisation."]}
+    assert refused.value.message_dict == {
+        "__all__": ["A plan has one lead: its lead organisation."]
+    }
 
 
 def test_participant_changes_keep_the_plans_lead_organisation_as_its_one_lead(
@@ -127,7 +129,7 @@ def test_a_missing_justification_fails_validation_in_plain_words(
     military_activity.military_justification = " "
     with pytest.raises(ValidationError) as refused:
         military_activity.full_clean()
-    assert refused.value.message_dict == {"__all__": [JUSTIFICATION_NEEDED]}
+    assert refused.value.message_dict == {"military_justification": [JUSTIFICATION_NEEDED]}
 
 
 def test_only_military_work_on_a_civilian_task_needs_a_reason(

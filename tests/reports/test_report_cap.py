@@ -3,6 +3,7 @@ cannot both pass the count, so a person never has more reports being built than 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -29,10 +30,8 @@ def test_two_simultaneous_requests_cannot_both_pass_the_cap(
     create = Report.objects.create
 
     def create_after_both_counted(**kwargs: Any) -> Report:
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             counted.wait(timeout=0.5)
-        except threading.BrokenBarrierError:
-            pass
         return create(**kwargs)
 
     monkeypatch.setattr(Report.objects, "create", create_after_both_counted)
