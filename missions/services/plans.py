@@ -233,11 +233,11 @@ def plan_approve(*, plan: Plan, by: User, submission: int | None) -> Plan:
     plan = _lock(plan)
     if not can_approve_plan(by, plan):
         raise PermissionDenied("Only an approver of the lead organisation can approve this plan.")
-    check_round(REVIEW, plan, submission)
     if plan.status != PlanStatus.IN_REVIEW:
         raise ValidationError(
             f"Only a plan in review can be approved; this plan is {_status(plan)}."
         )
+    check_round(REVIEW, plan, submission)
     waiting = awaiting_review(plan)
     if waiting:
         names = ", ".join(sorted(str(o) for o in Organisation.objects.filter(pk__in=waiting)))

@@ -95,7 +95,10 @@ def test_membership_ending_before_it_starts_is_refused(home_org: Organisation) -
 def test_membership_dates_take_effect_through_the_periodic_task(
     celery_worker: object, home_org: Organisation
 ) -> None:
-    """Starts tomorrow: nothing today, everything tomorrow. Ends today: gone the day after."""
+    """The periodic task keeps the Django groups equal to the memberships valid on a day (a
+    cache of them): starts tomorrow, joins tomorrow; ends today, leaves the day after.
+    Authority never follows the groups: today it follows today's dates, whatever the task
+    has run for."""
     today = TODAY()
     tomorrow = today + datetime.timedelta(days=1)
     newcomer = make_user("newcomer")
@@ -121,9 +124,9 @@ def test_membership_dates_take_effect_through_the_periodic_task(
 
     assert result_tomorrow == {"joined": 1, "left": 1}
     assert groups_of(newcomer) == {"mfa:org_admin"}
-    assert may(fresh(newcomer), home_org, "change_organisation")
+    assert not may(fresh(newcomer), home_org, "change_organisation")  # not before tomorrow
     assert groups_of(leaver) == set()
-    assert not may(fresh(leaver), home_org, "view_organisation_members")
+    assert may(fresh(leaver), home_org, "view_organisation_members")  # still today
 
 
 @pytest.mark.django_db
@@ -142,3 +145,16 @@ def test_deleting_an_organisation_deletes_its_groups_so_a_new_one_starts_clean(
     reborn = make_organisation(slug="mfa")
     assert not may(fresh(former_admin), reborn, "change_organisation")
     assert groups_of(former_admin) == set()
+
+
+@pytest.mark.django_db
+def test_the_lapsed_personas_hold_stale_groups_but_no_membership_valid_today(
+    ended_yesterday: User, starts_tomorrow: User
+) -> None:
+    """What the access matrices rely on: the groups say "member of mfa", the dates say "not
+    today", so a row that lets them in is authority read from groups."""
+    every_role = {f"mfa:{role}" for role in Role}
+    for user in (ended_yesterday, starts_tomorrow):
+        assert groups_of(user) == every_role, user
+        assert list(Membership.objects.valid_on(TODAY()).filter(user=user)) == [], user
+        assert Membership.objects.filter(user=user).count() == len(Role), user
