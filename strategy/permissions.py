@@ -72,8 +72,14 @@ def can_change_strategy(user: User, strategy: Strategy) -> bool:
     return may(user, strategy, "change_strategy")
 
 
+def may_record_readings(user: User, strategy: Strategy) -> bool:
+    """Planners, analysts and field advisors of partners (whatever the strategy's status)."""
+    return may(user, strategy, "record_reading")
+
+
 def can_record_reading(user: User, strategy: Strategy) -> bool:
-    return strategy.status != StrategyStatus.ARCHIVED and may(user, strategy, "record_reading")
+    """May record a reading now: a partner's recorder, on a strategy not archived."""
+    return strategy.status != StrategyStatus.ARCHIVED and may_record_readings(user, strategy)
 
 
 def endorsing_organisations(user: User, strategy: Strategy) -> list[Organisation]:

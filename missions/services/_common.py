@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.authority import may
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
 from missions.models import (
@@ -18,6 +17,7 @@ from missions.models import (
     Plan,
     PlanStatus,
 )
+from missions.permissions import can_change_plan
 from strategy.selectors import visible_strategies
 
 PLAN_FIELDS = ("title", "strategy", "theatre", "summary", "phase", "start_date", "end_date")
@@ -74,7 +74,7 @@ def _status(plan: Plan) -> str:
 
 
 def _require_structure_editor(plan: Plan, by: User) -> None:
-    if not may(by, plan, "change_plan"):
+    if not can_change_plan(by, plan):
         raise PermissionDenied("Only planners of the lead organisation can change this plan.")
     if plan.status not in EDITABLE:
         raise ValidationError(f"This plan is {_status(plan)}: it can no longer be changed.")

@@ -16,7 +16,6 @@ from django.db.models import FileField
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from accounts.authority import may
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, notify
 from missions.models import (
@@ -26,6 +25,7 @@ from missions.models import (
     Plan,
     PlanStatus,
 )
+from missions.permissions import can_file_field_report
 from missions.services._common import ATTACHMENT_IMAGE_FORMATS, _lock
 from missions.services.structure import activity_status_check, status_after_progress
 
@@ -128,7 +128,7 @@ def _field_report_file(
     stored: list[str],
 ) -> FieldReport:
     plan = _lock(plan)
-    if not may(by, plan, "file_field_report"):
+    if not can_file_field_report(by, plan):
         raise PermissionDenied("Field advisors of participating organisations file field reports.")
     if plan.status == PlanStatus.CLOSED:
         raise ValidationError("This plan is closed: it takes no more field reports.")

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.authority import lead_organisations_for, may
+from accounts.authority import lead_organisations_for
 from accounts.concurrency import check_version
 from accounts.decisions import check_round, decided_for, decision_record
 from accounts.grants import grants_recompute
@@ -26,7 +26,7 @@ from missions.models import (
     Review,
     ReviewDecision,
 )
-from missions.permissions import REVIEW, can_approve_plan, can_lead_plan
+from missions.permissions import REVIEW, can_approve_plan, can_change_plan, can_lead_plan
 from missions.services._common import (
     PLAN_FIELDS,
     PLAN_STRUCTURAL_FIELDS,
@@ -165,7 +165,7 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
 @transaction.atomic
 def plan_submit(*, plan: Plan, by: User) -> Plan:
     plan = _lock(plan)
-    if not may(by, plan, "change_plan"):
+    if not can_change_plan(by, plan):
         raise PermissionDenied("Only planners of the lead organisation can submit this plan.")
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(f"Only a draft can be submitted; this plan is {_status(plan)}.")

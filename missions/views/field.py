@@ -9,13 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.authority import may
 from accounts.concurrency import StaleVersion
 from accounts.pages import show_service_error
 from missions import services
 from missions.forms import FieldReportForm, ProgressForm
 from missions.models import ActivityStatus, PlanStatus
-from missions.permissions import can_update_progress
+from missions.permissions import can_file_field_report, can_update_progress
 from missions.views._common import (
     _plan_url,
     _user,
@@ -92,7 +91,7 @@ def _activity_id(value: str | None) -> int | None:
 def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _visible_plan(request, pk)
-    if not may(user, plan, "file_field_report"):
+    if not can_file_field_report(user, plan):
         raise PermissionDenied("Field advisors of participating organisations file field reports.")
     if plan.status == PlanStatus.CLOSED:
         raise PermissionDenied("This plan is closed: it takes no more field reports.")

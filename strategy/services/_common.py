@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.authority import may
 from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
@@ -18,7 +17,7 @@ from strategy.models import (
     StrategyPartner,
     StrategyStatus,
 )
-from strategy.permissions import partner_ids
+from strategy.permissions import can_change_strategy, partner_ids
 
 STRATEGY_FIELDS = ("title", "theatre", "summary", "approach", "processes")
 
@@ -48,7 +47,7 @@ def _status(strategy: Strategy) -> str:
 
 
 def _require_editor(strategy: Strategy, by: User) -> None:
-    if not may(by, strategy, "change_strategy"):
+    if not can_change_strategy(by, strategy):
         raise PermissionDenied("Only planners of the lead organisation can change this strategy.")
     if not strategy.is_editable:
         raise ValidationError(f"This strategy is {_status(strategy)}: it can no longer be changed.")

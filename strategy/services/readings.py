@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.authority import may
 from accounts.models import Role, User
 from accounts.notifications import notify
 from strategy.models import (
@@ -18,6 +17,7 @@ from strategy.models import (
     Strategy,
     StrategyStatus,
 )
+from strategy.permissions import may_record_readings
 from strategy.services._common import _lock, partner_roles
 
 
@@ -50,7 +50,7 @@ def reading_record(
     *, indicator: Indicator, by: User, date: datetime.date, value: Decimal, note: str = ""
 ) -> IndicatorReading:
     strategy = _lock(indicator.goal.strategy)
-    if not may(by, strategy, "record_reading"):
+    if not may_record_readings(by, strategy):
         raise PermissionDenied(
             "Only planners, analysts and field advisors of partner organisations record readings."
         )

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.authority import lead_organisations_for, may
+from accounts.authority import lead_organisations_for
 from accounts.concurrency import check_version
 from accounts.decisions import decided_for, decision_record
 from accounts.grants import grants_recompute
@@ -23,7 +23,7 @@ from strategy.models import (
     StrategyPartner,
     StrategyStatus,
 )
-from strategy.permissions import ENDORSEMENT, partner_ids
+from strategy.permissions import ENDORSEMENT, can_change_strategy, partner_ids
 from strategy.services._common import (
     STRATEGY_FIELDS,
     _content_changed,
@@ -108,7 +108,7 @@ def strategy_update(
 @transaction.atomic
 def strategy_submit(*, strategy: Strategy, by: User) -> Strategy:
     strategy = _lock(strategy)
-    if not may(by, strategy, "change_strategy"):
+    if not can_change_strategy(by, strategy):
         raise PermissionDenied("Only planners of the lead organisation can submit this strategy.")
     if strategy.status != StrategyStatus.DRAFT:
         raise ValidationError(
@@ -203,7 +203,7 @@ def _agree_if_everyone_endorsed(strategy: Strategy) -> None:
 @transaction.atomic
 def strategy_archive(*, strategy: Strategy, by: User) -> Strategy:
     strategy = _lock(strategy)
-    if not may(by, strategy, "change_strategy"):
+    if not can_change_strategy(by, strategy):
         raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
     if strategy.status == StrategyStatus.ARCHIVED:
         raise ValidationError("This strategy is already archived.")

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.authority import may
 from accounts.models import User
 from strategy import selectors
 from strategy.models import (
@@ -21,6 +20,7 @@ from strategy.models import (
     Strategy,
     StrategyStatus,
 )
+from strategy.permissions import can_change_strategy
 
 F = TypeVar("F", bound=forms.ModelForm)
 
@@ -41,7 +41,7 @@ def _visible_strategy(request: HttpRequest, pk: int) -> Strategy:
 
 
 def _editable(request: HttpRequest, strategy: Strategy) -> None:
-    if not may(request.user, strategy, "change_strategy"):
+    if not can_change_strategy(_user(request), strategy):
         raise PermissionDenied("Only planners of the lead organisation can change this strategy.")
     if not strategy.is_editable:
         raise PermissionDenied(

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.authority import may
 from accounts.pages import show_service_error, versioned_save
 from strategy import services
 from strategy.forms import (
@@ -18,6 +17,7 @@ from strategy.forms import (
     IndicatorForm,
     ReadingForm,
 )
+from strategy.permissions import may_record_readings
 from strategy.views._common import (
     _child_form,
     _confirm,
@@ -213,7 +213,7 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _visible_indicator(request, pk)
     strategy = indicator.goal.strategy
-    if not may(request.user, strategy, "record_reading"):
+    if not may_record_readings(_user(request), strategy):
         raise PermissionDenied(
             "Only planners, analysts and field advisors of partner organisations record readings."
         )

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.authority import lead_organisations_for, may
+from accounts.authority import lead_organisations_for
 from accounts.decisions import DecisionForm, decision_page
 from accounts.pages import show_service_error, versioned_save
 from charts import line_chart
@@ -27,7 +27,12 @@ from strategy.models import (
     Indicator,
     StrategyStatus,
 )
-from strategy.permissions import ENDORSEMENT, endorsing_organisations
+from strategy.permissions import (
+    ENDORSEMENT,
+    can_change_strategy,
+    can_record_reading,
+    endorsing_organisations,
+)
 from strategy.views._common import (
     PROCESS_LABELS,
     STRATEGIES_PER_PAGE,
@@ -145,10 +150,8 @@ def _indicator_row(indicator: Indicator, can_record: bool) -> dict[str, Any]:
 def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     strategy = get_object_or_404(selectors.strategy_detail(user=user), pk=pk)
-    can_edit = may(user, strategy, "change_strategy")
-    can_record = strategy.status != StrategyStatus.ARCHIVED and may(
-        user, strategy, "record_reading"
-    )
+    can_edit = can_change_strategy(user, strategy)
+    can_record = can_record_reading(user, strategy)
     approver_of = (
         endorsing_organisations(user, strategy)
         if strategy.status == StrategyStatus.CONSULTATION
@@ -315,7 +318,7 @@ def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def strategy_archive(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = _visible_strategy(request, pk)
-    if not may(request.user, strategy, "change_strategy"):
+    if not can_change_strategy(_user(request), strategy):
         raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
     return _confirm(
         request,
