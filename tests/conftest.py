@@ -1,7 +1,10 @@
 """Personas and shared fixtures.
 
 Organisation personas: `member` (a planner of `home_org`), `org_admin` (its organisation
-administrator), `outsider` (a planner of `other_org`, no tie to `home_org`), and anonymous.
+administrator), `outsider` (a planner of `other_org`, no tie to `home_org`), `superuser` (no
+membership), `ended_yesterday` (every role of `home_org` until yesterday, still in its Django
+groups), `starts_tomorrow` (every role of `home_org` from tomorrow, already in the groups),
+and anonymous.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from rest_framework.test import APIClient
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from config.celery import app as celery_app
-from tests.factories import make_member, make_organisation
+from tests.factories import (
+    make_former_member,
+    make_future_member,
+    make_member,
+    make_organisation,
+    make_user,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +63,21 @@ def org_admin(home_org: Organisation) -> User:
 @pytest.fixture
 def outsider(other_org: Organisation) -> User:
     return make_member(other_org, Role.PLANNER, username="outsider")
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return make_user("root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def ended_yesterday(home_org: Organisation) -> User:
+    return make_former_member(home_org, list(Role), username="ended-yesterday")
+
+
+@pytest.fixture
+def starts_tomorrow(home_org: Organisation) -> User:
+    return make_future_member(home_org, list(Role), username="starts-tomorrow")
 
 
 @pytest.fixture

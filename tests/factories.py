@@ -7,7 +7,7 @@ import itertools
 
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, OrganisationKind, User
+from accounts.models import Membership, Organisation, OrganisationGroup, OrganisationKind, User
 from accounts.services import membership_create, organisation_create
 
 PASSWORD = "correct-horse-battery-staple"
@@ -64,6 +64,35 @@ def add_membership(
         valid_from=valid_from or timezone.localdate() - datetime.timedelta(days=30),
         valid_until=valid_until,
     )
+
+
+def make_former_member(organisation: Organisation, roles: list[str], *, username: str) -> User:
+    """Someone who held `roles` in `organisation` until yesterday.
+
+    The memberships are ended in the database without the group sync, as if no task had run
+    since, so the person is still in the organisation's Django groups: authority must follow
+    the dates, not the groups.
+    """
+    user = make_user(username)
+    for role in roles:
+        add_membership(user, organisation, role)
+    Membership.objects.filter(user=user).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    return user
+
+
+def make_future_member(organisation: Organisation, roles: list[str], *, username: str) -> User:
+    """Someone who holds `roles` in `organisation` from tomorrow, and whom a stale sync has
+    already put in those Django groups: a group without a membership valid today grants
+    nothing."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    user = make_user(username)
+    for role in roles:
+        add_membership(user, organisation, role, valid_from=tomorrow)
+    for role in roles:
+        user.groups.add(OrganisationGroup.objects.get(organisation=organisation, role=role).group)
+    return user
 
 
 def submission_of(plan: object) -> int:

@@ -123,7 +123,15 @@ def test_directory_query_count_does_not_grow_with_rows(
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("member", 200), ("org_admin", 200), ("outsider", 403), ("anonymous", 403)],
+    [
+        ("member", 200),
+        ("org_admin", 200),
+        ("outsider", 403),
+        ("superuser", 200),  # sees everything, for support
+        ("ended_yesterday", 403),
+        ("starts_tomorrow", 403),
+        ("anonymous", 403),
+    ],
 )
 def test_member_list_matrix(
     request: pytest.FixtureRequest, persona: str, status: int, home_org: Organisation
@@ -174,7 +182,15 @@ def test_member_list_leaves_out_future_and_ended_memberships(
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("org_admin", 200), ("member", 403), ("outsider", 403), ("anonymous", 403)],
+    [
+        ("org_admin", 200),
+        ("member", 403),
+        ("outsider", 403),
+        ("superuser", 403),  # administers in the admin, edits for no organisation here
+        ("ended_yesterday", 403),  # an organisation administrator until yesterday
+        ("starts_tomorrow", 403),  # and one from tomorrow
+        ("anonymous", 403),
+    ],
 )
 def test_profile_edit_matrix(
     request: pytest.FixtureRequest, persona: str, status: int, home_org: Organisation

@@ -1,5 +1,10 @@
 """Plan personas. Lead `mfa`; contributor `mod`; consulted `ngo`; outsider `police`.
 
+Besides the participants' people and the outsider: `superuser` (no membership: sees every
+plan, acts on none), `ended_yesterday` (planner, approver and field advisor of mfa until
+yesterday, still in its Django groups) and `starts_tomorrow` (the same from tomorrow, already
+in the groups). The last two must get exactly what the outsider gets.
+
 `plan` is a draft led by mfa (contributor mod, consulted ngo) with one line of effort
 (governance, led by mfa) holding one civilian activity of mfa and one military activity of
 mod doing non-military work (with its justification).
@@ -14,7 +19,13 @@ import pytest
 from accounts.models import Organisation, OrganisationKind, Role, User
 from missions import services
 from missions.models import Activity, LineOfEffort, Plan
-from tests.factories import make_member, make_organisation
+from tests.factories import (
+    make_former_member,
+    make_future_member,
+    make_member,
+    make_organisation,
+    make_user,
+)
 
 START = datetime.date(2026, 1, 1)
 END = datetime.date(2027, 12, 31)
@@ -76,8 +87,12 @@ def plan_outsider(outsider_org: Organisation) -> User:
     return user
 
 
+LAPSED_ROLES = [Role.PLANNER, Role.APPROVER, Role.FIELD_ADVISOR]
+
+
 @pytest.fixture
 def personas(
+    lead_org: Organisation,
     lead_planner: User,
     lead_approver: User,
     contributor_planner: User,
@@ -92,6 +107,9 @@ def personas(
         "contributor_approver": contributor_approver,
         "field_advisor": field_advisor,
         "outsider": plan_outsider,
+        "superuser": make_user("root", is_superuser=True, is_staff=True),
+        "ended_yesterday": make_former_member(lead_org, LAPSED_ROLES, username="ended-yesterday"),
+        "starts_tomorrow": make_future_member(lead_org, LAPSED_ROLES, username="starts-tomorrow"),
         "anonymous": None,
     }
 

@@ -4,8 +4,10 @@ reports and their attachments, stale versions, filters and query counts.
 
 Personas (tests/missions/conftest.py): the lead organisation is `mfa`, the contributor `mod`,
 `ngo` is consulted; `outsider` plans, approves and advises for `police`, which takes no part,
-so sees nothing. `plan` is a draft with one line of effort holding a civilian activity of
-mfa and a military activity of mod building a school (with its justification).
+so sees nothing; `ended_yesterday` and `starts_tomorrow` did or will for `mfa`, but not today,
+so get what the outsider gets; `superuser` sees every plan but acts on none. `plan` is a
+draft with one line of effort holding a civilian activity of mfa and a military activity of
+mod building a school (with its justification).
 """
 
 from __future__ import annotations
@@ -239,6 +241,9 @@ PERSONAS_SEE = [
     ("contributor_approver", 200),
     ("field_advisor", 200),
     ("outsider", 404),
+    ("superuser", 200),  # for support
+    ("ended_yesterday", 404),
+    ("starts_tomorrow", 404),
     ("anonymous", 403),
 ]
 
@@ -279,6 +284,9 @@ LEAD_ONLY = {
         ("contributor_approver", 400, LEAD_ONLY),
         ("field_advisor", 400, LEAD_ONLY),
         ("outsider", 400, LEAD_ONLY),
+        ("superuser", 400, LEAD_ONLY),  # plans for no organisation
+        ("ended_yesterday", 400, LEAD_ONLY),
+        ("starts_tomorrow", 400, LEAD_ONLY),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -339,6 +347,9 @@ def test_plan_create_matrix(
         ("contributor_approver", 403, NOT_ALLOWED),
         ("field_advisor", 403, NOT_ALLOWED),
         ("outsider", 404, NOT_FOUND),
+        ("superuser", 403, NOT_ALLOWED),
+        ("ended_yesterday", 404, NOT_FOUND),
+        ("starts_tomorrow", 404, NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -400,6 +411,9 @@ SUBMIT_REFUSED = {"detail": "Only planners of the lead organisation can submit t
         ("contributor_approver", 403, SUBMIT_REFUSED),
         ("field_advisor", 403, SUBMIT_REFUSED),
         ("outsider", 404, NOT_FOUND),
+        ("superuser", 403, SUBMIT_REFUSED),
+        ("ended_yesterday", 404, NOT_FOUND),
+        ("starts_tomorrow", 404, NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -438,6 +452,9 @@ REVIEW_REFUSED = {"detail": "Only an approver of a contributing organisation can
         ("contributor_approver", 200, None),
         ("field_advisor", 403, REVIEW_REFUSED),
         ("outsider", 404, NOT_FOUND),
+        ("superuser", 403, REVIEW_REFUSED),
+        ("ended_yesterday", 404, NOT_FOUND),
+        ("starts_tomorrow", 404, NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -484,6 +501,9 @@ APPROVE_REFUSED = {"detail": "Only an approver of the lead organisation can appr
         ("contributor_approver", 403, APPROVE_REFUSED),  # reviews, but does not approve
         ("field_advisor", 403, APPROVE_REFUSED),
         ("outsider", 404, NOT_FOUND),
+        ("superuser", 403, APPROVE_REFUSED),
+        ("ended_yesterday", 404, NOT_FOUND),
+        ("starts_tomorrow", 404, NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -528,6 +548,9 @@ LEAD_ACTS = [
     ("contributor_approver", 403),
     ("field_advisor", 403),
     ("outsider", 404),
+    ("superuser", 403),
+    ("ended_yesterday", 404),
+    ("starts_tomorrow", 404),
     ("anonymous", 403),
 ]
 
@@ -1257,13 +1280,17 @@ def test_an_activity_moves_only_between_lines_of_its_own_plan(
 
 # --- activities: who updates status and progress, who changes scope ----------------------------
 
+ACTIVITY_NOT_FOUND = {"detail": "No Activity matches the given query."}
 PROGRESS_MATRIX = [
     ("lead_planner", 200, None),
     ("lead_approver", 403, NOT_RESPONSIBLE),
     ("contributor_planner", 200, None),  # a planner of the responsible organisation
     ("contributor_approver", 403, NOT_RESPONSIBLE),
     ("field_advisor", 403, NOT_RESPONSIBLE),
-    ("outsider", 404, {"detail": "No Activity matches the given query."}),
+    ("outsider", 404, ACTIVITY_NOT_FOUND),
+    ("superuser", 403, NOT_RESPONSIBLE),
+    ("ended_yesterday", 404, ACTIVITY_NOT_FOUND),
+    ("starts_tomorrow", 404, ACTIVITY_NOT_FOUND),
     ("anonymous", 403, ANONYMOUS),
 ]
 
@@ -1321,7 +1348,10 @@ def test_a_planner_of_another_participant_cannot_update_an_activity_it_is_not_re
         ("contributor_planner", 403, NOT_A_LEAD_PLANNER),  # responsible, but scope is the lead's
         ("contributor_approver", 403, NOT_A_LEAD_PLANNER),
         ("field_advisor", 403, NOT_A_LEAD_PLANNER),
-        ("outsider", 404, {"detail": "No Activity matches the given query."}),
+        ("outsider", 404, ACTIVITY_NOT_FOUND),
+        ("superuser", 403, NOT_A_LEAD_PLANNER),
+        ("ended_yesterday", 404, ACTIVITY_NOT_FOUND),
+        ("starts_tomorrow", 404, ACTIVITY_NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -1578,6 +1608,9 @@ def test_part_detail_matrix(
         ("contributor_approver", 403),
         ("field_advisor", 403),
         ("outsider", 400),
+        ("superuser", 403),  # sees the plan, so the ids are valid, but plans for no one
+        ("ended_yesterday", 400),
+        ("starts_tomorrow", 400),
         ("anonymous", 403),
     ],
 )
@@ -1600,7 +1633,7 @@ def test_part_create_matrix(
         assert response.json() == ANONYMOUS
     elif status == 403:
         assert response.json() == NOT_A_LEAD_PLANNER
-    else:  # to the outsider the plan (and its lines of effort) are unknown ids, nothing more
+    else:  # to those who cannot see it the plan (and its lines) are unknown ids, nothing more
         field = "line_of_effort" if resource == "activities" else "plan"
         assert response.json() == {
             field: [f'Invalid pk "{payload[field]}" - object does not exist.']
@@ -1624,6 +1657,9 @@ PART_CHANGE_MATRIX = [
     ("contributor_approver", 403),
     ("field_advisor", 403),
     ("outsider", 404),
+    ("superuser", 403),
+    ("ended_yesterday", 404),
+    ("starts_tomorrow", 404),
     ("anonymous", 403),
 ]
 
@@ -2006,6 +2042,9 @@ def filed(plan: Plan, field_advisor: User, *files: SimpleUploadedFile) -> FieldR
         ("contributor_approver", 403, NOT_A_FIELD_ADVISOR),
         ("field_advisor", 201, None),
         ("outsider", 400, None),  # a field advisor, but of police: the plan is unknown to them
+        ("superuser", 403, NOT_A_FIELD_ADVISOR),
+        ("ended_yesterday", 400, None),  # a field advisor of mfa, but not today
+        ("starts_tomorrow", 400, None),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -2066,7 +2105,7 @@ def test_field_report_create_matrix(
             ("lead-planner", text),
         ]
     else:
-        if persona == "outsider":
+        if status == 400:  # the plan and activity are unknown ids to them
             body = {
                 "plan": [f'Invalid pk "{plan.pk}" - object does not exist.'],
                 "activity": [f'Invalid pk "{military_activity.pk}" - object does not exist.'],

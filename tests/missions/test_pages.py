@@ -2,7 +2,10 @@
 
 Personas (tests/missions/conftest.py): the lead organisation is mfa (its planner, approver and
 field advisor), the contributor mod (its planner and approver), ngo is consulted, and the
-outsider is a planner, approver and field advisor of the police, which takes no part.
+outsider is a planner, approver and field advisor of the police, which takes no part. The
+superuser belongs nowhere: sees every plan, acts on none. `ended_yesterday` and
+`starts_tomorrow` hold mfa's roles (and its Django groups) but not today: the plan is not
+shared with them, as with the outsider, and they plan nowhere today.
 """
 
 from __future__ import annotations
@@ -45,9 +48,14 @@ PERSONAS = [
     "contributor_approver",
     "field_advisor",
     "outsider",
+    "superuser",
+    "ended_yesterday",
+    "starts_tomorrow",
     "anonymous",
 ]
 PARTICIPANTS = PERSONAS[:5]
+LAPSED = ["ended_yesterday", "starts_tomorrow"]
+NOT_SHARED = ["outsider", *LAPSED]  # the plan does not exist for them
 
 
 @pytest.fixture(autouse=True)
@@ -224,23 +232,23 @@ def state(w: World) -> tuple[Any, ...]:
 # --- who may open each page ---------------------------------------------------------------------
 
 EVERYONE_SIGNED_IN = dict.fromkeys(PERSONAS[:-1], 200)
-PARTICIPANTS_ONLY = {**dict.fromkeys(PARTICIPANTS, 200), "outsider": 404}
-LEAD_PLANNERS = {**dict.fromkeys(PARTICIPANTS, 403), "lead_planner": 200, "outsider": 404}
+HIDDEN = dict.fromkeys(NOT_SHARED, 404)
+# Those who see the plan but may not do this: the participants, and the superuser.
+REFUSED = dict.fromkeys([*PARTICIPANTS, "superuser"], 403)
+PARTICIPANTS_ONLY = {**dict.fromkeys(PARTICIPANTS, 200), "superuser": 200, **HIDDEN}
+LEAD_PLANNERS = {**REFUSED, "lead_planner": 200, **HIDDEN}
 LEAD = {**LEAD_PLANNERS, "lead_approver": 200}
-CONTRIBUTOR_APPROVERS = {
-    **dict.fromkeys(PARTICIPANTS, 403),
-    "contributor_approver": 200,
-    "outsider": 404,
-}
+CONTRIBUTOR_APPROVERS = {**REFUSED, "contributor_approver": 200, **HIDDEN}
 PLANNERS_ANYWHERE = {
-    **dict.fromkeys(PARTICIPANTS, 403),
+    **REFUSED,
     "lead_planner": 200,
     "contributor_planner": 200,
     "outsider": 200,
+    **dict.fromkeys(LAPSED, 403),  # planners, but not today
 }
 RESPONSIBLE_MFA = LEAD_PLANNERS
 RESPONSIBLE_MOD = {**LEAD_PLANNERS, "contributor_planner": 200}
-FIELD_ADVISORS = {**dict.fromkeys(PARTICIPANTS, 403), "field_advisor": 200, "outsider": 404}
+FIELD_ADVISORS = {**REFUSED, "field_advisor": 200, **HIDDEN}
 
 PAGES: dict[str, tuple[Callable[[World], str], dict[str, int], str]] = {
     "list": (lambda w: "/plans/", EVERYONE_SIGNED_IN, "draft"),
@@ -693,7 +701,7 @@ def test_post_matrix(world: World, action: str, persona: str) -> None:
         return
     if persona == "anonymous":
         assert is_login_redirect(response)
-    elif persona == "outsider":
+    elif persona in NOT_SHARED:
         assert response.status_code == 404
     else:
         assert response.status_code == 403
@@ -739,7 +747,7 @@ def test_create_plan_matrix(world: World, persona: str) -> None:
                 "Select a valid choice. That choice is not one of the available choices."
             ]
         }
-    else:
+    else:  # no planner anywhere today: the superuser and the lapsed members among them
         assert response.status_code == 403
     assert state(world) == before
 
@@ -1023,6 +1031,27 @@ def test_consultation_gaps_are_flagged(world: World) -> None:
         ("approved", "contributor_approver", [], ["Activate the plan"]),
         ("active", "lead_planner", ["Close the plan"], ["Activate the plan"]),
         ("active", "field_advisor", ["File a field report"], ["Close the plan"]),
+        # The superuser sees the plan, for support, but is offered nothing to do.
+        (
+            "draft",
+            "superuser",
+            [PLAN_TITLE],
+            ["Next step", "Submit for review", "Add a line of effort"],
+        ),
+        ("in_review", "superuser", [PLAN_TITLE], ["Record review", "Your review"]),
+        ("ready", "superuser", [PLAN_TITLE], ["Next step", "Approve the plan", "Record review"]),
+        (
+            "approved",
+            "superuser",
+            [PLAN_TITLE],
+            ["Next step", "Activate the plan", "Close the plan"],
+        ),
+        (
+            "active",
+            "superuser",
+            [PLAN_TITLE],
+            ["Next step", "Close the plan", "File a field report"],
+        ),
     ],
 )
 def test_review_panel_offers_the_actions_the_user_may_take(
@@ -1278,7 +1307,7 @@ def test_attachments_are_served_to_participants_only(world: World, persona: str)
     response = client_as(world.people[persona]).get(f"/plans/attachments/{world.attachment.pk}/")
     if persona == "anonymous":
         assert is_login_redirect(response)
-    elif persona == "outsider":
+    elif persona in NOT_SHARED:
         assert response.status_code == 404
     else:
         assert response.status_code == 200

@@ -287,6 +287,8 @@ def finished_report(member: User, media_root: Path) -> Report:
         ("superuser", 200),
         ("org_admin", 404),
         ("outsider", 404),
+        ("ended_yesterday", 404),
+        ("starts_tomorrow", 404),
         ("anonymous", 403),
     ],
 )
@@ -316,7 +318,15 @@ def test_report_api_matrix(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("persona", "status"), [("member", 200), ("outsider", 404), ("org_admin", 404)]
+    ("persona", "status"),
+    [
+        ("member", 200),
+        ("outsider", 404),
+        ("org_admin", 404),
+        ("superuser", 200),
+        ("ended_yesterday", 404),
+        ("starts_tomorrow", 404),
+    ],
 )
 def test_report_pages_matrix(
     request: pytest.FixtureRequest, persona: str, status: int, finished_report: Report
@@ -328,6 +338,8 @@ def test_report_pages_matrix(
     assert client.post(f"/reports/{finished_report.pk}/retry/").status_code == (
         302 if status == 200 else 404
     )
+    finished_report.refresh_from_db()
+    assert (finished_report.status, finished_report.attempt) == ("done", 0)
 
 
 @pytest.mark.django_db

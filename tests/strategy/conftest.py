@@ -1,5 +1,11 @@
 """Strategy personas: the lead organisation is `mfa`, the partner `mod`, the outsider `ngo`.
 
+Besides the partners' people and the outsider: `superuser` (no membership: sees every
+strategy, acts on none), `ended_yesterday` (planner, approver and field advisor of mfa until
+yesterday, still in its Django groups) and `starts_tomorrow` (the same from tomorrow, already
+in the groups). The last two must get exactly what the outsider gets, except where the
+outsider is served for being a planner somewhere (they plan nowhere today).
+
 `strategy` is a draft led by mfa with partner mod, one driver, one goal addressing it and one
 indicator with a warning threshold above 40.
 """
@@ -13,7 +19,13 @@ import pytest
 from accounts.models import Organisation, OrganisationKind, Role, User
 from strategy import services
 from strategy.models import Goal, Indicator, Strategy
-from tests.factories import make_member, make_organisation
+from tests.factories import (
+    make_former_member,
+    make_future_member,
+    make_member,
+    make_organisation,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -61,8 +73,12 @@ def strategy_outsider(outsider_org: Organisation) -> User:
     return user
 
 
+LAPSED_ROLES = [Role.PLANNER, Role.APPROVER, Role.FIELD_ADVISOR]
+
+
 @pytest.fixture
 def personas(
+    lead_org: Organisation,
     lead_planner: User,
     lead_approver: User,
     partner_planner: User,
@@ -75,6 +91,9 @@ def personas(
         "partner_planner": partner_planner,
         "partner_approver": partner_approver,
         "outsider": strategy_outsider,
+        "superuser": make_user("root", is_superuser=True, is_staff=True),
+        "ended_yesterday": make_former_member(lead_org, LAPSED_ROLES, username="ended-yesterday"),
+        "starts_tomorrow": make_future_member(lead_org, LAPSED_ROLES, username="starts-tomorrow"),
         "anonymous": None,
     }
 

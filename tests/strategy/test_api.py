@@ -2,7 +2,10 @@
 its illegal transitions, stale versions, filters, query counts and the glossary.
 
 Personas (tests/strategy/conftest.py): the lead organisation is `mfa`, the partner `mod`;
-`outsider` plans and approves for `ngo`, which is no partner, so sees nothing.
+`outsider` plans and approves for `ngo`, which is no partner, so sees nothing;
+`ended_yesterday` and `starts_tomorrow` did or will for `mfa`, but not today, so get what the
+outsider gets (except where it is served as a planner somewhere: they plan nowhere today);
+`superuser` sees every strategy but acts on none.
 """
 
 from __future__ import annotations
@@ -139,6 +142,9 @@ def test_a_strategy_shows_its_partners_and_each_ones_endorsement_state(
         ("partner_planner", 200, True),
         ("partner_approver", 200, True),
         ("outsider", 200, False),
+        ("superuser", 200, True),  # for support
+        ("ended_yesterday", 200, False),
+        ("starts_tomorrow", 200, False),
         ("anonymous", 403, False),
     ],
 )
@@ -162,6 +168,9 @@ def test_strategy_list_matrix(
         ("partner_planner", 200),
         ("partner_approver", 200),
         ("outsider", 404),
+        ("superuser", 200),
+        ("ended_yesterday", 404),
+        ("starts_tomorrow", 404),
         ("anonymous", 403),
     ],
 )
@@ -193,6 +202,9 @@ LEAD_ONLY = {
         ("partner_planner", 400, LEAD_ONLY),
         ("partner_approver", 400, LEAD_ONLY),
         ("outsider", 400, LEAD_ONLY),
+        ("superuser", 400, LEAD_ONLY),  # plans for no organisation
+        ("ended_yesterday", 400, LEAD_ONLY),
+        ("starts_tomorrow", 400, LEAD_ONLY),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -244,6 +256,9 @@ def test_strategy_create_matrix(
         ("partner_planner", 403, NOT_ALLOWED),
         ("partner_approver", 403, NOT_ALLOWED),
         ("outsider", 404, NOT_FOUND),
+        ("superuser", 403, NOT_ALLOWED),
+        ("ended_yesterday", 404, NOT_FOUND),
+        ("starts_tomorrow", 404, NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -286,6 +301,9 @@ NOT_A_SUBMITTER = {"detail": "Only planners of the lead organisation can submit 
         ("partner_planner", 403, NOT_A_SUBMITTER),
         ("partner_approver", 403, NOT_A_SUBMITTER),
         ("outsider", 404, NOT_FOUND),
+        ("superuser", 403, NOT_A_SUBMITTER),
+        ("ended_yesterday", 404, NOT_FOUND),
+        ("starts_tomorrow", 404, NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -330,6 +348,9 @@ NOT_AN_APPROVER = {
         ("partner_planner", 403, NOT_AN_APPROVER, None),
         ("partner_approver", 200, None, "mod"),
         ("outsider", 404, NOT_FOUND, None),
+        ("superuser", 403, NOT_AN_APPROVER, None),
+        ("ended_yesterday", 404, NOT_FOUND, None),
+        ("starts_tomorrow", 404, NOT_FOUND, None),
         ("anonymous", 403, ANONYMOUS, None),
     ],
 )
@@ -383,6 +404,9 @@ NOT_AN_ARCHIVER = {"detail": "Only planners of the lead organisation can archive
         ("partner_planner", 403, NOT_AN_ARCHIVER),
         ("partner_approver", 403, NOT_AN_ARCHIVER),
         ("outsider", 404, NOT_FOUND),
+        ("superuser", 403, NOT_AN_ARCHIVER),
+        ("ended_yesterday", 404, NOT_FOUND),
+        ("starts_tomorrow", 404, NOT_FOUND),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -1053,6 +1077,9 @@ PERSONAS_SEE = [
     ("partner_planner", 200),
     ("partner_approver", 200),
     ("outsider", 404),
+    ("superuser", 200),  # for support
+    ("ended_yesterday", 404),
+    ("starts_tomorrow", 404),
     ("anonymous", 403),
 ]
 PERSONAS_CHANGE = [
@@ -1061,6 +1088,9 @@ PERSONAS_CHANGE = [
     ("partner_planner", 403),
     ("partner_approver", 403),
     ("outsider", 404),
+    ("superuser", 403),
+    ("ended_yesterday", 404),
+    ("starts_tomorrow", 404),
     ("anonymous", 403),
 ]
 
@@ -1106,6 +1136,9 @@ def test_part_detail_matrix(
         ("partner_planner", 403),
         ("partner_approver", 403),
         ("outsider", 400),
+        ("superuser", 403),  # sees the strategy, so the ids are valid, but plans for no one
+        ("ended_yesterday", 400),
+        ("starts_tomorrow", 400),
         ("anonymous", 403),
     ],
 )
@@ -1129,7 +1162,7 @@ def test_part_create_matrix(
     elif status == 403:
         assert response.json() == NOT_A_LEAD_PLANNER
     else:
-        # To the outsider the strategy (and its drivers) are unknown ids, nothing more.
+        # To those who cannot see it the strategy (and its drivers) are unknown ids.
         assert (
             response.json()
             == {
@@ -1258,6 +1291,9 @@ def test_reading_list_matrix(
         ("partner_planner", 201, None),
         ("partner_approver", 403, READINGS_REFUSED),
         ("outsider", 404, PART_NOT_FOUND["indicators"]),
+        ("superuser", 403, READINGS_REFUSED),
+        ("ended_yesterday", 404, PART_NOT_FOUND["indicators"]),
+        ("starts_tomorrow", 404, PART_NOT_FOUND["indicators"]),
         ("anonymous", 403, ANONYMOUS),
     ],
 )
@@ -1769,6 +1805,9 @@ NOT_A_PLANNER = {"detail": "Planners propose glossary terms; administrators cura
         ("partner_planner", 201, None),
         ("partner_approver", 403, NOT_A_PLANNER),
         ("outsider", 201, None),  # a planner too, of an organisation in no strategy
+        ("superuser", 201, None),  # staff, who propose and curate (strategy/permissions.py)
+        ("ended_yesterday", 403, NOT_A_PLANNER),  # planners, but not today
+        ("starts_tomorrow", 403, NOT_A_PLANNER),
         ("anonymous", 403, ANONYMOUS),
     ],
 )

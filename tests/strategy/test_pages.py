@@ -1,7 +1,10 @@
 """Strategy pages: who may open and post what, what the pages show, and that they stay cheap.
 
 Personas (tests/strategy/conftest.py): the lead organisation is mfa, the partner mod, the
-outsider a planner and approver of ngo, which is not a partner.
+outsider a planner and approver of ngo, which is not a partner. The superuser belongs
+nowhere: sees every strategy, acts on none. `ended_yesterday` and `starts_tomorrow` hold mfa's
+roles (and its Django groups) but not today: the strategy is not shared with them, as with
+the outsider, and they plan nowhere today.
 """
 
 from __future__ import annotations
@@ -40,8 +43,13 @@ PERSONAS = [
     "partner_planner",
     "partner_approver",
     "outsider",
+    "superuser",
+    "ended_yesterday",
+    "starts_tomorrow",
     "anonymous",
 ]
+LAPSED = ["ended_yesterday", "starts_tomorrow"]
+NOT_SHARED = ["outsider", *LAPSED]  # the strategy does not exist for them
 
 
 def client_as(user: User | None) -> Client:
@@ -108,27 +116,31 @@ def state(world: World) -> tuple[Any, ...]:
 # --- who may open each page ---------------------------------------------------------------------
 
 EVERYONE_SIGNED_IN = dict.fromkeys(PERSONAS[:-1], 200)
-MEMBERS_OF_PARTNERS = {**dict.fromkeys(PERSONAS[:4], 200), "outsider": 404}
+HIDDEN = dict.fromkeys(NOT_SHARED, 404)
+MEMBERS_OF_PARTNERS = {**dict.fromkeys(PERSONAS[:4], 200), "superuser": 200, **HIDDEN}
 LEAD_PLANNERS = {
     "lead_planner": 200,
     "lead_approver": 403,
     "partner_planner": 403,
     "partner_approver": 403,
-    "outsider": 404,
+    "superuser": 403,
+    **HIDDEN,
 }
 READING_RECORDERS = {
     "lead_planner": 200,
     "lead_approver": 403,
     "partner_planner": 200,
     "partner_approver": 403,
-    "outsider": 404,
+    "superuser": 403,
+    **HIDDEN,
 }
 APPROVERS_OF_PARTNERS = {
     "lead_planner": 403,
     "lead_approver": 200,
     "partner_planner": 403,
     "partner_approver": 200,
-    "outsider": 404,
+    "superuser": 403,
+    **HIDDEN,
 }
 PLANNERS_ANYWHERE = {
     "lead_planner": 200,
@@ -136,14 +148,18 @@ PLANNERS_ANYWHERE = {
     "partner_planner": 200,
     "partner_approver": 403,
     "outsider": 200,
+    "superuser": 403,
+    **dict.fromkeys(LAPSED, 403),  # planners, but not today
 }
+# The glossary belongs to no organisation: staff (our superuser is staff) propose terms too.
+PROPOSERS = {**PLANNERS_ANYWHERE, "superuser": 200}
 
 PAGES: dict[str, tuple[Callable[[World], str], dict[str, int]]] = {
     "list": (lambda w: "/strategies/", EVERYONE_SIGNED_IN),
     "glossary": (lambda w: "/glossary/", EVERYONE_SIGNED_IN),
     "detail": (lambda w: f"/strategies/{w.strategy.pk}/", MEMBERS_OF_PARTNERS),
     "new": (lambda w: "/strategies/new/", PLANNERS_ANYWHERE),
-    "propose term": (lambda w: "/glossary/propose/", PLANNERS_ANYWHERE),
+    "propose term": (lambda w: "/glossary/propose/", PROPOSERS),
     "edit": (lambda w: f"/strategies/{w.strategy.pk}/edit/", LEAD_PLANNERS),
     "archive": (lambda w: f"/strategies/{w.strategy.pk}/archive/", LEAD_PLANNERS),
     "add driver": (lambda w: f"/strategies/{w.strategy.pk}/drivers/new/", LEAD_PLANNERS),
@@ -424,7 +440,7 @@ ACTIONS: dict[str, Action] = {
     "propose term": Action(
         url=lambda w: "/glossary/propose/",
         data=lambda w: {"term": "Spoiler", "definition": "Someone who gains from conflict."},
-        allowed={"lead_planner", "partner_planner", "outsider"},
+        allowed={"lead_planner", "partner_planner", "outsider", "superuser"},  # staff propose
         effect=_term_proposed,
     ),
 }
@@ -446,7 +462,7 @@ def test_post_matrix(world: World, action: str, persona: str) -> None:
         return
     if persona == "anonymous":
         assert is_login_redirect(response)
-    elif persona == "outsider" and action != "propose term":
+    elif persona in NOT_SHARED and action != "propose term":
         assert response.status_code == 404
     else:
         assert response.status_code == 403
@@ -490,7 +506,7 @@ def test_create_strategy_matrix(
                 "Select a valid choice. That choice is not one of the available choices."
             ]
         }
-    else:
+    else:  # no planner anywhere today: the superuser and the lapsed members among them
         assert response.status_code == 403
     assert state(world) == before
 
@@ -551,6 +567,7 @@ def test_unaddressed_drivers_are_flagged(world: World) -> None:
         ("lead_approver", True),
         ("partner_planner", False),
         ("partner_approver", True),
+        ("superuser", False),  # sees the strategy, for support, but endorses for no one
     ],
 )
 def test_endorse_form_only_for_approvers_in_consultation(
