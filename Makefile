@@ -10,6 +10,9 @@ GLOSSARY_STEWARD_ORGANISATION ?= mfa
 # Tests run against a real PostgreSQL and Redis (see README); override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/joined_forces
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist processes running the suite side by side (one per core by default), each with
+# its own test database and its own keys in the Redis database; 0 runs it in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: setup run test lint typecheck services worker beat clean
 
@@ -39,7 +42,7 @@ test: setup services
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy .
 	DEBUG=1 STATIC_USE_FINDERS=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(BIN)/pytest --create-db $(PYTEST_ARGS)
+		$(BIN)/pytest --create-db -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 typecheck: setup
 	DEBUG=1 $(BIN)/mypy .

@@ -9,11 +9,14 @@ and anonymous.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -33,11 +36,56 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def cache_clear() -> None:
+    """Empty this test process's cache, and only its: see `tests/settings.py`."""
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    client = redis_at(settings.CACHES["default"]["LOCATION"])
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@functools.cache
+def redis_at(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
+
+
+def broker() -> redis.Redis:
+    return redis_at(settings.CELERY_BROKER_URL)
+
+
+def broker_key(name: str) -> str:
+    """The Redis key of the broker's `name` (a queue, `unacked`) for this test process."""
+    return str(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")) + name
+
+
+def broker_reset() -> None:
+    """Forget this test process's tasks: queued, or delivered and never acknowledged.
+
+    A worker killed mid-task leaves its message unacknowledged; left there, a later test's
+    worker would be handed it again.
+    """
+    broker().delete(*(broker_key(name) for name in ("celery", "unacked", "unacked_index")))
+
+
+def broker_idle() -> bool:
+    """Nothing waits in the queue and no delivered task is unacknowledged.
+
+    Tasks acknowledge late (after they return), and a retry is published before the task
+    returns, so an idle broker after a task ran means it scheduled nothing more.
+    """
+    client = broker()
+    return client.llen(broker_key("celery")) == 0 and client.hlen(broker_key("unacked")) == 0
 
 
 @pytest.fixture
@@ -95,7 +143,7 @@ def api_as(user: User | None) -> APIClient:
 @pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[object]:
     """A real Celery worker (in a thread of this process) consuming from the test Redis."""
-    celery_app.control.purge()
+    broker_reset()
     with start_worker(
         celery_app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30
     ) as worker:

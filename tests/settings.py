@@ -20,8 +20,8 @@ from config.settings import CACHES, CELERY_BROKER_TRANSPORT_OPTIONS, REDIS_URL
 TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 if REDIS_URL:
-    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{TEST_PROCESS}"}}
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{TEST_PROCESS}-cache"}}
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS,
-        "global_keyprefix": f"test-{TEST_PROCESS}:",
+        "global_keyprefix": f"test-{TEST_PROCESS}-broker:",
     }

@@ -9,9 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import redis
 from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +22,7 @@ from accounts.tasks import (
     notification_email_send,
     notification_emails_sweep,
 )
+from tests.conftest import broker, broker_idle, broker_key
 from tests.factories import make_member
 
 
@@ -41,8 +40,7 @@ def email_status(notification_id: int) -> str:
 
 
 def queued_tasks() -> int:
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    return int(client.llen("celery"))
+    return int(broker().llen(broker_key("celery")))
 
 
 def raise_event(recipients: list[Any], key: str = "plan:1:approved") -> None:
@@ -58,7 +56,7 @@ def raise_event(recipients: list[Any], key: str = "plan:1:approved") -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transaction_leaves_no_notification_and_no_task(member: User) -> None:
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
+    broker().delete(broker_key("celery"))
 
     def change_that_fails() -> None:
         with transaction.atomic():
@@ -74,7 +72,7 @@ def test_a_rolled_back_transaction_leaves_no_notification_and_no_task(member: Us
     raise_event([member])
     assert Notification.objects.count() == 1
     assert queued_tasks() == 1
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
+    broker().delete(broker_key("celery"))
 
 
 @pytest.mark.celery_worker
@@ -220,7 +218,7 @@ def test_a_permanent_smtp_failure_gives_up_at_once(
 
     notification = Notification.objects.get()
     wait_for(lambda: email_status(notification.pk) in (EmailStatus.SENT, EmailStatus.FAILED))
-    time.sleep(0.5)  # a wrongly scheduled retry would have arrived by now
+    wait_for(broker_idle)  # the task has returned, and scheduled no retry
     notification.refresh_from_db()
     assert notification.email_status == EmailStatus.FAILED
     assert "550" in notification.email_error
@@ -262,7 +260,7 @@ def test_digest_is_one_email_per_user_per_day_with_their_unread_notifications(
     assert notification_digests_send.delay(today).get(timeout=20) == 1
     wait_for(lambda: len(mail.outbox) == 1)
     assert notification_digests_send.delay(today).get(timeout=20) == 0
-    time.sleep(0.3)
+    wait_for(broker_idle)  # every task has returned, and queued no more e-mail
 
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]

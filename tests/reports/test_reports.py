@@ -26,7 +26,7 @@ from reports import registry
 from reports.models import Report, ReportStatus
 from reports.registry import ReportError, ReportKind
 from reports.services import reports_cleanup
-from tests.conftest import api_as
+from tests.conftest import api_as, broker, broker_key, broker_reset
 from tests.factories import make_member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,9 +185,12 @@ def test_a_report_that_cannot_be_built_says_why_and_can_be_retried(
 
 def start_worker_process(media: Path) -> subprocess.Popen[bytes]:
     db = connection.settings_dict
-    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    # The test process's own settings and name, so the worker uses its broker keys.
+    passed_on = ("PATH", "HOME", "LANG", "PYTEST_XDIST_WORKER")
+    env = {k: os.environ[k] for k in passed_on if k in os.environ}
     env.update(
         {
+            "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
             "DEBUG": "1",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "REDIS_URL": settings.CELERY_BROKER_URL,
@@ -236,9 +239,7 @@ def test_a_worker_killed_mid_build_leaves_a_report_that_the_next_worker_finishes
     member: User,
     worker_processes: list[subprocess.Popen[bytes]],
 ) -> None:
-    from config.celery import app
-
-    app.control.purge()
+    broker_reset()
     first = start_worker_process(media_root)
     worker_processes.append(first)
     job = request_report(member, {"format": "pdf"}, kind="slow_directory")
@@ -527,12 +528,10 @@ def test_a_user_cannot_queue_more_than_the_allowed_reports(member: User, setting
 
 @pytest.mark.django_db(transaction=True)
 def test_sweep_requeues_lost_reports_and_fails_abandoned_ones(member: User) -> None:
-    import redis
-
     from reports.services import TOO_SLOW, reports_sweep
 
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete("celery")
+    queue = broker_key("celery")
+    broker().delete(queue)
     now = timezone.now()
     lost = Report.objects.create(kind="organisation_directory", requested_by=member)
     fresh = Report.objects.create(kind="organisation_directory", requested_by=member)
@@ -546,8 +545,8 @@ def test_sweep_requeues_lost_reports_and_fails_abandoned_ones(member: User) -> N
 
     assert reports_sweep(now=now) == {"requeued": 1, "failed": 1}
 
-    assert broker.llen("celery") == 1
-    broker.delete("celery")
+    assert broker().llen(queue) == 1
+    broker().delete(queue)
     assert Report.objects.get(pk=fresh.pk).status == ReportStatus.QUEUED
     abandoned.refresh_from_db()
     assert (abandoned.status, abandoned.error) == (ReportStatus.FAILED, TOO_SLOW)
