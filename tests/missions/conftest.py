@@ -13,6 +13,8 @@ mod doing non-military work (with its justification).
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +31,12 @@ from tests.factories import (
 
 START = datetime.date(2026, 1, 1)
 END = datetime.date(2027, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

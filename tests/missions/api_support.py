@@ -1,0 +1,184 @@
+"""What the plan API tests share: messages, the way to a stage, uploads. Personas are in
+tests/missions/conftest.py."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+from rest_framework import serializers
+
+from accounts.models import Notification, Organisation, User
+from missions import services
+from missions.models import (
+    Activity,
+    FieldReport,
+    LineOfEffort,
+    Plan,
+)
+from tests.factories import submission_of
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = {"detail": "Authentication credentials were not provided."}
+NOT_ALLOWED = {"detail": "You do not have permission to do this."}
+NOT_FOUND = {"detail": "No Plan matches the given query."}
+NOT_A_LEAD_PLANNER = {"detail": "Only planners of the lead organisation can change this plan."}
+NOT_RESPONSIBLE = {
+    "detail": "Only planners of the responsible organisation (or of the lead) update this activity."
+}
+TITLE = "Northern Valeria integrated plan"
+JUSTIFICATION = "No civilian contractor can work in this district yet."
+NEEDS_JUSTIFICATION = {
+    "military_justification": [
+        "A military actor on a non-military task needs a written justification: "
+        "why can no civilian actor do this?"
+    ]
+}
+DATES_OUT_OF_ORDER = {"end_date": ["The end date must be on or after the start date."]}
+Personas = dict[str, Any]
+
+
+def detail(plan: Plan, suffix: str = "") -> str:
+    return f"/api/v1/plans/{plan.pk}/{suffix}"
+
+
+def ids(response: Any) -> list[int]:
+    return [row["id"] for row in response.json()["results"]]
+
+
+def when(value: datetime.datetime) -> str:
+    return serializers.DateTimeField().to_representation(value)
+
+
+def notified(kind: str) -> list[tuple[str, str]]:
+    return sorted(Notification.objects.filter(kind=kind).values_list("recipient__username", "text"))
+
+
+def in_review(plan: Plan, people: Personas) -> Plan:
+    return services.plan_submit(plan=plan, by=people["lead_planner"])
+
+
+def approved(plan: Plan, people: Personas) -> Plan:
+    in_review(plan, people)
+    services.plan_review(
+        plan=plan,
+        submission=submission_of(plan),
+        by=people["contributor_approver"],
+        decision="approve",
+    )
+    return services.plan_approve(
+        plan=plan, submission=submission_of(plan), by=people["lead_approver"]
+    )
+
+
+def active(plan: Plan, people: Personas) -> Plan:
+    approved(plan, people)
+    return services.plan_activate(plan=plan, by=people["lead_planner"])
+
+
+def closed(plan: Plan, people: Personas) -> Plan:
+    active(plan, people)
+    return services.plan_close(plan=plan, by=people["lead_planner"])
+
+
+STAGES: dict[str, Callable[[Plan, Personas], Plan]] = {
+    "draft": lambda plan, people: plan,
+    "in_review": in_review,
+    "approved": approved,
+    "active": active,
+    "closed": closed,
+}
+
+
+def at(stage: str, plan: Plan, people: Personas) -> Plan:
+    STAGES[stage](plan, people)
+    plan.refresh_from_db()
+    assert plan.status == stage
+    return plan
+
+
+def state(plan: Plan) -> tuple[str, int, int]:
+    plan.refresh_from_db()
+    return (plan.status, plan.submission, plan.version)
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "navy").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00" * 64
+
+
+def upload(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+PERSONAS_SEE = [
+    ("lead_planner", 200),
+    ("lead_approver", 200),
+    ("contributor_planner", 200),
+    ("contributor_approver", 200),
+    ("field_advisor", 200),
+    ("outsider", 404),
+    ("superuser", 200),  # for support
+    ("ended_yesterday", 404),
+    ("starts_tomorrow", 404),
+    ("anonymous", 403),
+]
+
+
+def new_activity(line: LineOfEffort, responsible: Organisation, **extra: Any) -> dict[str, Any]:
+    return {
+        "line_of_effort": line.pk,
+        "title": "Soldiers dig wells",
+        "responsible_organisation": responsible.pk,
+        "actor_type": "military",
+        "task_nature": "non_military",
+        "start_date": "2026-02-01",
+        "end_date": "2026-04-30",
+        **extra,
+    }
+
+
+def a_part(resource: str, plan: Plan, lead_planner: User) -> Any:
+    """The existing part of that kind (a milestone and a consultation are added first)."""
+    if resource == "lines-of-effort":
+        return plan.lines_of_effort.get()
+    if resource == "activities":
+        return Activity.objects.get(actor_type="military")
+    if resource == "milestones":
+        return services.milestone_create(
+            plan=plan,
+            by=lead_planner,
+            data={"title": "Councils elected", "due_date": datetime.date(2026, 10, 1)},
+        )
+    return services.consultation_create(
+        plan=plan,
+        by=lead_planner,
+        data={
+            "stakeholder": plan.participants.get(role="consulted").organisation,
+            "date": datetime.date(2026, 1, 15),
+            "summary": "Women's groups want the school near the market.",
+        },
+    )
+
+
+def filed(plan: Plan, field_advisor: User, *files: SimpleUploadedFile) -> FieldReport:
+    return services.field_report_file(
+        plan=plan,
+        by=field_advisor,
+        date=timezone.localdate(),
+        situation="The road to Kora is open again.",
+        place="Kora",
+        attachments=list(files),
+    )
