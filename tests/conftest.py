@@ -18,6 +18,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, OrganisationKind, Role, User
@@ -86,6 +87,26 @@ def broker_idle() -> bool:
     """
     client = broker()
     return client.llen(broker_key("celery")) == 0 and client.hlen(broker_key("unacked")) == 0
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """One transaction around a whole module, for rows built once and read by all its tests.
+
+    Django's `setUpTestData` for a module: a module-scoped fixture builds its rows inside
+    `with module_db.unblock():`; every test of the module sees them; each test's own changes
+    roll back at its end (its transaction is a savepoint in this one); these roll back when
+    the module ends. Give each test copies of the built objects (`copy.deepcopy`). For
+    modules whose every test starts from those rows, and none is transactional (it would
+    truncate them).
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    yield django_db_blocker
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

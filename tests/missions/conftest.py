@@ -39,54 +39,37 @@ def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def lead_org(db: None) -> Organisation:
-    return make_organisation(slug="mfa", name="Ministry of Foreign Affairs")
+ORGANISATIONS: dict[str, dict[str, Any]] = {
+    "lead_org": {"slug": "mfa", "name": "Ministry of Foreign Affairs"},
+    "contributor_org": {
+        "slug": "mod",
+        "name": "Ministry of Defence",
+        "kind": OrganisationKind.DEFENCE,
+    },
+    "consulted_org": {
+        "slug": "ngo",
+        "name": "Peacebuilding Partners",
+        "kind": OrganisationKind.NGO,
+    },
+    "outsider_org": {"slug": "police", "name": "National Police", "kind": OrganisationKind.POLICE},
+}
+MEMBERS: dict[str, tuple[str, str, str]] = {
+    # persona: (organisation, role, username)
+    "lead_planner": ("lead_org", Role.PLANNER, "lead-planner"),
+    "lead_approver": ("lead_org", Role.APPROVER, "lead-approver"),
+    "contributor_planner": ("contributor_org", Role.PLANNER, "contributor-planner"),
+    "contributor_approver": ("contributor_org", Role.APPROVER, "contributor-approver"),
+    "field_advisor": ("lead_org", Role.FIELD_ADVISOR, "field-advisor"),
+}
+LAPSED_ROLES = [Role.PLANNER, Role.APPROVER, Role.FIELD_ADVISOR]
 
 
-@pytest.fixture
-def contributor_org(db: None) -> Organisation:
-    return make_organisation(slug="mod", name="Ministry of Defence", kind=OrganisationKind.DEFENCE)
+def member_make(persona: str, organisation: Organisation) -> User:
+    _, role, username = MEMBERS[persona]
+    return make_member(organisation, role, username=username)
 
 
-@pytest.fixture
-def consulted_org(db: None) -> Organisation:
-    return make_organisation(slug="ngo", name="Peacebuilding Partners", kind=OrganisationKind.NGO)
-
-
-@pytest.fixture
-def outsider_org(db: None) -> Organisation:
-    return make_organisation(slug="police", name="National Police", kind=OrganisationKind.POLICE)
-
-
-@pytest.fixture
-def lead_planner(lead_org: Organisation) -> User:
-    return make_member(lead_org, Role.PLANNER, username="lead-planner")
-
-
-@pytest.fixture
-def lead_approver(lead_org: Organisation) -> User:
-    return make_member(lead_org, Role.APPROVER, username="lead-approver")
-
-
-@pytest.fixture
-def contributor_planner(contributor_org: Organisation) -> User:
-    return make_member(contributor_org, Role.PLANNER, username="contributor-planner")
-
-
-@pytest.fixture
-def contributor_approver(contributor_org: Organisation) -> User:
-    return make_member(contributor_org, Role.APPROVER, username="contributor-approver")
-
-
-@pytest.fixture
-def field_advisor(lead_org: Organisation) -> User:
-    return make_member(lead_org, Role.FIELD_ADVISOR, username="field-advisor")
-
-
-@pytest.fixture
-def plan_outsider(outsider_org: Organisation) -> User:
-    """A planner, approver and field advisor of an organisation outside the plan."""
+def plan_outsider_make(outsider_org: Organisation) -> User:
     from tests.factories import add_membership
 
     user = make_member(outsider_org, Role.PLANNER, username="outsider")
@@ -95,7 +78,66 @@ def plan_outsider(outsider_org: Organisation) -> User:
     return user
 
 
-LAPSED_ROLES = [Role.PLANNER, Role.APPROVER, Role.FIELD_ADVISOR]
+def personas_with(lead_org: Organisation, people: dict[str, User]) -> dict[str, User | None]:
+    """The participants' people and the outsider, with the superuser and the lapsed members."""
+    return {
+        **people,
+        "superuser": make_user("root", is_superuser=True, is_staff=True),
+        "ended_yesterday": make_former_member(lead_org, LAPSED_ROLES, username="ended-yesterday"),
+        "starts_tomorrow": make_future_member(lead_org, LAPSED_ROLES, username="starts-tomorrow"),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def lead_org(db: None) -> Organisation:
+    return make_organisation(**ORGANISATIONS["lead_org"])
+
+
+@pytest.fixture
+def contributor_org(db: None) -> Organisation:
+    return make_organisation(**ORGANISATIONS["contributor_org"])
+
+
+@pytest.fixture
+def consulted_org(db: None) -> Organisation:
+    return make_organisation(**ORGANISATIONS["consulted_org"])
+
+
+@pytest.fixture
+def outsider_org(db: None) -> Organisation:
+    return make_organisation(**ORGANISATIONS["outsider_org"])
+
+
+@pytest.fixture
+def lead_planner(lead_org: Organisation) -> User:
+    return member_make("lead_planner", lead_org)
+
+
+@pytest.fixture
+def lead_approver(lead_org: Organisation) -> User:
+    return member_make("lead_approver", lead_org)
+
+
+@pytest.fixture
+def contributor_planner(contributor_org: Organisation) -> User:
+    return member_make("contributor_planner", contributor_org)
+
+
+@pytest.fixture
+def contributor_approver(contributor_org: Organisation) -> User:
+    return member_make("contributor_approver", contributor_org)
+
+
+@pytest.fixture
+def field_advisor(lead_org: Organisation) -> User:
+    return member_make("field_advisor", lead_org)
+
+
+@pytest.fixture
+def plan_outsider(outsider_org: Organisation) -> User:
+    """A planner, approver and field advisor of an organisation outside the plan."""
+    return plan_outsider_make(outsider_org)
 
 
 @pytest.fixture
@@ -108,22 +150,55 @@ def personas(
     field_advisor: User,
     plan_outsider: User,
 ) -> dict[str, User | None]:
-    return {
-        "lead_planner": lead_planner,
-        "lead_approver": lead_approver,
-        "contributor_planner": contributor_planner,
-        "contributor_approver": contributor_approver,
-        "field_advisor": field_advisor,
-        "outsider": plan_outsider,
-        "superuser": make_user("root", is_superuser=True, is_staff=True),
-        "ended_yesterday": make_former_member(lead_org, LAPSED_ROLES, username="ended-yesterday"),
-        "starts_tomorrow": make_future_member(lead_org, LAPSED_ROLES, username="starts-tomorrow"),
-        "anonymous": None,
+    return personas_with(
+        lead_org,
+        {
+            "lead_planner": lead_planner,
+            "lead_approver": lead_approver,
+            "contributor_planner": contributor_planner,
+            "contributor_approver": contributor_approver,
+            "field_advisor": field_advisor,
+            "outsider": plan_outsider,
+        },
+    )
+
+
+def plan_world_make() -> tuple[dict[str, Organisation], dict[str, User | None], Plan]:
+    """Every organisation and persona above and the plan, as the fixtures make them."""
+    organisations = {name: make_organisation(**data) for name, data in ORGANISATIONS.items()}
+    people = {
+        persona: member_make(persona, organisations[organisation])
+        for persona, (organisation, _, _) in MEMBERS.items()
     }
+    people["outsider"] = plan_outsider_make(organisations["outsider_org"])
+    personas = personas_with(organisations["lead_org"], people)
+    lead_planner = people["lead_planner"]
+    plan = plan_make(
+        lead_planner=lead_planner,
+        lead_org=organisations["lead_org"],
+        contributor_org=organisations["contributor_org"],
+        consulted_org=organisations["consulted_org"],
+    )
+    return organisations, personas, plan
 
 
 @pytest.fixture
 def plan(
+    lead_planner: User,
+    lead_org: Organisation,
+    contributor_org: Organisation,
+    consulted_org: Organisation,
+) -> Plan:
+    return plan_make(
+        lead_planner=lead_planner,
+        lead_org=lead_org,
+        contributor_org=contributor_org,
+        consulted_org=consulted_org,
+    )
+
+
+def plan_make(
+    *,
     lead_planner: User,
     lead_org: Organisation,
     contributor_org: Organisation,

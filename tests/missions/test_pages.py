@@ -6,12 +6,17 @@ outsider is a planner, approver and field advisor of the police, which takes no 
 superuser belongs nowhere: sees every plan, acts on none. `ended_yesterday` and
 `starts_tomorrow` hold mfa's roles (and its Django groups) but not today: the plan is not
 shared with them, as with the outsider, and they plan nowhere today.
+
+Every test starts from one world (`world`), built once for the module: each test's changes
+roll back at its end, and it gets its own copies of the objects and of the uploaded files.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +24,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -38,6 +43,7 @@ from missions.models import (
 )
 from reports.models import Report
 from tests.factories import make_member, make_organisation, submission_of
+from tests.missions.conftest import plan_world_make
 
 pytestmark = pytest.mark.django_db
 
@@ -109,61 +115,62 @@ class World:
         return user
 
 
+@pytest.fixture(scope="module")
+def built_world(module_db: Any, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The world every test here starts from, built once for the module (see `module_db`)."""
+    media = tmp_path_factory.mktemp("media")
+    with module_db.unblock(), override_settings(MEDIA_ROOT=media):
+        organisations, personas, plan = plan_world_make()
+        lead_planner, field_advisor = personas["lead_planner"], personas["field_advisor"]
+        assert lead_planner is not None
+        assert field_advisor is not None
+        line = plan.lines_of_effort.get()
+        milestone = services.milestone_create(
+            plan=plan,
+            by=lead_planner,
+            data={"title": "District councils elected", "due_date": datetime.date(2026, 10, 1)},
+        )
+        consultation = services.consultation_create(
+            plan=plan,
+            by=lead_planner,
+            data={
+                "stakeholder": organisations["consulted_org"],
+                "date": datetime.date(2026, 1, 15),
+                "summary": CONSULTED_SUMMARY,
+            },
+        )
+        report = services.field_report_file(
+            plan=plan,
+            by=field_advisor,
+            date=timezone.localdate(),
+            situation="The school walls are up.",
+            activity=line.activities.get(actor_type="military"),
+            place="Kora",
+            attachments=[photo()],
+        )
+        plan.refresh_from_db()
+        return World(
+            plan=plan,
+            line=line,
+            civilian=line.activities.get(actor_type="civilian"),
+            military=line.activities.get(actor_type="military"),
+            milestone=milestone,
+            consultation=consultation,
+            report=report,
+            attachment=report.attachments.get(),
+            lead_org=organisations["lead_org"],
+            contributor_org=organisations["contributor_org"],
+            consulted_org=organisations["consulted_org"],
+            people=personas,
+            extra={"media": media},
+        )
+
+
 @pytest.fixture
-def world(
-    plan: Plan,
-    line: LineOfEffort,
-    civilian_activity: Activity,
-    military_activity: Activity,
-    lead_org: Organisation,
-    contributor_org: Organisation,
-    consulted_org: Organisation,
-    personas: dict[str, User | None],
-) -> World:
-    lead_planner = personas["lead_planner"]
-    assert lead_planner is not None
-    milestone = services.milestone_create(
-        plan=plan,
-        by=lead_planner,
-        data={"title": "District councils elected", "due_date": datetime.date(2026, 10, 1)},
-    )
-    consultation = services.consultation_create(
-        plan=plan,
-        by=lead_planner,
-        data={
-            "stakeholder": consulted_org,
-            "date": datetime.date(2026, 1, 15),
-            "summary": CONSULTED_SUMMARY,
-        },
-    )
-    field_advisor = personas["field_advisor"]
-    assert field_advisor is not None
-    report = services.field_report_file(
-        plan=plan,
-        by=field_advisor,
-        date=timezone.localdate(),
-        situation="The school walls are up.",
-        activity=military_activity,
-        place="Kora",
-        attachments=[photo()],
-    )
-    plan.refresh_from_db()
-    civilian_activity.refresh_from_db()
-    military_activity.refresh_from_db()
-    return World(
-        plan=plan,
-        line=line,
-        civilian=civilian_activity,
-        military=military_activity,
-        milestone=milestone,
-        consultation=consultation,
-        report=report,
-        attachment=report.attachments.get(),
-        lead_org=lead_org,
-        contributor_org=contributor_org,
-        consulted_org=consulted_org,
-        people=personas,
-    )
+def world(built_world: World, db: None, settings: Any) -> World:
+    """A copy of the module's world, with its files in this test's own media folder."""
+    shutil.copytree(built_world.extra["media"], settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return copy.deepcopy(built_world)
 
 
 def _plan(w: World) -> Plan:
@@ -1389,15 +1396,15 @@ def test_list_filters(world: World, strategy_for_plans: Any) -> None:
 
 
 @pytest.fixture
-def strategy_for_plans(lead_planner: User, lead_org: Organisation) -> Any:
+def strategy_for_plans(world: World) -> Any:
     from strategy import services as strategy_services
 
     return strategy_services.strategy_create(
-        by=lead_planner,
+        by=world.by("lead_planner"),
         title="Stability in Northern Valeria",
         theatre="Valeria",
         approach="stabilisation",
-        lead_organisation=lead_org,
+        lead_organisation=world.lead_org,
     )
 
 

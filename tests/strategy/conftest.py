@@ -13,6 +13,7 @@ indicator with a warning threshold above 40.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -27,45 +28,27 @@ from tests.factories import (
     make_user,
 )
 
-
-@pytest.fixture
-def lead_org(db: None) -> Organisation:
-    return make_organisation(slug="mfa", name="Ministry of Foreign Affairs")
-
-
-@pytest.fixture
-def partner_org(db: None) -> Organisation:
-    return make_organisation(slug="mod", name="Ministry of Defence", kind=OrganisationKind.DEFENCE)
-
-
-@pytest.fixture
-def outsider_org(db: None) -> Organisation:
-    return make_organisation(slug="ngo", name="Peacebuilding Partners", kind=OrganisationKind.NGO)
-
-
-@pytest.fixture
-def lead_planner(lead_org: Organisation) -> User:
-    return make_member(lead_org, Role.PLANNER, username="lead-planner")
+ORGANISATIONS: dict[str, dict[str, Any]] = {
+    "lead_org": {"slug": "mfa", "name": "Ministry of Foreign Affairs"},
+    "partner_org": {"slug": "mod", "name": "Ministry of Defence", "kind": OrganisationKind.DEFENCE},
+    "outsider_org": {"slug": "ngo", "name": "Peacebuilding Partners", "kind": OrganisationKind.NGO},
+}
+MEMBERS: dict[str, tuple[str, str, str]] = {
+    # persona: (organisation, role, username)
+    "lead_planner": ("lead_org", Role.PLANNER, "lead-planner"),
+    "lead_approver": ("lead_org", Role.APPROVER, "lead-approver"),
+    "partner_planner": ("partner_org", Role.PLANNER, "partner-planner"),
+    "partner_approver": ("partner_org", Role.APPROVER, "partner-approver"),
+}
+LAPSED_ROLES = [Role.PLANNER, Role.APPROVER, Role.FIELD_ADVISOR]
 
 
-@pytest.fixture
-def lead_approver(lead_org: Organisation) -> User:
-    return make_member(lead_org, Role.APPROVER, username="lead-approver")
+def member_make(persona: str, organisation: Organisation) -> User:
+    _, role, username = MEMBERS[persona]
+    return make_member(organisation, role, username=username)
 
 
-@pytest.fixture
-def partner_planner(partner_org: Organisation) -> User:
-    return make_member(partner_org, Role.PLANNER, username="partner-planner")
-
-
-@pytest.fixture
-def partner_approver(partner_org: Organisation) -> User:
-    return make_member(partner_org, Role.APPROVER, username="partner-approver")
-
-
-@pytest.fixture
-def strategy_outsider(outsider_org: Organisation) -> User:
-    """A planner and approver of an organisation that is not a partner."""
+def strategy_outsider_make(outsider_org: Organisation) -> User:
     user = make_member(outsider_org, Role.PLANNER, username="outsider")
     from tests.factories import add_membership
 
@@ -73,7 +56,73 @@ def strategy_outsider(outsider_org: Organisation) -> User:
     return user
 
 
-LAPSED_ROLES = [Role.PLANNER, Role.APPROVER, Role.FIELD_ADVISOR]
+def personas_with(lead_org: Organisation, people: dict[str, User]) -> dict[str, User | None]:
+    """The partners' people and the outsider, with the superuser and the lapsed members."""
+    return {
+        **people,
+        "superuser": make_user("root", is_superuser=True, is_staff=True),
+        "ended_yesterday": make_former_member(lead_org, LAPSED_ROLES, username="ended-yesterday"),
+        "starts_tomorrow": make_future_member(lead_org, LAPSED_ROLES, username="starts-tomorrow"),
+        "anonymous": None,
+    }
+
+
+def strategy_world_make() -> tuple[dict[str, Organisation], dict[str, User | None], Strategy]:
+    """Every organisation and persona above and the strategy, as the fixtures make them."""
+    organisations = {name: make_organisation(**data) for name, data in ORGANISATIONS.items()}
+    people = {
+        persona: member_make(persona, organisations[organisation])
+        for persona, (organisation, _, _) in MEMBERS.items()
+    }
+    people["outsider"] = strategy_outsider_make(organisations["outsider_org"])
+    personas = personas_with(organisations["lead_org"], people)
+    strategy = strategy_make(
+        lead_planner=people["lead_planner"],
+        lead_org=organisations["lead_org"],
+        partner_org=organisations["partner_org"],
+    )
+    return organisations, personas, strategy
+
+
+@pytest.fixture
+def lead_org(db: None) -> Organisation:
+    return make_organisation(**ORGANISATIONS["lead_org"])
+
+
+@pytest.fixture
+def partner_org(db: None) -> Organisation:
+    return make_organisation(**ORGANISATIONS["partner_org"])
+
+
+@pytest.fixture
+def outsider_org(db: None) -> Organisation:
+    return make_organisation(**ORGANISATIONS["outsider_org"])
+
+
+@pytest.fixture
+def lead_planner(lead_org: Organisation) -> User:
+    return member_make("lead_planner", lead_org)
+
+
+@pytest.fixture
+def lead_approver(lead_org: Organisation) -> User:
+    return member_make("lead_approver", lead_org)
+
+
+@pytest.fixture
+def partner_planner(partner_org: Organisation) -> User:
+    return member_make("partner_planner", partner_org)
+
+
+@pytest.fixture
+def partner_approver(partner_org: Organisation) -> User:
+    return member_make("partner_approver", partner_org)
+
+
+@pytest.fixture
+def strategy_outsider(outsider_org: Organisation) -> User:
+    """A planner and approver of an organisation that is not a partner."""
+    return strategy_outsider_make(outsider_org)
 
 
 @pytest.fixture
@@ -85,21 +134,26 @@ def personas(
     partner_approver: User,
     strategy_outsider: User,
 ) -> dict[str, User | None]:
-    return {
-        "lead_planner": lead_planner,
-        "lead_approver": lead_approver,
-        "partner_planner": partner_planner,
-        "partner_approver": partner_approver,
-        "outsider": strategy_outsider,
-        "superuser": make_user("root", is_superuser=True, is_staff=True),
-        "ended_yesterday": make_former_member(lead_org, LAPSED_ROLES, username="ended-yesterday"),
-        "starts_tomorrow": make_future_member(lead_org, LAPSED_ROLES, username="starts-tomorrow"),
-        "anonymous": None,
-    }
+    return personas_with(
+        lead_org,
+        {
+            "lead_planner": lead_planner,
+            "lead_approver": lead_approver,
+            "partner_planner": partner_planner,
+            "partner_approver": partner_approver,
+            "outsider": strategy_outsider,
+        },
+    )
 
 
 @pytest.fixture
 def strategy(lead_planner: User, lead_org: Organisation, partner_org: Organisation) -> Strategy:
+    return strategy_make(lead_planner=lead_planner, lead_org=lead_org, partner_org=partner_org)
+
+
+def strategy_make(
+    *, lead_planner: User, lead_org: Organisation, partner_org: Organisation
+) -> Strategy:
     strategy = services.strategy_create(
         by=lead_planner,
         title="Stability in Northern Valeria",

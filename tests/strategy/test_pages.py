@@ -5,10 +5,14 @@ outsider a planner and approver of ngo, which is not a partner. The superuser be
 nowhere: sees every strategy, acts on none. `ended_yesterday` and `starts_tomorrow` hold mfa's
 roles (and its Django groups) but not today: the strategy is not shared with them, as with
 the outsider, and they plan nowhere today.
+
+Every test starts from one world (`world`), built once for the module: each test's changes
+roll back at its end, and it gets its own copies of the objects.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +38,7 @@ from strategy.models import (
     StrategyEdition,
 )
 from tests.factories import edition_of, make_member, make_organisation
+from tests.strategy.conftest import strategy_world_make
 
 pytestmark = pytest.mark.django_db
 
@@ -74,24 +79,36 @@ class World:
     people: dict[str, User | None]
 
 
+@pytest.fixture(scope="module")
+def built_world(module_db: Any) -> World:
+    """The world every test here starts from, built once for the module (see `module_db`)."""
+    with module_db.unblock():
+        organisations, personas, strategy = strategy_world_make()
+        goal = strategy.goals.get()
+        return World(
+            strategy=strategy,
+            driver=strategy.drivers.get(),
+            goal=goal,
+            indicator=goal.indicators.get(),
+            lead_org=organisations["lead_org"],
+            partner_org=organisations["partner_org"],
+            people=personas,
+        )
+
+
 @pytest.fixture
-def world(
-    strategy: Strategy,
-    goal: Goal,
-    indicator: Indicator,
-    lead_org: Organisation,
-    partner_org: Organisation,
-    personas: dict[str, User | None],
-) -> World:
-    return World(
-        strategy=strategy,
-        driver=strategy.drivers.get(),
-        goal=goal,
-        indicator=indicator,
-        lead_org=lead_org,
-        partner_org=partner_org,
-        people=personas,
-    )
+def world(built_world: World, db: None) -> World:
+    return copy.deepcopy(built_world)
+
+
+@pytest.fixture
+def lead_org(world: World) -> Organisation:
+    return world.lead_org
+
+
+@pytest.fixture
+def partner_org(world: World) -> Organisation:
+    return world.partner_org
 
 
 def submit(world: World) -> None:
