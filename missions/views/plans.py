@@ -313,6 +313,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumb": "missions/_breadcrumb.html",
             "here": "Review",
             "button": "Record review",
+            "form_label": "Your review",
         },
     )
 
