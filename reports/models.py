@@ -32,6 +32,9 @@ class Report(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(
+        null=True, blank=True, help_text="First downloaded by its requester; until then it waits."
+    )
 
     class Meta:
         ordering = ["-created", "-id"]
