@@ -140,17 +140,35 @@ def _short(label: str, limit: int = 34) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
-def _ticks(first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, str]]:
-    """Month starts between the two dates, thinned to years or quarters on long spans."""
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 12 if months > 36 else 3 if months > 9 else 1
-    day = datetime.date(first.year, first.month, 1)
+# Tick steps in years for spans too long for month or quarter ticks: about a dozen ticks,
+# however far apart the stored dates are.
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+MAX_DAY = datetime.date.max.toordinal()
+
+
+def _ticks(first: int, last: int) -> list[tuple[int, str]]:
+    """Month starts between two days (ordinals, both included) as (ordinal, label), thinned to
+    quarters, years or runs of years on long spans.
+
+    Works on month numbers rather than dates, so a span reaching `date.max` never steps past it.
+    """
+    start, end = datetime.date.fromordinal(first), datetime.date.fromordinal(min(last, MAX_DAY))
+    first_month = start.year * 12 + start.month - 1
+    last_month = end.year * 12 + end.month - 1
+    months = last_month - first_month
+    if months <= 9:
+        step = 1
+    elif months <= 36:
+        step = 3
+    else:
+        years = next((y for y in YEAR_STEPS if months <= 12 * 12 * y), YEAR_STEPS[-1])
+        step = 12 * years
     ticks = []
-    while day <= last:
-        if (day.month - 1) % step == 0 and day >= first:
-            label = f"{day:%Y}" if step == 12 else f"{day:%b %Y}" if day.month == 1 else f"{day:%b}"
-            ticks.append((day, label))
-        day = datetime.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    first_month += start.day > 1  # the first tick is on or after the first day
+    for month in range(first_month + (-first_month) % step, last_month + 1, step):
+        day = datetime.date(month // 12, month % 12 + 1, 1)
+        label = f"{day.year}" if step >= 12 else f"{day:%b %Y}" if day.month == 1 else f"{day:%b}"
+        ticks.append((day.toordinal(), label))
     return ticks
 
 
@@ -167,20 +185,21 @@ def timeline_chart(
     """A Gantt-style timeline: one bar per activity (label, start, end, status) coloured by its
     status, then one diamond per milestone (label, due date, achieved: filled when achieved)."""
     label_width, right, top = 220, 12, 64
-    dates = [
-        start,
-        end,
-        *(d for _, s, e, _ in rows for d in (s, e)),
-        *(d for _, d, _ in milestones),
+    # Days as ordinals: the day after `date.max` is a number, where it would be no date.
+    days = [
+        start.toordinal(),
+        end.toordinal(),
+        *(d.toordinal() for _, s, e, _ in rows for d in (s, e)),
+        *(d.toordinal() for _, d, _ in milestones),
     ]
-    first, last = min(dates), max(dates) + datetime.timedelta(days=1)
-    span = max((last - first).days, 1)
+    first, last = min(days), max(days) + 1
+    span = max(last - first, 1)
     plot_w = width - label_width - right
     count = len(rows) + len(milestones)
     height = top + max(count, 1) * row_height + 12
 
-    def x(day: datetime.date) -> float:
-        return label_width + plot_w * (day - first).days / span
+    def x(day: int) -> float:
+        return label_width + plot_w * (day - first) / span
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -211,8 +230,8 @@ def timeline_chart(
         )
     for index, (label, begins, ends, status) in enumerate(rows):
         y = top + index * row_height
-        left = x(begins)
-        bar = max(x(ends + datetime.timedelta(days=1)) - left, 2)
+        left = x(begins.toordinal())
+        bar = max(x(ends.toordinal() + 1) - left, 2)
         colour = TIMELINE_COLOURS.get(status, "#6c757d")
         parts.append(
             _text(
@@ -229,7 +248,7 @@ def timeline_chart(
         )
     for index, (label, due, achieved) in enumerate(milestones, start=len(rows)):
         middle = top + index * row_height + row_height / 2
-        cx = x(due)
+        cx = x(due.toordinal())
         fill = "#6c3483" if achieved else "#fff"
         state = "achieved" if achieved else "due"
         parts.append(
