@@ -18,6 +18,7 @@ from accounts import selectors, services
 from accounts.drf import SelectorViewSet, VersionedUpdateMixin, VersionField
 from accounts.models import Membership, Notification, Organisation, User
 from accounts.notifications import notification_mark_read, notifications_mark_all_read
+from accounts.work import ITEMS_PER_SECTION, SECTION_KEYS, my_work
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -137,6 +138,40 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+class WorkItemSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="What waits: `plan_review`, `strategy_endorsement`, ...")
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    url = serializers.CharField(help_text="The page where the work is done.")
+    since = serializers.DateTimeField(help_text="Waiting since (a late activity: its end date).")
+
+
+class WorkSectionSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=SECTION_KEYS)
+    title = serializers.CharField()
+    count = serializers.IntegerField(help_text="Every waiting item of the section.")
+    items = WorkItemSerializer(many=True, help_text=f"The oldest {ITEMS_PER_SECTION} at most.")
+
+
+class MyWorkSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    sections = WorkSectionSerializer(many=True)
+
+
+class MyWorkView(APIView):
+    """What waits for you today, from the organisations and roles you hold: the same sections
+    and counts as your home page. Every section is listed, empty ones with a count of 0."""
+
+    @extend_schema(responses=MyWorkSerializer)
+    def get(self, request: Request) -> Response:
+        sections = my_work(cast(User, request.user))
+        return Response(
+            MyWorkSerializer(
+                {"total": sum(section.count for section in sections), "sections": sections}
+            ).data
+        )
 
 
 class NotificationSerializer(serializers.ModelSerializer):

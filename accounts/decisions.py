@@ -23,11 +23,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from guardian.utils import get_group_obj_perms_model
 
-from accounts.authority import acting_organisations
+from accounts.authority import acting_organisations, role_groups_held
 from accounts.concurrency import StaleVersion
 from accounts.models import Organisation
 from accounts.pages import show_service_error
@@ -167,6 +169,29 @@ def decided_for(kind: DecisionKind, subject: models.Model, records: Iterable[Any
         for r in records
         if getattr(r, kind.round_field) == current and r.decision == kind.positive
     }
+
+
+def awaiting_decision(kind: DecisionKind, subjects: QuerySet[Any], *, user: Any) -> QuerySet[Any]:
+    """The subjects on whose current round an organisation `user` decides for today has not
+    decided yet: one EXISTS over the decision's grants, whatever the number of subjects.
+    `subjects` is the caller's choice of those open to decisions (in review, in consultation)."""
+    if not (user.is_authenticated and user.is_active):
+        return subjects.none()
+    grants: Any = get_group_obj_perms_model(subjects.model)
+    decided = kind.record_model._default_manager.filter(
+        **{
+            kind.subject_field: OuterRef("content_object"),
+            "organisation_id": OuterRef("group__organisation_role__organisation_id"),
+            kind.round_field: OuterRef(f"content_object__{kind.round_field}"),
+        }
+    )
+    undecided_grants = grants.objects.filter(
+        ~Exists(decided),
+        content_object=OuterRef("pk"),
+        permission__codename=kind.codename,
+        group__organisation_role__in=role_groups_held(user),
+    )
+    return subjects.filter(Exists(undecided_grants))
 
 
 @dataclass(frozen=True)

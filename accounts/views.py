@@ -29,23 +29,30 @@ ORGANISATIONS_PER_PAGE = 25
 
 
 def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
+from accounts.work import my_work, work_count
     """The organisation, or 404 when the user may not see it: its existence is not leaked."""
     return get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)  # type: ignore[arg-type]
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(selectors.user_memberships(user=request.user))  # type: ignore[arg-type]
+    """My work: what waits for the person today, then their organisations and roles."""
+    user = cast(User, request.user)
+    memberships = list(selectors.user_memberships(user=user))
     today = timezone.localdate()
     return render(
         request,
         "accounts/home.html",
         {
             "current": [m for m in memberships if m.is_valid_on(today)],
+    sections = my_work(user)
             "upcoming": [m for m in memberships if m.valid_from > today],
             "past": [m for m in memberships if m.valid_until and m.valid_until < today],
         },
     )
+            "sections": [section for section in sections if section.count],
+            "work_count": sum(section.count for section in sections),
+            "now": timezone.now(),
 
 
 @login_required
@@ -133,6 +140,15 @@ def notification_bell(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         # The session ended while the page was open: send the whole page to sign-in rather
         # than swapping a login form into the header.
+def work_badge(request: HttpRequest) -> HttpResponse:
+    """The count of waiting work beside "My work" in the nav, loaded after the page."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204, headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
+    return render(
+        request, "accounts/_work_badge.html", {"work_count": work_count(cast(User, request.user))}
+    )
+
+
         return HttpResponse(status=204, headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
     return render(request, "accounts/_bell.html")
 

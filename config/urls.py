@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView, NotificationViewSet, OrganisationViewSet, TokenView
+from accounts.api import MeView, MyWorkView, NotificationViewSet, OrganisationViewSet, TokenView
 from config.health import healthz
 from missions.api import api_urls as missions_api_urls
 from reports.api import ReportViewSet
@@ -20,6 +20,7 @@ router.register("reports", ReportViewSet, basename="api-report")
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("users/me/", MeView.as_view(), name="api-me"),
+    path("users/me/work/", MyWorkView.as_view(), name="api-my-work"),
     *router.urls,
     *strategy_api_urls,
     *missions_api_urls,

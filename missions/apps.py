@@ -6,5 +6,5 @@ class MissionsConfig(AppConfig):
     verbose_name = "Integrated plans"
 
     def ready(self) -> None:
-        # Registers the plan grant rules and the plan reminders.
-        from missions import permissions, reminders  # noqa: F401
+        # Registers the plan grant rules, the plan reminders and the work waiting in plans.
+        from missions import permissions, reminders, work  # noqa: F401

@@ -6,5 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        # Registers the report kinds.
-        from reports import kinds  # noqa: F401
+        # Registers the report kinds and the reports waiting in my work.
+        from reports import kinds, work  # noqa: F401
