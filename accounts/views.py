@@ -24,12 +24,12 @@ from accounts.notifications import (
     user_email_preference_set,
 )
 from accounts.pages import versioned_save
+from accounts.work import my_work, work_count
 
 ORGANISATIONS_PER_PAGE = 25
 
 
 def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
-from accounts.work import my_work, work_count
     """The organisation, or 404 when the user may not see it: its existence is not leaked."""
     return get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)  # type: ignore[arg-type]
 
@@ -40,19 +40,19 @@ def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     memberships = list(selectors.user_memberships(user=user))
     today = timezone.localdate()
+    sections = my_work(user)
     return render(
         request,
         "accounts/home.html",
         {
+            "sections": [section for section in sections if section.count],
+            "work_count": sum(section.count for section in sections),
+            "now": timezone.now(),
             "current": [m for m in memberships if m.is_valid_on(today)],
-    sections = my_work(user)
             "upcoming": [m for m in memberships if m.valid_from > today],
             "past": [m for m in memberships if m.valid_until and m.valid_until < today],
         },
     )
-            "sections": [section for section in sections if section.count],
-            "work_count": sum(section.count for section in sections),
-            "now": timezone.now(),
 
 
 @login_required
@@ -135,11 +135,6 @@ def notification_inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def notification_bell(request: HttpRequest) -> HttpResponse:
-    """The bell alone, polled by every page so the unread count stays fresh."""
-    if not request.user.is_authenticated:
-        # The session ended while the page was open: send the whole page to sign-in rather
-        # than swapping a login form into the header.
 def work_badge(request: HttpRequest) -> HttpResponse:
     """The count of waiting work beside "My work" in the nav, loaded after the page."""
     if not request.user.is_authenticated:
@@ -149,6 +144,11 @@ def work_badge(request: HttpRequest) -> HttpResponse:
     )
 
 
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell alone, polled by every page so the unread count stays fresh."""
+    if not request.user.is_authenticated:
+        # The session ended while the page was open: send the whole page to sign-in rather
+        # than swapping a login form into the header.
         return HttpResponse(status=204, headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
     return render(request, "accounts/_bell.html")
 
