@@ -6,5 +6,5 @@ class StrategyConfig(AppConfig):
     verbose_name = "Shared strategies"
 
     def ready(self) -> None:
-        # Registers the strategy grant rules the endorsement reminder and the work waiting in strategies.
+        # Registers the grant rules, the endorsement reminder and the work waiting in strategies.
         from strategy import permissions, reminders, work  # noqa: F401
