@@ -6,8 +6,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +20,7 @@ from accounts.services import (
     organisation_delete,
     organisation_save,
 )
+from accounts.two_factor import two_factor_reset
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,7 +33,36 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
-    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_active",
+        "is_staff",
+        "two_factor",
+    ]
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(confirmed))
+
+    @admin.display(boolean=True, description="Two-factor sign-in", ordering="has_two_factor")
+    def two_factor(self, user: User) -> bool:
+        return bool(getattr(user, "has_two_factor", False))
+
+    @admin.action(description="Reset two-factor sign-in (lost phone and recovery codes)")
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        people = list(queryset)
+        had = two_factor_reset(users=people)
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {had} of {len(people)} selected "
+            f"{'person' if len(people) == 1 else 'people'}. They sign in with their password "
+            "alone until they turn it on again; staff are asked to set it up at once.",
+            messages.SUCCESS,
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

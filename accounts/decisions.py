@@ -32,6 +32,7 @@ from guardian.utils import get_group_obj_perms_model
 from accounts.authority import acting_organisations, role_groups_held
 from accounts.concurrency import StaleVersion
 from accounts.models import Organisation
+from accounts.notifications import notifications_done
 from accounts.pages import show_service_error
 
 
@@ -88,6 +89,13 @@ class DecisionKind:
     ambiguous: str
     choose_prompt: str
     decide_for_help: str = field(default="You decide for several organisations.")
+    verbs: dict[str, str] = field(default_factory=dict)
+    """How a given decision reads: "You *approved* submission 2"."""
+    requested_event: str = ""
+    """The event key that asked for the decision, formatted with `subject` (its id) and
+    `round`: once an organisation decides, its members' notifications of it are done."""
+    reminder_event: str = ""
+    """The prefix of the reminders chasing one organisation's decision (also `organisation`)."""
 
 
 def organisation_acting_for(
@@ -158,6 +166,17 @@ def decision_record(
             "decided_at": timezone.now(),
         },
     )
+    names = {
+        "subject": subject.pk,
+        "round": getattr(record, kind.round_field),
+        "organisation": organisation_id,
+    }
+    if kind.requested_event:
+        notifications_done(
+            event_key=kind.requested_event.format(**names),
+            organisation_id=organisation_id,
+            reminders=kind.reminder_event.format(**names) if kind.reminder_event else "",
+        )
     return record
 
 
@@ -177,7 +196,8 @@ def awaiting_decision(kind: DecisionKind, subjects: QuerySet[Any], *, user: Any)
     `subjects` is the caller's choice of those open to decisions (in review, in consultation)."""
     if not (user.is_authenticated and user.is_active):
         return subjects.none()
-    grants: Any = get_group_obj_perms_model(subjects.model)
+    model: Any = subjects.model
+    grants: Any = get_group_obj_perms_model(model)
     decided = kind.record_model._default_manager.filter(
         **{
             kind.subject_field: OuterRef("content_object"),
@@ -201,6 +221,7 @@ class DecisionState:
     organisation: Organisation
     record: Any
     state: str
+    verb: str = ""
 
     @property
     def label(self) -> str:
@@ -238,9 +259,25 @@ def decision_panel(
             state=kind.states[current[organisation.pk].decision]
             if organisation.pk in current
             else "pending",
+            verb=kind.verbs.get(current[organisation.pk].decision, "decided on")
+            if organisation.pk in current
+            else "",
         )
         for organisation in deciders
     ]
+
+
+def split_decided(
+    panel: Sequence[DecisionState], organisations: Sequence[Organisation]
+) -> tuple[list[Organisation], list[DecisionState]]:
+    """Of the organisations a person decides for, those still to decide the current round,
+    and the decisions already given (from the panel's rows): a decision once given shows
+    as given, and the form only offers what is left to decide."""
+    given = {row.organisation.pk: row for row in panel if row.record is not None}
+    return (
+        [o for o in organisations if o.pk not in given],
+        [given[o.pk] for o in organisations if o.pk in given],
+    )
 
 
 class DecisionForm(forms.Form):
@@ -303,6 +340,19 @@ def decision_page(
         messages.error(request, closed_message)
         return redirect(back_url)
     current_round = getattr(subject, kind.round_field)
+    records = kind.record_model._default_manager.filter(
+        **{kind.subject_field: subject, kind.round_field: current_round},
+        organisation__in=organisations,
+    ).select_related("decided_by")
+    organisations, given = split_decided(
+        decision_panel(kind, subject, organisations, records), organisations
+    )
+    if not organisations:
+        return render(
+            request,
+            "decision_page.html",
+            {**context, "given": given, "round_label": kind.round_label, "round": current_round},
+        )
     form = DecisionForm(
         request.POST or None,
         kind=kind,
@@ -342,5 +392,8 @@ def decision_page(
             "stale": stale,
             "changes_url": changes_url,
             "action": request.path,
+            "given": given,
+            "round_label": kind.round_label,
+            "round": current_round,
         },
     )

@@ -84,16 +84,23 @@ _INITIAL_EMAIL_STATUS = {
 
 
 def notify(
-    *, recipients: Iterable[Recipient], kind: str, text: str, url: str, event_key: str
+    *,
+    recipients: Iterable[Recipient],
+    kind: str,
+    text: str,
+    url: str,
+    event_key: str,
+    actor: User | None = None,
 ) -> int:
     """Raise one notification per recipient for an event; returns how many are new.
 
     Call it inside the transaction that makes the change: a rollback discards the
-    notifications, and e-mails are queued only once the transaction has committed.
+    notifications, and e-mails are queued only once the transaction has committed. The
+    `actor` whose action raised the event is never told of it.
     """
     from accounts.tasks import notification_email_send
 
-    users = recipients_resolve(recipients)
+    users = [user for user in recipients_resolve(recipients) if actor is None or user != actor]
     if not users:
         return 0
     with transaction.atomic():
@@ -129,6 +136,33 @@ def notify(
                 partial(notification_email_send.delay, notification_id), robust=True
             )
     return len(users) - len(before)
+
+
+def notifications_done(
+    *,
+    event_key: str,
+    organisation_id: int | None = None,
+    recipient: User | None = None,
+    reminders: str = "",
+) -> int:
+    """The work an event asked for is done: its unread notifications count as read.
+
+    A decision made for an organisation does the work of all its members who were asked
+    (`organisation_id`); other organisations still have theirs to do. `reminders` is the
+    event key prefix of the reminders chasing the same work.
+    """
+    keys = Q(event_key=event_key)
+    if reminders:
+        keys |= Q(event_key__startswith=reminders)
+    done = Notification.objects.filter(keys, read_at__isnull=True)
+    if organisation_id is not None:
+        members = Membership.objects.valid_on(timezone.localdate()).filter(
+            organisation_id=organisation_id
+        )
+        done = done.filter(recipient__in=members.values("user_id"))
+    if recipient is not None:
+        done = done.filter(recipient=recipient)
+    return done.update(read_at=timezone.now())
 
 
 # --- Reading ------------------------------------------------------------------------------------

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *PROJECT_APPS,
 ]
 
@@ -67,6 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session was verified with a second factor; then the guard that holds back
+    # a session that still owes one (see accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -264,6 +271,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Two-factor sign-in: staff and superusers must use it when this is on (the default when
+# DEBUG is off; `make run` leaves it off so the demo users sign in with a password alone).
+REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Joined Forces"
 # Behind proxies, the client address comes from X-Forwarded-For (read by django-ipware);
 # otherwise everyone would share the proxy's address and lock each other out.
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None

@@ -61,6 +61,12 @@ REVIEW = DecisionKind(
     ambiguous="You approve for several contributors: say which one.",
     choose_prompt="Choose whether to approve or ask for changes.",
     decide_for_help="You are an approver of several contributors.",
+    verbs={
+        ReviewDecision.APPROVE: "approved",
+        ReviewDecision.REQUEST_CHANGES: "asked for changes to",
+    },
+    requested_event="plan:{subject}:submission:{round}:review-requested",
+    reminder_event="reminder:plan_review:plan:{subject}:submission:{round}:{organisation}:",
 )
 """Each contributor's approvers review the plan's current submission."""
 

@@ -31,7 +31,7 @@ from missions.permissions import REVIEW
 FIELD_REPORTS_FOR_DAYS = 7
 
 
-def _organisations_where(user: User, *roles: str) -> QuerySet[Membership]:
+def _organisations_where(user: User, *roles: str) -> QuerySet[Any]:
     today = timezone.localdate()
     memberships = Membership.objects.valid_on(today).filter(user_id=user.pk)
     if roles:

@@ -101,6 +101,7 @@ class ReportViewSet(
         report = self.get_object()
         if report.status != ReportStatus.DONE or not report.file:
             raise Http404("This report is not ready yet.")
+        services.report_downloaded(report=report, by=cast(User, request.user))
         return FileResponse(
             report.file.open("rb"), as_attachment=True, filename=services.download_name(report)
         )

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.notifications import notify
+from accounts.notifications import notifications_done, notify
 from reports.models import Report, ReportStatus
 from reports.registry import BuildContext, ReportError, all_kinds, get_kind
 
@@ -79,6 +79,18 @@ def report_request(*, by: User, kind: str, params: dict[str, Any]) -> Report:
     report = Report.objects.create(kind=kind, params=validated, requested_by=by)
     _enqueue_build(report)
     return report
+
+
+@transaction.atomic
+def report_downloaded(*, report: Report, by: User) -> None:
+    """Its requester has the report: it no longer waits in their work, nor in their bell."""
+    if report.requested_by_id != by.pk:
+        return
+    if report.downloaded_at is None:
+        Report.objects.filter(pk=report.pk, downloaded_at__isnull=True).update(
+            downloaded_at=timezone.now()
+        )
+    notifications_done(event_key=f"report:{report.pk}:done", recipient=by)
 
 
 @transaction.atomic

@@ -58,6 +58,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     report = _own_report(request, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404("This report is not ready yet.")
+    services.report_downloaded(report=report, by=cast(User, request.user))
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=download_name(report))
 
 

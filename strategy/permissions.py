@@ -61,6 +61,11 @@ ENDORSEMENT = DecisionKind(
     ambiguous="You approve for several partners: say which one.",
     choose_prompt="Choose whether to endorse or reject.",
     decide_for_help="You are an approver of several partners.",
+    verbs={Decision.ENDORSE: "endorsed", Decision.REJECT: "rejected"},
+    requested_event="strategy:{subject}:edition:{round}:endorsement-requested",
+    reminder_event=(
+        "reminder:strategy_endorsement:strategy:{subject}:edition:{round}:{organisation}:"
+    ),
 )
 """Each partner's approvers endorse (or reject) the strategy's current edition."""
 

@@ -98,7 +98,7 @@ def _roles(plan: Plan, participation: Sequence[str], *roles: str) -> list[Organi
     return [OrganisationRole(org_id, role) for org_id in sorted(organisations) for role in roles]
 
 
-def _request_reviews(plan: Plan, *, amendment: str = "") -> None:
+def _request_reviews(plan: Plan, *, by: User, amendment: str = "") -> None:
     what = f"an amendment to “{plan.title}” ({amendment})" if amendment else f"“{plan.title}”"
     notify(
         recipients=_roles(plan, [ParticipantRole.CONTRIBUTOR], Role.APPROVER),
@@ -106,10 +106,11 @@ def _request_reviews(plan: Plan, *, amendment: str = "") -> None:
         text=f"Please review {what} for your organisation.",
         url=plan.get_absolute_url(),
         event_key=f"plan:{plan.pk}:submission:{plan.submission}:review-requested",
+        actor=by,
     )
 
 
-def _amend(plan: Plan, *, reason: str) -> None:
+def _amend(plan: Plan, *, by: User, reason: str) -> None:
     """A structural change to an approved or active plan goes back to the contributors; one
     made while they review starts a new submission, so earlier approvals no longer count."""
     if plan.status in (*AMENDABLE, PlanStatus.IN_REVIEW):
@@ -120,7 +121,7 @@ def _amend(plan: Plan, *, reason: str) -> None:
         plan.save(
             update_fields=["status", "submission", "version", "review_requested_at", "updated"]
         )
-        _request_reviews(plan, amendment=reason)
+        _request_reviews(plan, by=by, amendment=reason)
 
 
 def _check_strategy(strategy: Any, by: User) -> None:

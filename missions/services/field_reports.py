@@ -185,6 +185,7 @@ def _field_report_file(
         + f" from {by.get_full_name() or by.username}.",
         url=plan.get_absolute_url(),
         event_key=f"field-report:{report.pk}",
+        actor=by,
     )
     return report
 

@@ -15,7 +15,7 @@ from accounts.concurrency import check_version
 from accounts.decisions import check_round, decided_for, decision_record
 from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
-from accounts.notifications import OrganisationRole, notify
+from accounts.notifications import OrganisationRole, notifications_done, notify
 from accounts.services import changed_fields
 from missions.models import (
     Activity,
@@ -158,7 +158,7 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
         plan.version += 1
         plan.save()
     if participants_changed or changed & set(PLAN_STRUCTURAL_FIELDS):
-        _amend(plan, reason="participants or dates changed")
+        _amend(plan, by=by, reason="participants or dates changed")
     return plan
 
 
@@ -176,7 +176,11 @@ def plan_submit(*, plan: Plan, by: User) -> Plan:
     plan.version += 1
     plan.review_requested_at = timezone.now()
     plan.save(update_fields=["status", "submission", "version", "review_requested_at", "updated"])
-    _request_reviews(plan)
+    _request_reviews(plan, by=by)
+    # Submitting again answers the changes the contributors asked for.
+    notifications_done(
+        event_key="", reminders=f"plan:{plan.pk}:submission:{plan.submission - 1}:changes:"
+    )
     return plan
 
 
@@ -217,6 +221,7 @@ def plan_review(
             event_key=(
                 f"plan:{plan.pk}:submission:{plan.submission}:changes:{review.organisation_id}"
             ),
+            actor=by,
         )
     return review
 
@@ -251,6 +256,7 @@ def plan_approve(*, plan: Plan, by: User, submission: int | None) -> Plan:
         text=f"“{plan.title}” is approved.",
         url=plan.get_absolute_url(),
         event_key=f"plan:{plan.pk}:submission:{plan.submission}:approved",
+        actor=by,
     )
     return plan
 

@@ -64,7 +64,7 @@ def line_of_effort_create(*, plan: Plan, by: User, data: dict[str, Any]) -> Line
     line.full_clean()
     line.save()
     line.goals.set(_check_goals(plan, data.get("goals", []), by))
-    _amend(plan, reason=f"line of effort added: {line.title}")
+    _amend(plan, by=by, reason=f"line of effort added: {line.title}")
     return line
 
 
@@ -89,7 +89,7 @@ def line_of_effort_update(
     line.full_clean()
     line.version += 1
     line.save()
-    _amend(plan, reason=f"line of effort changed: {line.title}")
+    _amend(plan, by=by, reason=f"line of effort changed: {line.title}")
     return line
 
 
@@ -99,7 +99,7 @@ def line_of_effort_delete(*, line: LineOfEffort, by: User) -> None:
     _require_structure_editor(plan, by)
     title = line.title
     line.delete()
-    _amend(plan, reason=f"line of effort removed: {title}")
+    _amend(plan, by=by, reason=f"line of effort removed: {title}")
 
 
 def _check_activity(plan: Plan, activity: Activity) -> None:
@@ -121,7 +121,7 @@ def activity_create(*, line_of_effort: LineOfEffort, by: User, data: dict[str, A
     _check_activity(plan, activity)
     activity.full_clean()
     activity.save()
-    _amend(plan, reason=f"activity added: {activity.title}")
+    _amend(plan, by=by, reason=f"activity added: {activity.title}")
     return activity
 
 
@@ -144,7 +144,7 @@ def activity_update(
     activity.full_clean()
     activity.version += 1
     activity.save()
-    _amend(plan, reason=f"activity changed: {activity.title}")
+    _amend(plan, by=by, reason=f"activity changed: {activity.title}")
     return activity
 
 
@@ -154,7 +154,7 @@ def activity_delete(*, activity: Activity, by: User) -> None:
     _require_structure_editor(plan, by)
     title = activity.title
     activity.delete()
-    _amend(plan, reason=f"activity removed: {title}")
+    _amend(plan, by=by, reason=f"activity removed: {title}")
 
 
 # Where an activity may go from each status, in one place. Staying put is always allowed.
@@ -221,7 +221,7 @@ def status_after_progress(status: str, progress: int, *, from_the_field: bool = 
     return status
 
 
-def _notify_blocked(plan: Plan, activity: Activity) -> None:
+def _notify_blocked(plan: Plan, activity: Activity, *, by: User) -> None:
     notify(
         recipients=[
             OrganisationRole(plan.lead_organisation_id, Role.PLANNER),
@@ -231,6 +231,7 @@ def _notify_blocked(plan: Plan, activity: Activity) -> None:
         text=f"“{activity.title}” in “{plan.title}” is blocked.",
         url=plan.get_absolute_url(),
         event_key=f"activity:{activity.pk}:blocked:v{activity.version}",
+        actor=by,
     )
 
 
@@ -270,7 +271,7 @@ def activity_progress_update(
     activity.version += 1
     activity.save(update_fields=["status", "progress", "version"])
     if activity.status == ActivityStatus.BLOCKED and not was_blocked:
-        _notify_blocked(plan, activity)
+        _notify_blocked(plan, activity, by=by)
     return activity
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.authority import lead_organisations_for
-from accounts.decisions import DecisionForm, StaleRound, decision_page
+from accounts.decisions import DecisionForm, StaleRound, decision_page, split_decided
 from accounts.models import OrganisationKind
 from accounts.pages import show_service_error, versioned_save
 from charts import horizontal_bar_chart, timeline_chart
@@ -160,7 +160,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     panel = selectors.review_panel(plan)
     waiting = [row.organisation for row in panel if row.state != "approved"]
     in_review = plan.status == PlanStatus.IN_REVIEW
-    reviewer_of = reviewing_organisations(user, plan) if in_review else []
+    reviewer_of, reviews_given = split_decided(
+        panel, reviewing_organisations(user, plan) if in_review else []
+    )
     return render(
         request,
         "missions/plan_detail.html",
@@ -200,6 +202,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if reviewer_of
             else None,
             "reviewer_of": reviewer_of,
+            "given": reviews_given,
             "can_approve": can_approve and in_review and not waiting,
             "lead_approver_waiting": can_approve and in_review and bool(waiting),
             "can_activate": plan.status == PlanStatus.APPROVED and can_lead_plan(user, plan),

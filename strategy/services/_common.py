@@ -81,17 +81,18 @@ def _set_partners(strategy: Strategy, organisations: Iterable[Organisation]) -> 
     return True
 
 
-def _request_endorsements(strategy: Strategy) -> None:
+def _request_endorsements(strategy: Strategy, *, by: User) -> None:
     notify(
         recipients=partner_roles(strategy, Role.APPROVER),
         kind="strategy.endorsement_requested",
         text=f"Please endorse “{strategy.title}” (edition {strategy.edition}) for your organisation.",  # noqa: E501
         url=strategy.get_absolute_url(),
         event_key=f"strategy:{strategy.pk}:edition:{strategy.edition}:endorsement-requested",
+        actor=by,
     )
 
 
-def _content_changed(strategy: Strategy, *, reason: str) -> None:
+def _content_changed(strategy: Strategy, *, by: User, reason: str) -> None:
     """Goals, drivers, indicators or partners changed. Once partners have been asked to
     endorse, that makes a new edition for them to endorse; earlier endorsements stay on
     record but no longer count."""
@@ -101,4 +102,4 @@ def _content_changed(strategy: Strategy, *, reason: str) -> None:
         strategy.version += 1
         strategy.save(update_fields=["edition", "status", "version", "updated"])
         StrategyEdition.objects.create(strategy=strategy, number=strategy.edition, reason=reason)
-        _request_endorsements(strategy)
+        _request_endorsements(strategy, by=by)

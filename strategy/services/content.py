@@ -43,7 +43,7 @@ def driver_create(*, strategy: Strategy, by: User, data: dict[str, Any]) -> Conf
     changed_fields(driver, DRIVER_FIELDS, data)
     driver.full_clean()
     driver.save()
-    _content_changed(strategy, reason=f"Conflict driver added: {driver.title}")
+    _content_changed(strategy, by=by, reason=f"Conflict driver added: {driver.title}")
     return driver
 
 
@@ -60,7 +60,7 @@ def driver_update(
     driver.full_clean()
     driver.version += 1
     driver.save()
-    _content_changed(strategy, reason=f"Conflict driver changed: {driver.title}")
+    _content_changed(strategy, by=by, reason=f"Conflict driver changed: {driver.title}")
     return driver
 
 
@@ -70,7 +70,7 @@ def driver_delete(*, driver: ConflictDriver, by: User) -> None:
     _require_editor(strategy, by)
     title = driver.title
     driver.delete()
-    _content_changed(strategy, reason=f"Conflict driver removed: {title}")
+    _content_changed(strategy, by=by, reason=f"Conflict driver removed: {title}")
 
 
 @transaction.atomic
@@ -85,7 +85,7 @@ def goal_create(*, strategy: Strategy, by: User, data: dict[str, Any]) -> Goal:
     goal.full_clean()
     goal.save()
     goal.drivers.set(_drivers_of(strategy, data.get("drivers", [])))
-    _content_changed(strategy, reason=f"Goal added: {goal.title}")
+    _content_changed(strategy, by=by, reason=f"Goal added: {goal.title}")
     return goal
 
 
@@ -106,7 +106,7 @@ def goal_update(*, goal: Goal, by: User, version: int, data: dict[str, Any]) -> 
     goal.full_clean()
     goal.version += 1
     goal.save()
-    _content_changed(strategy, reason=f"Goal changed: {goal.title}")
+    _content_changed(strategy, by=by, reason=f"Goal changed: {goal.title}")
     return goal
 
 
@@ -116,7 +116,7 @@ def goal_delete(*, goal: Goal, by: User) -> None:
     _require_editor(strategy, by)
     title = goal.title
     goal.delete()
-    _content_changed(strategy, reason=f"Goal removed: {title}")
+    _content_changed(strategy, by=by, reason=f"Goal removed: {title}")
 
 
 @transaction.atomic
@@ -127,7 +127,7 @@ def indicator_create(*, goal: Goal, by: User, data: dict[str, Any]) -> Indicator
     changed_fields(indicator, INDICATOR_FIELDS, data)
     indicator.full_clean()
     indicator.save()
-    _content_changed(strategy, reason=f"Indicator added: {indicator.name}")
+    _content_changed(strategy, by=by, reason=f"Indicator added: {indicator.name}")
     return indicator
 
 
@@ -144,8 +144,8 @@ def indicator_update(
     indicator.full_clean()
     indicator.version += 1
     indicator.save()
-    _evaluate_warning(indicator, strategy, event=f"threshold-v{indicator.version}")
-    _content_changed(strategy, reason=f"Indicator changed: {indicator.name}")
+    _evaluate_warning(indicator, strategy, by=by, event=f"threshold-v{indicator.version}")
+    _content_changed(strategy, by=by, reason=f"Indicator changed: {indicator.name}")
     return indicator
 
 
@@ -155,4 +155,4 @@ def indicator_delete(*, indicator: Indicator, by: User) -> None:
     _require_editor(strategy, by)
     name = indicator.name
     indicator.delete()
-    _content_changed(strategy, reason=f"Indicator removed: {name}")
+    _content_changed(strategy, by=by, reason=f"Indicator removed: {name}")

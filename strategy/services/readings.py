@@ -21,7 +21,7 @@ from strategy.permissions import may_record_readings
 from strategy.services._common import _lock, partner_roles
 
 
-def _evaluate_warning(indicator: Indicator, strategy: Strategy, *, event: str) -> None:
+def _evaluate_warning(indicator: Indicator, strategy: Strategy, *, by: User, event: str) -> None:
     """Warn partners when the latest reading crosses the threshold: once per crossing."""
     latest = indicator.readings.order_by("-date", "-id").first()
     crossed = latest is not None and indicator.is_past_threshold(latest.value)
@@ -42,6 +42,7 @@ def _evaluate_warning(indicator: Indicator, strategy: Strategy, *, event: str) -
             ),
             url=strategy.get_absolute_url(),
             event_key=f"indicator:{indicator.pk}:warning:{event}",
+            actor=by,
         )
 
 
@@ -64,5 +65,5 @@ def reading_record(
     )
     reading.full_clean()
     reading.save()
-    _evaluate_warning(indicator, strategy, event=f"reading-{reading.pk}")
+    _evaluate_warning(indicator, strategy, by=by, event=f"reading-{reading.pk}")
     return reading

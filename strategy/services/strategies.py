@@ -101,7 +101,7 @@ def strategy_update(
     strategy.version += 1
     strategy.save()
     if "partners" in data and _set_partners(strategy, data["partners"]):
-        _content_changed(strategy, reason="Partners changed")
+        _content_changed(strategy, by=by, reason="Partners changed")
     return strategy
 
 
@@ -122,7 +122,7 @@ def strategy_submit(*, strategy: Strategy, by: User) -> Strategy:
     StrategyEdition.objects.create(
         strategy=strategy, number=strategy.edition, reason="Submitted to the partners"
     )
-    _request_endorsements(strategy)
+    _request_endorsements(strategy, by=by)
     return strategy
 
 
@@ -165,13 +165,14 @@ def strategy_endorse(
                 f"strategy:{strategy.pk}:edition:{strategy.edition}:rejected:"
                 f"{endorsement.organisation_id}:{endorsement.decided_at.timestamp()}"
             ),
+            actor=by,
         )
     else:
-        _agree_if_everyone_endorsed(strategy)
+        _agree_if_everyone_endorsed(strategy, by=by)
     return endorsement
 
 
-def _agree_if_everyone_endorsed(strategy: Strategy) -> None:
+def _agree_if_everyone_endorsed(strategy: Strategy, *, by: User) -> None:
     endorsed = decided_for(
         ENDORSEMENT, strategy, strategy.endorsements.filter(edition=strategy.edition)
     )
@@ -197,6 +198,7 @@ def _agree_if_everyone_endorsed(strategy: Strategy) -> None:
         text=f"“{strategy.title}” is agreed by every partner (edition {strategy.edition}).",
         url=strategy.get_absolute_url(),
         event_key=f"strategy:{strategy.pk}:edition:{strategy.edition}:agreed",
+        actor=by,
     )
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.authority import lead_organisations_for
-from accounts.decisions import DecisionForm, decision_page
+from accounts.decisions import DecisionForm, decision_page, split_decided
 from accounts.pages import show_service_error, versioned_save
 from charts import line_chart
 from strategy import selectors, services
@@ -152,10 +152,12 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = get_object_or_404(selectors.strategy_detail(user=user), pk=pk)
     can_edit = can_change_strategy(user, strategy)
     can_record = can_record_reading(user, strategy)
-    approver_of = (
+    panel = selectors.endorsement_panel(strategy)
+    approver_of, endorsements_given = split_decided(
+        panel,
         endorsing_organisations(user, strategy)
         if strategy.status == StrategyStatus.CONSULTATION
-        else []
+        else [],
     )
     # Predecessor and successor in one query, each shown only if shared with this user.
     related = {
@@ -177,7 +179,8 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "strategy": strategy,
             "processes": [PROCESS_LABELS.get(p, p) for p in strategy.processes],
-            "panel": selectors.endorsement_panel(strategy),
+            "panel": panel,
+            "given": endorsements_given,
             "history": selectors.endorsement_history(strategy),
             "goals": goals,
             "drivers": strategy.drivers.all(),

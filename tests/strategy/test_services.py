@@ -68,9 +68,9 @@ def test_a_crossing_warns_every_partners_planners_and_approvers_once(
     )
 
     key = f"indicator:{indicator.pk}:warning:reading-{crossing.pk}"
+    # The lead's planner recorded the reading: they are not told of their own reading.
     assert warnings_sent() == [
         ("lead-approver", key),
-        ("lead-planner", key),
         ("partner-approver", key),
         ("partner-planner", key),
     ]
