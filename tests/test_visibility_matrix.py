@@ -53,6 +53,7 @@ from accounts.models import (
     User,
 )
 from accounts.notifications import notify
+from accounts.work import SECTIONS
 from missions import services as plans
 from missions.models import (
     Activity,
@@ -504,6 +505,7 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("organisation-list", "organisations/"): PageList(control="dissolved_organisation"),
     ("notification-inbox", "notifications/"): PageList(control="notification"),
     ("notification-bell", "notifications/bell/"): PageList(control=None),
+    ("work-badge", "work/badge/"): PageList(control=None),
     ("report-list", "reports/"): PageList(control="report"),
     ("strategy-list", "strategies/"): PageList(control="strategy"),
     # The form lists the strategies one may supersede.
@@ -525,6 +527,18 @@ OWN_ACTIONS: dict[Key, OwnAction] = {
         "POST", 200, {"marked": 0}
     ),
     ("notification-read-all", "notifications/read-all/"): OwnAction("POST", 302),
+    # Nothing in the world waits for any persona: the private plan and strategy are drafts.
+    ("api-my-work", "api/v1/users/me/work/"): OwnAction(
+        "GET",
+        200,
+        {
+            "total": 0,
+            "sections": [
+                {"key": section.key, "title": section.title, "count": 0, "items": []}
+                for section in SECTIONS
+            ],
+        },
+    ),
 }
 
 OBJECT_ROUTES: dict[Key, ObjectRoute] = {
