@@ -13,6 +13,7 @@ from accounts.concurrency import StaleVersion
 from accounts.pages import show_service_error
 from missions import services
 from missions.forms import FieldReportForm, ProgressForm
+from missions.held_uploads import uploads_forget, uploads_hold, uploads_release
 from missions.models import ActivityStatus, PlanStatus
 from missions.permissions import can_file_field_report, can_update_progress
 from missions.views._common import (
@@ -101,8 +102,12 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
         plan=plan,
         initial={"activity": _activity_id(request.GET.get("activity"))},
     )
+    # Files kept from an earlier try of this form (see missions.held_uploads).
+    held_token = request.POST.get("held", "") if request.method == "POST" else ""
+    kept = uploads_release(token=held_token, by=user) if held_token else []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        attachments = [*kept, *data["attachments"]]
         try:
             report = services.field_report_file(
                 plan=plan,
@@ -112,13 +117,15 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 activity=data["activity"],
                 place=data["place"],
                 progress_update=data["progress_update"],
-                attachments=data["attachments"],
+                attachments=attachments,
             )
         except ValidationError as error:
             show_service_error(form, error)
         else:
+            if held_token:
+                uploads_forget(token=held_token)
             text = "Your field report was filed"
-            count = len(data["attachments"])
+            count = len(attachments)
             if count:
                 text += f" with {count} attachment{'s' if count > 1 else ''}"
             text += "."
@@ -126,7 +133,19 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 text += f" “{report.activity.title}” is now at {report.progress_update} %."
             messages.success(request, text)
             return redirect(_plan_url(plan, f"report-{report.pk}"))
-    return render(request, "missions/field_report_form.html", {"form": form, "plan": plan})
+    held = None
+    if request.method == "POST":
+        # The report was not filed: keep the files it carried, so nobody takes a photo twice.
+        chosen = (
+            form.cleaned_data.get("attachments") or [] if "attachments" not in form.errors else []
+        )
+        if kept or chosen:
+            held = uploads_hold(files=[*kept, *chosen], by=user)
+        if held_token:
+            uploads_forget(token=held_token)
+    return render(
+        request, "missions/field_report_form.html", {"form": form, "plan": plan, "held": held}
+    )
 
 
 @login_required
