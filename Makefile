@@ -6,6 +6,10 @@ HOST ?= 127.0.0.1:8000
 # In the demo, the administrators of the Ministry of Foreign Affairs (mfa.approver) curate
 # the glossary, besides staff. The setting's own default is empty: only staff curate.
 GLOSSARY_STEWARD_ORGANISATION ?= mfa
+# The demo's users (the superuser `admin` too) sign in with their password alone; anyone may
+# still turn two-factor sign-in on from their profile. The setting's own default (DEBUG off)
+# requires it of staff and superusers.
+REQUIRE_STAFF_2FA ?= 0
 
 # Tests run against a real PostgreSQL and Redis (see README); override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/joined_forces
@@ -32,7 +36,7 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 GLOSSARY_STEWARD_ORGANISATION=$(GLOSSARY_STEWARD_ORGANISATION) \
-		$(BIN)/python manage.py runserver $(HOST)
+		REQUIRE_STAFF_2FA=$(REQUIRE_STAFF_2FA) $(BIN)/python manage.py runserver $(HOST)
 
 services:
 	bash scripts/services.sh

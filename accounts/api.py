@@ -8,13 +8,14 @@ from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.drf import SelectorViewSet, VersionedUpdateMixin, VersionField
 from accounts.models import Membership, Notification, Organisation, User
 from accounts.notifications import notification_mark_read, notifications_mark_all_read
@@ -119,9 +120,60 @@ class OrganisationViewSet(
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
 
 
-class TokenView(ObtainAuthToken):
-    """`POST {username, password}` gives `{"token": ...}`; throttled like the sign-in page."""
+class TokenSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=32,
+        help_text=(
+            "For people with two-factor sign-in on: the 6-digit code their authenticator app "
+            "shows now, or one of their recovery codes (each works once). Without it, or "
+            "with a wrong one, the answer is 400 with a message on `otp`."
+        ),
+    )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        owed = two_factor.second_factor_owed(user)
+        if owed == "setup":
+            raise serializers.ValidationError({"otp": two_factor.SET_UP_FIRST})
+        if owed == "code":
+            code = attrs.get("otp", "")
+            if not code:
+                raise serializers.ValidationError(
+                    {"otp": "Two-factor sign-in is on for this account: send the code too."}
+                )
+            check = two_factor.code_check(user=user, code=code)
+            if check.device is None:
+                two_factor.sign_in_failed(self.context["request"]._request, user)
+                raise serializers.ValidationError(
+                    {"otp": two_factor.WAIT_CODE if check.wait else two_factor.WRONG_CODE}
+                )
+        return attrs
+
+
+class TokenView(ObtainAuthToken):
+    """`POST {username, password}` gives `{"token": ...}`; throttled like the sign-in page.
+    Someone with two-factor sign-in on also sends `otp`, a current code."""
+
+    serializer_class = TokenSerializer
+
+    @extend_schema(
+        request=TokenSerializer,
+        responses={
+            200: TokenSerializer,
+            400: inline_serializer(
+                "TokenError",
+                {
+                    "non_field_errors": serializers.ListField(
+                        child=serializers.CharField(), required=False
+                    ),
+                    "otp": serializers.ListField(child=serializers.CharField(), required=False),
+                },
+            ),
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         username = request.data.get("username", "") if isinstance(request.data, dict) else ""
         credentials = {"username": username}

@@ -41,3 +41,24 @@ class EmailPreferenceForm(forms.Form):
         choices=EmailPreference.choices,
         widget=forms.RadioSelect,
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app or, where `recovery` allows, a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        strip=True,
+        error_messages={"required": "Enter the code, then press the button again."},
+    )
+
+    def __init__(self, *args: object, recovery: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        widget = self.fields["code"].widget
+        widget.attrs.update({"autocomplete": "one-time-code", "autocapitalize": "none"})
+        if recovery:
+            self.fields["code"].label = "Code from your authenticator app, or a recovery code"
+        else:
+            self.fields["code"].label = "6-digit code from your authenticator app"
+            widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,21 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("profile/", views.profile, name="profile"),
+    path("login/code/", two_factor_views.two_factor_code, name="two-factor-code"),
+    path("profile/two-factor/", two_factor_views.two_factor_setup, name="two-factor-setup"),
+    path(
+        "profile/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path(
+        "profile/two-factor/recovery-codes/new/",
+        two_factor_views.two_factor_recovery_codes_new,
+        name="two-factor-recovery-codes-new",
+    ),
+    path(
+        "profile/two-factor/off/",
+        two_factor_views.two_factor_disable,
+        name="two-factor-disable",
+    ),
 ]

@@ -14,9 +14,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.authority import may
-from accounts.forms import EmailPreferenceForm, OrganisationFilterForm, OrganisationForm
+from accounts.forms import (
+    EmailPreferenceForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    TwoFactorCodeForm,
+)
 from accounts.models import Organisation, User
 from accounts.notifications import (
     notification_mark_read,
@@ -186,4 +191,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         user_email_preference_set(user=user, preference=form.cleaned_data["email_preference"])
         messages.success(request, "Your e-mail preference was saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return profile_page(request, form=form)
+
+
+def profile_page(
+    request: HttpRequest,
+    *,
+    form: EmailPreferenceForm | None = None,
+    codes_form: TwoFactorCodeForm | None = None,
+    disable_form: TwoFactorCodeForm | None = None,
+) -> HttpResponse:
+    """The profile page; the two-factor actions render it again with their form's errors."""
+    user = cast(User, request.user)
+    enabled = two_factor.authenticator_of(user)
+    form = form or EmailPreferenceForm(initial={"email_preference": user.email_preference})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "two_factor_since": enabled.created_at if enabled else None,
+            "two_factor_required": two_factor.staff_must_use_two_factor(user),
+            "recovery_codes_left": two_factor.recovery_codes_left(user) if enabled else 0,
+            "codes_form": codes_form or TwoFactorCodeForm(prefix="codes"),
+            "disable_form": disable_form or TwoFactorCodeForm(prefix="disable"),
+        },
+    )

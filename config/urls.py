@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, MyWorkView, NotificationViewSet, OrganisationViewSet, TokenView
+from accounts.two_factor_views import SignInView
 from config.health import healthz
 from missions.api import api_urls as missions_api_urls
 from reports.api import ReportViewSet
@@ -31,11 +32,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("strategy.urls")),
     path("", include("missions.urls")),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

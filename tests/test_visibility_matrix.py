@@ -745,6 +745,17 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
 NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("profile", "profile/"): "the requester's own e-mail choice and memberships",
     ("login", "login/"): "signing in",
+    ("two-factor-code", "login/code/"): "the second step of signing in, for the one signing in",
+    ("two-factor-setup", "profile/two-factor/"): "turning one's own two-factor sign-in on",
+    (
+        "two-factor-recovery-codes",
+        "profile/two-factor/recovery-codes/",
+    ): "one's own recovery codes, shown once",
+    (
+        "two-factor-recovery-codes-new",
+        "profile/two-factor/recovery-codes/new/",
+    ): "replacing one's own recovery codes",
+    ("two-factor-disable", "profile/two-factor/off/"): "turning one's own two-factor sign-in off",
     ("logout", "logout/"): "signing out",
     ("api-token", "api/v1/auth/token/"): "exchanges the caller's own credentials for a token",
     ("api-me", "api/v1/users/me/"): "the requester's own account and memberships",
