@@ -53,7 +53,7 @@ def test_home_after_sign_in(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Welcome, {user.first_name or user.username}"
     )
-    roles = page.get_by_role("region", name="Your current roles")
+    roles = page.get_by_role("region", name="Your organisations and roles")
     expect(roles.get_by_role("link", name=ORG_NAME)).to_be_visible()
     expect(roles.get_by_text("Planner", exact=True)).to_be_visible()
     assert not browser_page.scrolls_horizontally()
