@@ -81,6 +81,9 @@ def test_an_approver_decides_from_the_home_page(
     tablet.screenshot("my-work-approver-before-768x1024")
 
     decide.get_by_role("link", name=f"Review “{plan.title}”").click()
+    choice = page.locator("label", has_text="Approve this submission").bounding_box()
+    assert choice is not None
+    assert choice["height"] >= 44, choice
     page.get_by_label("Approve this submission", exact=True).check()
     page.get_by_role("button", name="Record review").click()
 
