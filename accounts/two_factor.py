@@ -245,8 +245,9 @@ def two_factor_reset(*, users: list[User]) -> int:
 
 # --- the guard ---------------------------------------------------------------------------------
 
-# Where a session that owes its second factor may still go.
-OPEN_WHILE_OWED = {"two-factor-code", "two-factor-setup", "logout", "healthz"}
+# Where a session that owes its second factor may still go. The token endpoint ignores the
+# session and asks for the code itself.
+OPEN_WHILE_OWED = {"two-factor-code", "two-factor-setup", "logout", "healthz", "api-token"}
 
 
 class TwoFactorMiddleware:

@@ -278,6 +278,19 @@ def test_the_admin_refuses_an_unverified_session(staff: User) -> None:
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_session_that_owes_its_code_may_still_ask_for_a_token(person: User) -> None:
+    device, _ = turn_on(person)
+    client = Client()
+    client.force_login(person)
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "member", "password": PASSWORD, "otp": code_for(device.bin_key, drift=1)},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert set(response.json()) == {"token"}
+
+
 def test_staff_may_not_get_a_token_before_setting_up(staff: User) -> None:
     response = APIClient().post(
         "/api/v1/auth/token/", {"username": "root", "password": PASSWORD}, format="json"
@@ -461,6 +474,26 @@ def test_the_administrator_resets_a_persons_two_factor(person: User, settings: A
     assert not TOTPDevice.objects.filter(user=person).exists()
     assert not StaticDevice.objects.filter(user=person).exists()
     assert password_step(Client(), person)["Location"] == "/"
+
+
+def test_one_persons_code_changes_only_their_own_devices(person: User, outsider: User) -> None:
+    """The pages act on the signed-in person only: there is no one else to name."""
+    device, _ = turn_on(person)
+    other_device, other_codes = turn_on(outsider)
+    client = Client()
+    password_step(client, outsider)
+    code_step(client, other_codes[0])
+    new_codes = client.post(
+        "/profile/two-factor/recovery-codes/new/", {"codes-code": other_codes[1]}
+    )
+    assert new_codes["Location"] == "/profile/two-factor/recovery-codes/"
+    off = client.post(
+        "/profile/two-factor/off/", {"disable-code": code_for(other_device.bin_key, drift=1)}
+    )
+    assert off["Location"] == "/profile/"
+    assert not TOTPDevice.objects.filter(user=outsider).exists()
+    assert TOTPDevice.objects.filter(user=person).get() == device
+    assert StaticToken.objects.filter(device__user=person).count() == 10
 
 
 def test_new_pages_need_a_signed_in_person() -> None:
