@@ -13,7 +13,7 @@ from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.grants import grants_recompute
-from accounts.models import Membership, Organisation, User
+from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import (
     membership_save,
     memberships_sync,
@@ -150,3 +150,40 @@ class MembershipAdmin(SimpleHistoryAdmin):
         users = list(User.objects.filter(memberships__in=queryset).distinct())
         super().delete_queryset(request, queryset)
         memberships_sync(users=users)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, to read and filter: records are written by the application only and
+    never changed or deleted (see accounts/audit.py)."""
+
+    list_display = [
+        "at",
+        "category",
+        "username",
+        "organisation",
+        "action",
+        "outcome",
+        "status_code",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "ip_address",
+    ]
+    list_filter = ["category", "action", "outcome", "organisation", "at"]
+    search_fields = ["username", "user__username", "user__last_name", "object_repr", "path"]
+    list_select_related = ["organisation", "content_type"]
+    date_hierarchy = "at"
+    actions = None
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -7,7 +7,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services, two_factor
+from accounts.authentication import LockedOut, lockout_remaining
 from accounts.drf import SelectorViewSet, VersionedUpdateMixin, VersionField
 from accounts.models import Membership, Notification, Organisation, User
 from accounts.notifications import notification_mark_read, notifications_mark_all_read
@@ -178,10 +179,10 @@ class TokenView(ObtainAuthToken):
         username = request.data.get("username", "") if isinstance(request.data, dict) else ""
         credentials = {"username": username}
         if AxesProxyHandler.is_locked(request._request, credentials):
-            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-            return Response(
-                {"detail": f"Too many failed sign-in attempts. Try again in {minutes} minutes."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            # 429 with Retry-After, written to the audit trail by the exception handler.
+            raise LockedOut(
+                wait=lockout_remaining(str(username)) or settings.AXES_COOLOFF_TIME,
+                username=str(username),
             )
         return super().post(request, *args, **kwargs)
 

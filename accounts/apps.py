@@ -6,5 +6,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         # Registers the organisation's grant rules.
         from accounts import permissions  # noqa: F401
+        from accounts.middleware import session_clocks_start
+
+        # Each sign-in starts its session's idle and absolute clocks (accounts/middleware.py).
+        user_logged_in.connect(session_clocks_start, dispatch_uid="accounts.session_clocks")

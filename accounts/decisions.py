@@ -29,6 +29,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model
 
+from accounts.audit import audit_decision, audit_stale
 from accounts.authority import acting_organisations, role_groups_held
 from accounts.concurrency import StaleVersion
 from accounts.models import Organisation
@@ -177,6 +178,13 @@ def decision_record(
             organisation_id=organisation_id,
             reminders=kind.reminder_event.format(**names) if kind.reminder_event else "",
         )
+    audit_decision(
+        by=by,
+        subject=subject,
+        action=kind.codename,
+        outcome=decision,
+        organisation_id=organisation_id,
+    )
     return record
 
 
@@ -368,6 +376,7 @@ def decision_page(
             record = decide(data)
         except StaleRound as error:
             stale = str(error)
+            audit_stale(request, error)
             form = DecisionForm(
                 kind=kind,
                 organisations=organisations,

@@ -10,19 +10,70 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.audit import audit_denial
+from accounts.authentication import LockedOut
 from accounts.concurrency import StaleVersion
 from accounts.decisions import DecisionKind
-from accounts.models import Organisation
+from accounts.models import AuditOutcome, Organisation
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Services raise Django's ValidationError; the API answers it as a 400 with field messages.
-    A stale version or decision round answers 409 with the object as it is now."""
+    A stale version or decision round answers 409 with the object as it is now. Every 403,
+    404, 409 and 429 is written to the audit trail (`accounts.audit`)."""
+    response = _answer(exc, context)
+    if response is not None and response.status_code in _AUDITED:
+        _audit_refusal(exc, context, response.status_code)
+    return response
+
+
+_AUDITED = {
+    status.HTTP_403_FORBIDDEN: AuditOutcome.FORBIDDEN,
+    status.HTTP_404_NOT_FOUND: AuditOutcome.NOT_FOUND,
+    status.HTTP_409_CONFLICT: AuditOutcome.STALE,
+    status.HTTP_429_TOO_MANY_REQUESTS: AuditOutcome.THROTTLED,
+}
+
+
+def _audit_refusal(exc: Exception, context: dict[str, Any], status_code: int) -> None:
+    # Missing or wrong credentials are not a refusal of access to something (and a lockout's
+    # refused sign-ins are recorded by the axes handler, once each).
+    if isinstance(exc, NotAuthenticated | AuthenticationFailed):
+        return
+    request = context.get("request")
+    view = context.get("view")
+    kwargs = getattr(view, "kwargs", None) or {}
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+    if status_code == status.HTTP_404_NOT_FOUND and not kwargs.get(lookup):
+        return  # no object was asked for (a list's page past the end)
+    queryset = getattr(view, "queryset", None)
+    match = getattr(request, "resolver_match", None)
+    basename, action = getattr(view, "basename", None), getattr(view, "action", None)
+    outcome = _AUDITED[status_code]
+    if isinstance(exc, LockedOut):
+        outcome = AuditOutcome.LOCKED_OUT
+    audit_denial(
+        request,
+        outcome=outcome,
+        action=f"{basename}.{action}"
+        if basename and action
+        else (match.view_name if match else getattr(request, "path", "")),
+        status_code=status_code,
+        user=exc.user if isinstance(exc, LockedOut) else None,
+        username=exc.username if isinstance(exc, LockedOut) else "",
+        subject=exc.current if isinstance(exc, StaleVersion) else None,
+        model=getattr(queryset, "model", None),
+        object_id=kwargs.get(lookup, ""),
+        detail=str(getattr(exc, "detail", exc)),
+    )
+
+
+def _answer(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleVersion):
         view = context.get("view")
         represent = getattr(view, "represent_current", None)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -212,3 +216,89 @@ class NotificationDigest(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.user} on {self.day}"
+
+
+class AuditCategory(models.TextChoices):
+    DENIAL = "denial", "Denied access"
+    DECISION = "decision", "Decision"
+
+
+class AuditOutcome(models.TextChoices):
+    """How a denial ended; a decision's outcome is the decision itself (`endorse`, ...)."""
+
+    NOT_FOUND = "not_found", "Not found (404)"
+    FORBIDDEN = "forbidden", "Forbidden (403)"
+    STALE = "stale", "Stale (409)"
+    LOCKED_OUT = "locked_out", "Locked out (429)"
+    THROTTLED = "throttled", "Too many requests (429)"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+
+
+class AuditEvent(models.Model):
+    """One denied access or one decision, written by `accounts.audit`; never changed.
+
+    Append-only: `save` refuses to change a stored row, `delete` refuses, the admin offers
+    neither, and on PostgreSQL a trigger refuses UPDATE and DELETE. A record outlives what
+    it names, so the references to users, organisations and content types are plain ids
+    (no database constraint, nothing cascades into this table) beside a copy of the
+    username and the object's text.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    category = models.CharField(max_length=10, choices=AuditCategory.choices)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(
+        max_length=150, blank=True, help_text="As typed at sign-in, or the user's name then."
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        help_text="The organisation the person acted (or tried to act) for.",
+    )
+    content_type = models.ForeignKey(
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100, help_text="What was attempted or decided.")
+    outcome = models.CharField(max_length=50)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["category", "user", "at"], name="audit_by_person"),
+            models.Index(fields=["organisation", "at"], name="audit_by_organisation"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.username or "anonymous"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {who} {self.action}: {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionDenied("Audit records are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionDenied("Audit records are never deleted.")

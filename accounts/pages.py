@@ -7,12 +7,24 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
+from accounts.audit import audit_stale, subject_seen
 from accounts.concurrency import StaleVersion
 
 T = TypeVar("T")
 F = TypeVar("F", bound=forms.ModelForm)
+M = TypeVar("M", bound=Model)
+
+
+def visible_or_404(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:
+    """The object among those a selector's `queryset` shows, or 404 (its existence is not
+    leaked). A refusal later in the request names it in the audit trail."""
+    obj = get_object_or_404(queryset, **lookup)
+    subject_seen(request, obj)
+    return obj
 
 
 def show_service_error(
@@ -54,6 +66,7 @@ def versioned_save(
     try:
         return form, save(form.cleaned_data["version"])
     except StaleVersion as stale:
+        audit_stale(request, stale)
         return stale_form(type(form), request, stale, **(form_kwargs or {})), None
     except ValidationError as error:
         show_service_error(form, error, aliases)

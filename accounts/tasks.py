@@ -9,6 +9,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.audit import audit_denials_flag
 from accounts.models import EmailStatus, Notification
 from accounts.notifications import (
     CLAIM_EXPIRES_AFTER,
@@ -84,3 +85,9 @@ def notification_digest_send(self: Task, user_id: int, day: str) -> str:
 def reminders_send_task() -> int:
     """Periodic (daily): chase items waiting too long for someone's action."""
     return reminders_send()
+
+
+@shared_task(name="accounts.tasks.audit_denials_flag_task")
+def audit_denials_flag_task() -> int:
+    """Periodic (daily): tell staff who was refused unusually often in the last 24 hours."""
+    return audit_denials_flag()

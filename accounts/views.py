@@ -28,7 +28,7 @@ from accounts.notifications import (
     notifications_mark_all_read,
     user_email_preference_set,
 )
-from accounts.pages import versioned_save
+from accounts.pages import versioned_save, visible_or_404
 from accounts.work import my_work, work_count
 
 ORGANISATIONS_PER_PAGE = 25
@@ -36,7 +36,7 @@ ORGANISATIONS_PER_PAGE = 25
 
 def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
     """The organisation, or 404 when the user may not see it: its existence is not leaked."""
-    return get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)  # type: ignore[arg-type]
+    return visible_or_404(request, selectors.organisation_list(user=request.user), pk=pk)  # type: ignore[arg-type]
 
 
 @login_required

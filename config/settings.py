@@ -20,6 +20,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+SECRET_KEY_MIN_DISTINCT = 12
+"""A random key of 50 characters from any usual alphabet (hex included) has far more."""
+
+
+def secret_key_is_guessable(key: str) -> bool:
+    """Too few different characters, one short pattern repeated, or a development key."""
+    repeated = any(
+        key == (key[:period] * (len(key) // period + 1))[: len(key)]
+        for period in range(1, len(key) // 2 + 1)
+    )
+    development = key.startswith("django-insecure") or "insecure-development-key" in key
+    return len(set(key)) < SECRET_KEY_MIN_DISTINCT or repeated or development
+
+
 DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
@@ -32,8 +46,18 @@ else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
         )
+    if secret_key_is_guessable(SECRET_KEY):
+        raise ImproperlyConfigured(
+            "SECRET_KEY looks guessable (too few different characters, a repeated pattern or "
+            "a development key): generate one, for example with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must name this site's host(s) when DEBUG is off.")
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must name this site's host(s), not '*', when DEBUG is off."
+        )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -75,6 +99,11 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle and over-age sessions (saying so), marks signed-in answers `no-store`, and
+    # makes the request known to the audit trail of decisions (accounts/audit.py).
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "accounts.audit.AuditRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -205,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.reports_cleanup",
         "schedule": timedelta(hours=6),
     },
+    "audit-denials-flag": {
+        "task": "accounts.tasks.audit_denials_flag_task",
+        "schedule": crontab(hour=env.int("AUDIT_ALERT_HOUR_UTC", default=5), minute=0),
+    },
     "field-report-attachments-sweep": {
         "task": "missions.tasks.attachments_sweep",
         "schedule": timedelta(hours=6),
@@ -227,7 +260,8 @@ DEFAULT_FROM_EMAIL = env.str(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Token authentication that also refuses a locked-out user's tokens (429).
+        "accounts.authentication.LockoutAwareTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ObjectRulesPermission"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -271,6 +305,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Records each failed sign-in in the audit trail as well (accounts/audit.py).
+AXES_HANDLER = "accounts.audit.AuditedAxesHandler"
 # Two-factor sign-in: staff and superusers must use it when this is on (the default when
 # DEBUG is off; `make run` leaves it off so the demo users sign in with a password alone).
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
@@ -301,7 +337,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# A session ends SESSION_IDLE_TIMEOUT seconds after its last activity and SESSION_MAX_AGE
+# seconds after sign-in, whatever the activity (accounts/middleware.py). SESSION_COOKIE_AGE
+# is still read, as the former name of the absolute lifetime.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_MAX_AGE = env.int(
+    "SESSION_MAX_AGE", default=env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -313,6 +356,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Audit -----------------------------------------------------------------------------------
+# A person refused this many times in 24 hours is reported to staff by the daily check.
+AUDIT_DENIAL_ALERT_COUNT = env.int("AUDIT_DENIAL_ALERT_COUNT", default=20)
 
 # --- Strategies -------------------------------------------------------------------------------
 STRATEGY_ENDORSEMENT_REMINDER_DAYS = env.int("STRATEGY_ENDORSEMENT_REMINDER_DAYS", default=3)

@@ -47,3 +47,7 @@ urlpatterns = [
     ),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Django's own refusal pages, after the refusal is written to the audit trail.
+handler403 = "accounts.errors.page_forbidden"
+handler404 = "accounts.errors.page_not_found"

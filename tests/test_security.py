@@ -126,6 +126,37 @@ def test_production_refuses_to_start_without(missing: str, message: str) -> None
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        # Long enough, but too few different characters.
+        ("SECRET_KEY", "ab" * 40, "SECRET_KEY looks guessable"),
+        # Many different characters, but one short pattern repeated.
+        ("SECRET_KEY", "0123456789abcdefghij" * 3, "SECRET_KEY looks guessable"),
+        (
+            "SECRET_KEY",
+            "django-insecure-" + "k3y-0f-f1fty-ch4r4ct3rs-wh1ch-1s-n0t-r4nd0m!",
+            "guessable",
+        ),
+        ("ALLOWED_HOSTS", "*", "ALLOWED_HOSTS must name this site's host(s), not '*'"),
+        ("ALLOWED_HOSTS", "joined-forces.example.org,*", "not '*'"),
+    ],
+)
+def test_production_refuses_a_guessable_key_or_any_host(
+    variable: str, value: str, message: str
+) -> None:
+    result = run_manage("check", env={**PRODUCTION_ENV, variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_accepts_a_generated_key() -> None:
+    # secrets.token_hex(32): 64 characters of only 16 different ones, and random.
+    key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    result = run_manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": key})
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_cookies_are_secure() -> None:
     code = (
         "from django.conf import settings as s;"

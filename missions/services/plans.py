@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_decision
 from accounts.authority import lead_organisations_for
 from accounts.concurrency import check_version
 from accounts.decisions import check_round, decided_for, decision_record
@@ -250,6 +251,13 @@ def plan_approve(*, plan: Plan, by: User, submission: int | None) -> Plan:
     plan.status = PlanStatus.APPROVED
     plan.version += 1
     plan.save(update_fields=["status", "version", "updated"])
+    audit_decision(
+        by=by,
+        subject=plan,
+        action="approve_plan",
+        outcome="approve",
+        organisation_id=plan.lead_organisation_id,
+    )
     notify(
         recipients=_roles(plan, list(ParticipantRole.values), Role.PLANNER),
         kind="plan.approved",

@@ -8,10 +8,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.pages import visible_or_404
 from missions import selectors
 from missions.models import (
     Activity,
@@ -36,27 +37,28 @@ def _user(request: HttpRequest) -> User:
 
 def _visible_plan(request: HttpRequest, pk: int) -> Plan:
     """The plan, or 404 when it is not shared with the user: its existence is not leaked."""
-    return get_object_or_404(selectors.visible_plans(_user(request)), pk=pk)
+    return visible_or_404(request, selectors.visible_plans(_user(request)), pk=pk)
 
 
 def _visible_line(request: HttpRequest, pk: int) -> LineOfEffort:
-    return get_object_or_404(selectors.line_of_effort_list(user=_user(request)), pk=pk)
+    return visible_or_404(request, selectors.line_of_effort_list(user=_user(request)), pk=pk)
 
 
 def _visible_activity(request: HttpRequest, pk: int) -> Activity:
-    return get_object_or_404(selectors.activity_list(user=_user(request)), pk=pk)
+    return visible_or_404(request, selectors.activity_list(user=_user(request)), pk=pk)
 
 
 def _visible_milestone(request: HttpRequest, pk: int) -> Milestone:
-    return get_object_or_404(selectors.milestone_list(user=_user(request)), pk=pk)
+    return visible_or_404(request, selectors.milestone_list(user=_user(request)), pk=pk)
 
 
 def _visible_consultation(request: HttpRequest, pk: int) -> Consultation:
-    return get_object_or_404(selectors.consultation_list(user=_user(request)), pk=pk)
+    return visible_or_404(request, selectors.consultation_list(user=_user(request)), pk=pk)
 
 
 def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
-    return get_object_or_404(
+    return visible_or_404(
+        request,
         Attachment.objects.filter(
             field_report__in=selectors.field_report_list(user=_user(request))
         ),

@@ -8,9 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from accounts.models import User
+from accounts.pages import visible_or_404
 from strategy import selectors
 from strategy.models import (
     ConflictDriver,
@@ -37,7 +38,7 @@ def _user(request: HttpRequest) -> User:
 
 def _visible_strategy(request: HttpRequest, pk: int) -> Strategy:
     """The strategy, or 404 when it is not shared with the user: its existence is not leaked."""
-    return get_object_or_404(selectors.visible_strategies(_user(request)), pk=pk)
+    return visible_or_404(request, selectors.visible_strategies(_user(request)), pk=pk)
 
 
 def _editable(request: HttpRequest, strategy: Strategy) -> None:
@@ -92,11 +93,11 @@ def _confirm(
 
 
 def _visible_driver(request: HttpRequest, pk: int) -> ConflictDriver:
-    return get_object_or_404(selectors.driver_list(user=_user(request)), pk=pk)
+    return visible_or_404(request, selectors.driver_list(user=_user(request)), pk=pk)
 
 
 def _visible_goal(request: HttpRequest, pk: int) -> Goal:
-    return get_object_or_404(selectors.goal_list(user=_user(request)), pk=pk)
+    return visible_or_404(request, selectors.goal_list(user=_user(request)), pk=pk)
 
 
 def _without_empty_order(cleaned: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def _without_empty_order(cleaned: dict[str, Any], fields: tuple[str, ...]) -> di
 
 
 def _visible_indicator(request: HttpRequest, pk: int) -> Indicator:
-    return get_object_or_404(selectors.indicator_list(user=_user(request)), pk=pk)
+    return visible_or_404(request, selectors.indicator_list(user=_user(request)), pk=pk)
 
 
 def _child_form(
