@@ -204,6 +204,9 @@ def test_a_session_opened_before_two_factor_was_turned_on_must_give_a_code(perso
     device, _ = turn_on(person)
     response = client.get("/organisations/")
     assert response["Location"] == "/login/code/?next=%2Forganisations%2F"
+    page = client.get(response["Location"]).content.decode()
+    assert 'action="/logout/"' in page  # or leave: signing in as someone else needs that
+    assert "Sign in as someone else" not in page
     assert client.get("/api/v1/users/me/").json() == {
         "detail": "Finish signing in with your two-factor code first."
     }

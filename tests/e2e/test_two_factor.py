@@ -80,6 +80,16 @@ def test_turn_on_two_factor_then_sign_in_with_a_code(
     browser_page.screenshot("two-factor-recovery-codes-768x1024")
     saved.click()
     expect(section).to_contain_text("Recovery codes left: 10")
+    assert_touch_targets(
+        page,
+        [
+            section.get_by_role("button", name="Make new recovery codes"),
+            section.get_by_role("button", name="Turn off two-factor sign-in"),
+            *section.get_by_role("textbox").all(),
+        ],
+    )
+    assert not browser_page.scrolls_horizontally()
+    browser_page.screenshot("two-factor-profile-768x1024")
 
     # Sign out, and in again: the password, then a code from the stored device's key.
     page.locator("details.dropdown > summary").click()
