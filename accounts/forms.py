@@ -44,21 +44,23 @@ class EmailPreferenceForm(forms.Form):
 
 
 class TwoFactorCodeForm(forms.Form):
-    """A code from the authenticator app or, where `recovery` allows, a recovery code."""
+    """A code from the authenticator app or, where `recovery` allows, a recovery code. Pages
+    draw the field with `accounts/_two_factor_code_field.html` (one-time-code autofill)."""
 
     code = forms.CharField(
         label="Code",
         max_length=32,
         strip=True,
-        error_messages={"required": "Enter the code, then press the button again."},
+        error_messages={
+            "required": "Enter the code, then press the button again.",
+            "max_length": "That is longer than any code. Enter the 6-digit code from your app.",
+        },
     )
 
     def __init__(self, *args: object, recovery: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        widget = self.fields["code"].widget
-        widget.attrs.update({"autocomplete": "one-time-code", "autocapitalize": "none"})
-        if recovery:
-            self.fields["code"].label = "Code from your authenticator app, or a recovery code"
-        else:
-            self.fields["code"].label = "6-digit code from your authenticator app"
-            widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+        self.fields["code"].label = (
+            "Code from your authenticator app, or a recovery code"
+            if recovery
+            else "6-digit code from your authenticator app"
+        )

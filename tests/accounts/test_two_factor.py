@@ -167,6 +167,16 @@ def test_a_recovery_code_works_once(person: User) -> None:
     assert StaticToken.objects.filter(device__user=person).count() == 9
 
 
+def test_a_code_longer_than_any_is_refused_in_plain_words(person: User) -> None:
+    turn_on(person)
+    client = Client()
+    password_step(client, person)
+    response = code_step(client, "1" * 33)
+    assert response.context["form"].errors == {
+        "code": ["That is longer than any code. Enter the 6-digit code from your app."]
+    }
+
+
 def test_the_code_step_without_the_password_step_sends_back_to_sign_in() -> None:
     client = Client()
     response = client.get("/login/code/")
