@@ -15,6 +15,7 @@ the pages and the API with a session all wait.
 
 from __future__ import annotations
 
+import re
 import time
 from base64 import b32encode
 from collections.abc import Callable
@@ -121,6 +122,11 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def is_six_digits(code: str) -> bool:
+    """ASCII digits only: `str.isdigit` also takes "²", which `int` refuses."""
+    return re.fullmatch(r"[0-9]{6}", code) is not None
+
+
 def code_check(*, user: User, code: str) -> CodeCheck:
     """Try `code` as the authenticator's current code (six digits) or as an unused recovery
     code. A code works once: the authenticator refuses a time step it has already accepted,
@@ -128,7 +134,7 @@ def code_check(*, user: User, code: str) -> CodeCheck:
     seconds) on the device that refused them."""
     code = normalise_code(code)
     model: type[TOTPDevice] | type[StaticDevice] = (
-        TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        TOTPDevice if is_six_digits(code) else StaticDevice
     )
     with transaction.atomic():
         devices = model.objects.devices_for_user(user, confirmed=True).select_for_update()
@@ -202,7 +208,7 @@ def two_factor_enable(*, user: User, key: str, code: str) -> tuple[TOTPDevice, l
     code = normalise_code(code)
     totp = TOTP(bytes.fromhex(key), step=30, t0=0, digits=6)
     totp.time = time.time()
-    if not (code.isdigit() and len(code) == 6 and totp.verify(int(code), tolerance=1)):
+    if not (is_six_digits(code) and totp.verify(int(code), tolerance=1)):
         raise ValidationError(WRONG_SETUP_CODE, code="wrong_code")
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)  # one set-up at a time per person

@@ -177,6 +177,23 @@ def test_a_code_longer_than_any_is_refused_in_plain_words(person: User) -> None:
     }
 
 
+@pytest.mark.parametrize("code", ["²²²²²²", "١٢٣٤٥٦", "12 34 56 78", "\u200b"])
+def test_odd_codes_are_refused_as_wrong_everywhere(person: User, code: str) -> None:
+    client = Client()
+    client.force_login(person)
+    client.get("/profile/two-factor/")
+    setup = client.post("/profile/two-factor/", {"code": code})
+    assert setup.context["form"].errors == {"code": [WRONG_SETUP_CODE]}
+
+    turn_on(person)
+    signing_in = Client()
+    password_step(signing_in, person)
+    assert code_step(signing_in, code).context["form"].errors == {"code": [WRONG_CODE]}
+    for model in (TOTPDevice, StaticDevice):  # the wrong code slowed the next try; not tested here
+        model.objects.filter(user=person).update(throttling_failure_count=0)
+    assert ask_token(person, otp=code).json() == {"otp": [WRONG_CODE]}
+
+
 def test_the_code_step_without_the_password_step_sends_back_to_sign_in() -> None:
     client = Client()
     response = client.get("/login/code/")
