@@ -14,3 +14,7 @@ class AccountsConfig(AppConfig):
 
         # Each sign-in starts its session's idle and absolute clocks (accounts/middleware.py).
         user_logged_in.connect(session_clocks_start, dispatch_uid="accounts.session_clocks")
+        from accounts.inputs import plain_text_everywhere
+
+        # Every app's models are loaded by now: their text fields refuse control characters.
+        plain_text_everywhere()

@@ -23,6 +23,7 @@ from accounts.models import AuditOutcome, Organisation
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+from accounts.inputs import IdField
     """Services raise Django's ValidationError; the API answers it as a 400 with field messages.
     A stale version or decision round answers 409 with the object as it is now. Every 403,
     404, 409 and 429 is written to the audit trail (`accounts.audit`)."""
@@ -96,7 +97,8 @@ def _if_match_version(request: Request) -> int | None:
     if not header:
         return None
     value = header.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not (value.isascii() and value.isdigit()):
         raise ValidationError({"If-Match": 'Send the ETag you received, for example "3".'})
     return int(value)
 
@@ -123,9 +125,11 @@ class VersionedUpdateMixin:
         serializer = self.get_serializer(instance, data=request.data, partial=partial)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        if version is None:
-            version = _if_match_version(request)
+        body, header = data.pop("version", None), _if_match_version(request)
+        version = header if body is None else body
+        if body is not None and header is not None and body != header:
+            # They disagree, so one is stale: the service refuses it (409) as any stale one.
+            version = header if body == instance.version else body
         if version is None:
             raise ValidationError({"version": [MISSING_VERSION]})
         updated = self.perform_versioned_update(instance, data, version)
@@ -245,7 +249,7 @@ def versioned_updates(serializer: type[serializers.BaseSerializer]) -> Any:
     return extend_schema_view(update=documented, partial_update=documented)
 
 
-class VisibleObjectField(serializers.PrimaryKeyRelatedField):
+class VisibleObjectField(IdField):
     """An id among the objects the requesting user may see; any other id "does not exist",
     so a request body cannot probe for objects the user may not see.
 

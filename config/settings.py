@@ -140,6 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # A username nobody can have (too long, NUL) fails at once, as a wrong one.
+    "accounts.inputs.ImpossibleUsernameBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -273,6 +275,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "accounts.drf.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # JSON nested too deep is a 400 (accounts/inputs.py), never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.inputs.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Joined Forces API",
@@ -307,6 +315,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Records each failed sign-in in the audit trail as well (accounts/audit.py).
 AXES_HANDLER = "accounts.audit.AuditedAxesHandler"
+# What axes stores and looks up, cut to what its table holds (accounts/inputs.py).
+AXES_USERNAME_CALLABLE = "accounts.inputs.lockout_username"
 # Two-factor sign-in: staff and superusers must use it when this is on (the default when
 # DEBUG is off; `make run` leaves it off so the demo users sign in with a password alone).
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
@@ -377,6 +387,8 @@ FIELD_REPORT_ATTACHMENT_MAX_MB = env.int("FIELD_REPORT_ATTACHMENT_MAX_MB", defau
 FIELD_REPORT_MAX_ATTACHMENTS = env.int("FIELD_REPORT_MAX_ATTACHMENTS", default=5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FIELD_REPORT_PDF_MAX_PAGES = env.int("FIELD_REPORT_PDF_MAX_PAGES", default=200)
+FIELD_REPORT_PHOTO_MAX_MEGAPIXELS = env.int("FIELD_REPORT_PHOTO_MAX_MEGAPIXELS", default=40)
 
 # --- Reports ---------------------------------------------------------------------------------
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)

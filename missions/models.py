@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -202,6 +204,22 @@ JUSTIFICATION_NEEDED = (
 )
 
 
+LATITUDE_RANGE = "A latitude is between -90 and 90 degrees."
+LONGITUDE_RANGE = "A longitude is between -180 and 180 degrees."
+COORDINATES_PAIRED = "A place on the map needs both: give the {missing} too, or neither."
+
+
+def latitude_check(value: Decimal) -> None:
+    # Not MinValueValidator and MaxValueValidator: DRF would swap them for its own message.
+    if not -90 <= value <= 90:
+        raise ValidationError(LATITUDE_RANGE, code="latitude_range")
+
+
+def longitude_check(value: Decimal) -> None:
+    if not -180 <= value <= 180:
+        raise ValidationError(LONGITUDE_RANGE, code="longitude_range")
+
+
 class Activity(models.Model):
     line_of_effort = models.ForeignKey(
         LineOfEffort, on_delete=models.CASCADE, related_name="activities"
@@ -224,8 +242,12 @@ class Activity(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     place_name = models.CharField(max_length=200, blank=True)
-    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, validators=[latitude_check]
+    )
+    longitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, validators=[longitude_check]
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -250,6 +272,22 @@ class Activity(models.Model):
                 name="activity_military_on_civilian_task_justified",
                 violation_error_message=JUSTIFICATION_NEEDED,
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
+                name="activity_latitude_on_the_globe",
+                violation_error_message=LATITUDE_RANGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
+                name="activity_longitude_on_the_globe",
+                violation_error_message=LONGITUDE_RANGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="activity_coordinates_paired",
+                violation_error_message="A place on the map needs both latitude and longitude.",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "end_date"]),
@@ -267,8 +305,15 @@ class Activity(models.Model):
         # The check constraint holds this rule in the database. Said here too, the refusal
         # lands on the field, where forms show it: a failed check constraint is reported for
         # the whole form, and Django skips it once the field it reads has an error.
+        errors = {}
         if self.needs_justification and not self.military_justification.strip():
-            raise ValidationError({"military_justification": JUSTIFICATION_NEEDED})
+            errors["military_justification"] = JUSTIFICATION_NEEDED
+        if self.latitude is not None and self.longitude is None:
+            errors["longitude"] = COORDINATES_PAIRED.format(missing="longitude")
+        if self.longitude is not None and self.latitude is None:
+            errors["latitude"] = COORDINATES_PAIRED.format(missing="latitude")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Milestone(models.Model):

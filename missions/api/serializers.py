@@ -23,6 +23,7 @@ from accounts.drf import (
     decision_state_serializer,
     round_serializer,
 )
+from accounts.inputs import IdField, ModelSerializer
 from accounts.models import Organisation, User
 from missions import selectors
 from missions.models import (
@@ -76,12 +77,10 @@ def _visible_goals(user: User) -> QuerySet[Goal]:
 # --- plans --------------------------------------------------------------------------------------
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     """An organisation taking part in the plan, and how."""
 
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(is_active=True)
-    )
+    organisation = IdField(queryset=Organisation.objects.filter(is_active=True))
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     role = serializers.ChoiceField(
         choices=ParticipantRole.choices,
@@ -117,7 +116,7 @@ class CivilMilitaryBalanceSerializer(serializers.Serializer):
     military_on_non_military_tasks = MilitaryOnNonMilitaryTaskSerializer(many=True)
 
 
-class PlanSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class PlanSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """An integrated plan: who takes part, where it stands in review, how civilian it is and
     which civilian stakeholders were never consulted."""
 
@@ -128,7 +127,7 @@ class PlanSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         allow_null=True,
         help_text="The strategy it serves; optional while a crisis is being assessed.",
     )
-    lead_organisation = serializers.PrimaryKeyRelatedField(
+    lead_organisation = IdField(
         queryset=Organisation.objects.filter(is_active=True),
         help_text="An organisation where you are a planner. Chosen once, when created.",
     )
@@ -200,7 +199,7 @@ class PlanSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
 # --- lines of effort, activities, milestones, consultations ------------------------------------
 
 
-class LineOfEffortSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class LineOfEffortSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """A strand of the plan in one domain, led by one participant."""
 
     plan = VisibleObjectField(
@@ -225,7 +224,7 @@ class LineOfEffortSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer)
         }
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     """Work under a line of effort. Its responsible organisation's planners update `status`
     and `progress`; everything else is the plan's scope, changed by the lead's planners."""
 
@@ -275,7 +274,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         }
 
 
-class MilestoneSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class MilestoneSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     plan = VisibleObjectField(
         visible=_visible_plans, queryset=Plan.objects.all(), help_text=FIXED_PLAN
     )
@@ -287,7 +286,7 @@ class MilestoneSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "plan", "title", "due_date", "achieved_on", "version"]
 
 
-class ConsultationSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class ConsultationSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """A conversation with a stakeholder that takes part in the plan."""
 
     plan = VisibleObjectField(
@@ -315,7 +314,7 @@ class ConsultationSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer)
 # --- field reports ------------------------------------------------------------------------------
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     """A photo or PDF of a field report, downloaded through the API by those who see the plan
     (never from a public media URL)."""
 
@@ -333,7 +332,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         )
 
 
-class FieldReportSerializer(serializers.ModelSerializer):
+class FieldReportSerializer(ModelSerializer):
     """A situation report from the field on a plan or one of its activities."""
 
     author = serializers.SerializerMethodField()

@@ -1,4 +1,5 @@
-"""Field reports from the field, with photos or PDFs checked by their content."""
+"""Field reports from the field, with photos or PDFs checked by their content
+(`missions.services.uploads`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import FileField
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, notify
@@ -26,42 +26,9 @@ from missions.models import (
     PlanStatus,
 )
 from missions.permissions import can_file_field_report
-from missions.services._common import ATTACHMENT_IMAGE_FORMATS, _lock
+from missions.services._common import _lock
 from missions.services.structure import activity_status_check, status_after_progress
-
-
-def attachment_check(upload: UploadedFile) -> str:
-    """The upload's real type, judged by its content (never its name): an image or a PDF."""
-    limit = settings.FIELD_REPORT_ATTACHMENT_MAX_MB * 1024 * 1024
-    name = upload.name or "attachment"
-    if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            {"attachments": f"{name} is larger than {settings.FIELD_REPORT_ATTACHMENT_MAX_MB} MB."}
-        )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return "application/pdf"
-    try:
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ) as error:
-        raise ValidationError({"attachments": f"{name} is not a photo or a PDF."}) from error
-    finally:
-        upload.seek(0)
-    if kind not in ATTACHMENT_IMAGE_FORMATS:
-        raise ValidationError(
-            {"attachments": f"{name} is not a photo (JPEG, PNG, WebP, GIF) or a PDF."}
-        )
-    return ATTACHMENT_IMAGE_FORMATS[kind]
+from missions.services.uploads import attachment_check
 
 
 def _record_progress(activity: Activity, progress: int) -> None:
@@ -144,7 +111,7 @@ def _field_report_file(
         raise ValidationError(
             {"attachments": f"At most {settings.FIELD_REPORT_MAX_ATTACHMENTS} files per report."}
         )
-    content_types = [attachment_check(upload) for upload in attachments]
+    checked = [attachment_check(upload) for upload in attachments]
     report = FieldReport(
         plan=plan,
         activity=activity,
@@ -156,17 +123,17 @@ def _field_report_file(
     )
     report.full_clean()
     report.save()
-    for upload, content_type in zip(attachments, content_types, strict=True):
+    for upload, file in zip(attachments, checked, strict=True):
         attachment = Attachment(
             field_report=report,
             original_name=(upload.name or "attachment")[:200],
-            content_type=content_type,
-            size=upload.size or 0,
+            content_type=file.content_type,
+            size=file.content.size,
         )
         field = _attachment_field()
         name = field.storage.save(
-            field.generate_filename(attachment, upload.name or "attachment"),
-            upload,
+            field.generate_filename(attachment, file.name),
+            file.content,
             max_length=field.max_length,
         )
         stored.append(name)

@@ -41,6 +41,7 @@ from missions.services._common import (
     _status,
     contributors,
 )
+from missions.services.dates import plan_dates_check, plan_parts_within
 
 
 def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str]]) -> bool:
@@ -110,6 +111,7 @@ def plan_create(
             }
         )
     _check_dates(start_date, end_date)
+    plan_dates_check(start_date, end_date)
     _check_strategy(strategy, by)
     plan = Plan(
         title=title,
@@ -136,6 +138,9 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
     check_version(plan, version)
     changed = changed_fields(plan, PLAN_FIELDS, data)
     _check_dates(plan.start_date, plan.end_date)
+    if changed & set(PLAN_STRUCTURAL_FIELDS):
+        plan_dates_check(plan.start_date, plan.end_date)
+        plan_parts_within(plan, plan.start_date, plan.end_date)
     if "strategy" in changed:
         _check_strategy(plan.strategy, by)
         serving_others = plan.lines_of_effort.filter(goals__isnull=False).exclude(

@@ -34,6 +34,7 @@ from missions.services._common import (
     _require_participant,
     _require_structure_editor,
 )
+from missions.services.dates import activity_dates_check, part_dates_check
 from strategy.selectors import visible_strategies
 
 
@@ -107,6 +108,7 @@ def _check_activity(plan: Plan, activity: Activity) -> None:
         raise ValidationError({"line_of_effort": "Choose a line of effort of this plan."})
     _require_participant(plan, activity.responsible_organisation, "responsible_organisation")
     _check_dates(activity.start_date, activity.end_date)
+    activity_dates_check(plan, activity)
     # A military actor on a non-military task needs its justification: `Activity.clean`,
     # called by the `full_clean` that follows, says so on the field.
 
@@ -303,6 +305,7 @@ def _child_create(
     changed_fields(obj, fields, data)
     if isinstance(obj, Consultation):
         _require_participant(plan, obj.stakeholder, "stakeholder")
+    part_dates_check(plan, obj)
     obj.full_clean()
     obj.save()
     return obj
@@ -319,6 +322,7 @@ def _child_update(
         return obj
     if isinstance(obj, Consultation):
         _require_participant(plan, obj.stakeholder, "stakeholder")
+    part_dates_check(plan, obj)
     obj.full_clean()
     obj.version += 1
     obj.save()

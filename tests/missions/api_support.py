@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -115,7 +116,17 @@ def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF: uploads are read with pypdf, so a bare header no longer passes."""
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00" * 64
 
 

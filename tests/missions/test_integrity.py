@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -176,8 +177,10 @@ def test_a_filed_report_keeps_its_files(media: Path, plan: Plan, field_advisor: 
     )
     attachment = report.attachments.get()
     month = timezone.now().strftime("%Y/%m")
-    assert attachment.file.name == f"field-reports/{month}/walls.png"
-    assert stored_files(media) == [f"field-reports/{month}/walls.png"]
+    # Stored under a generated name with the extension of its real type, never the sender's.
+    assert re.fullmatch(rf"field-reports/{month}/[0-9a-f]{{32}}\.png", attachment.file.name)
+    assert stored_files(media) == [attachment.file.name]
+    assert attachment.original_name == "walls.png"
 
 
 def age(path: Path, days: int) -> None:
