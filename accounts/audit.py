@@ -281,14 +281,15 @@ def audit_page_denial(request: HttpRequest, exception: Exception | None, status_
     )
 
 
-def audit_stale(request: HttpRequest, stale: Any) -> None:
-    """A page refused an edit or decision based on what has changed since (the API's 409)."""
+def audit_stale(request: Any, stale: Any, *, status_code: int | None = None) -> None:
+    """An edit or decision refused because what it was based on has changed since: on a
+    page (which says so on the form), or in an API answer a view gives itself (409)."""
     match = getattr(request, "resolver_match", None)
     audit_denial(
         request,
         outcome=AuditOutcome.STALE,
         action=(match.view_name if match else "") or request.path,
-        status_code=None,
+        status_code=status_code,
         subject=stale.current,
         detail=str(stale),
     )

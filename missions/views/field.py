@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
 from accounts.pages import show_service_error
 from missions import services
@@ -57,6 +58,7 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 progress=data["progress"],
             )
         except StaleVersion as stale:
+            audit_stale(request, stale)
             fresh = request.POST.copy()
             fresh["version"] = str(stale.current.version)
             form = ProgressForm(fresh)

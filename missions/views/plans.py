@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_stale
 from accounts.authority import lead_organisations_for
 from accounts.decisions import DecisionForm, StaleRound, decision_page, split_decided
 from accounts.models import OrganisationKind
@@ -332,6 +333,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_approve(plan=plan, by=_user(request), submission=submission)
     except StaleRound as stale:
+        audit_stale(request, stale)
         messages.error(request, str(stale))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

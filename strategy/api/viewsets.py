@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
 from accounts.drf import (
     STALE_RESPONSE,
@@ -360,6 +361,7 @@ class GlossaryViewSet(
         try:
             decided = decide(term, dict(serializer.validated_data))
         except StaleVersion as stale:
+            audit_stale(request, stale, status_code=status.HTTP_409_CONFLICT)
             return Response(
                 {"detail": str(stale), "current": self.get_serializer(stale.current).data},
                 status=status.HTTP_409_CONFLICT,

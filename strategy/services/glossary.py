@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_decision
 from accounts.concurrency import StaleVersion
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.notifications import notify
 from accounts.services import changed_fields
 from strategy.models import (
@@ -100,6 +102,19 @@ def _decide(term: GlossaryTerm, *, by: User, status: str, **fields: Any) -> None
     term._history_user = by  # type: ignore[attr-defined]  # who, in the audit trail
     term.full_clean()
     term.save(update_fields=["status", "decided_by", "decided_at", "version", *fields])
+    audit_decision(
+        by=by,
+        subject=term,
+        action="curate_glossary",
+        outcome=status,
+        organisation_id=None if by.is_staff else _steward_id(),
+    )
+
+
+def _steward_id() -> int | None:
+    """The organisation a curator who is not staff decides for: the steward."""
+    steward = settings.GLOSSARY_STEWARD_ORGANISATION
+    return Organisation.objects.filter(slug=steward).values_list("pk", flat=True).first()
 
 
 def _tell_proposer(term: GlossaryTerm, *, by: User, kind: str, text: str, url: str) -> None:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
 from accounts.pages import show_service_error
 from strategy import selectors, services
@@ -144,6 +145,7 @@ def glossary_proposal_decide(request: HttpRequest, pk: int, decision: str) -> Ht
             services.glossary_term_approve(term=term, by=user, version=data["version"])
             done = f"“{term.term}” is now in the glossary."
     except StaleVersion as stale:
+        audit_stale(request, stale)
         now = stale.current
         if now.status == GlossaryStatus.PROPOSED:
             meanwhile = "It was edited meanwhile: read it again below."

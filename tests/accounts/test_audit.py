@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -399,3 +399,31 @@ def test_the_admin_cannot_add_change_or_delete_a_record(admin_client: Client, me
 def test_a_list_page_past_the_end_is_not_a_refusal(member: User) -> None:
     assert signed_in_api(member).get("/api/v1/organisations/?page=99").status_code == 404
     assert records() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_that_cannot_be_written_leaves_the_refusal_as_it_was(
+    outsider: User, home_org: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another connection holds the audit table; ours gives up waiting: the refusal is still
+    a 403, and the failure is logged."""
+    holder = connections.create_connection("default")
+    holder.ensure_connection()
+    raw = holder.connection
+    raw.autocommit = False
+    try:
+        raw.cursor().execute("LOCK TABLE accounts_auditevent IN ACCESS EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        response = signed_in_api(outsider).patch(
+            f"/api/v1/organisations/{home_org.pk}/", {"country": "X", "version": 1}, format="json"
+        )
+    finally:
+        raw.rollback()
+        holder.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+    assert response.status_code == 403
+    assert records() == []
+    assert "The audit record of a refused request could not be written." in caplog.text

@@ -1,14 +1,18 @@
-"""An endorsement writes one decision record, in its own transaction."""
+"""Strategy decisions in the audit trail: an endorsement and a glossary curation write one
+record each; a stale curation one denial."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, Organisation, User
+from accounts.models import AuditEvent, Organisation, Role, User
 from strategy import services
-from strategy.models import Strategy
+from strategy.models import GlossaryTerm, Strategy
+from tests.factories import make_member, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -51,4 +55,73 @@ def test_an_endorsement_writes_one_decision_record(
             "outcome": "reject",
             "ip_address": "192.0.2.40",
         }
+    ]
+
+
+# --- glossary curation -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proposal(db: None, member: User) -> GlossaryTerm:
+    return services.glossary_term_propose(
+        by=member,
+        data={
+            "term": "Spoiler",
+            "definition": "A party that uses violence to undermine a peace process.",
+            "un_impp": "Spoiler",
+            "nato_cpa": "",
+            "eu_integrated": "",
+            "whole_of_government": "",
+        },
+    )
+
+
+def test_a_curators_decision_writes_one_record_for_the_steward(
+    settings: Any, proposal: GlossaryTerm
+) -> None:
+    settings.GLOSSARY_STEWARD_ORGANISATION = "un"
+    un = make_organisation(slug="un", name="United Nations")
+    curator = make_member(un, Role.ORG_ADMIN, username="curator")
+    client = APIClient(REMOTE_ADDR="192.0.2.41")
+    client.force_authenticate(curator)
+
+    response = client.post(
+        f"/api/v1/glossary/{proposal.pk}/decline/",
+        {"version": proposal.version, "reason": "We have “Spoiler” already."},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert list(
+        AuditEvent.objects.values_list(
+            "category", "user_id", "organisation_id", "object_repr", "action", "outcome"
+        )
+    ) == [("decision", curator.pk, un.pk, str(proposal), "curate_glossary", "declined")]
+
+
+def test_a_stale_curation_in_the_api_writes_one_denial(
+    proposal: GlossaryTerm, superuser: User
+) -> None:
+    client = APIClient(REMOTE_ADDR="192.0.2.42")
+    client.force_authenticate(superuser)  # staff: curates for no organisation
+
+    response = client.post(
+        f"/api/v1/glossary/{proposal.pk}/approve/", {"version": 99}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert list(
+        AuditEvent.objects.values_list(
+            "category", "user_id", "object_id", "action", "outcome", "status_code", "ip_address"
+        )
+    ) == [
+        (
+            "denial",
+            superuser.pk,
+            str(proposal.pk),
+            "api-glossary-term-approve",
+            "stale",
+            409,
+            "192.0.2.42",
+        )
     ]
