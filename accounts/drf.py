@@ -19,11 +19,11 @@ from accounts.audit import audit_denial
 from accounts.authentication import LockedOut
 from accounts.concurrency import StaleVersion
 from accounts.decisions import DecisionKind
+from accounts.inputs import IdField
 from accounts.models import AuditOutcome, Organisation
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-from accounts.inputs import IdField
     """Services raise Django's ValidationError; the API answers it as a 400 with field messages.
     A stale version or decision round answers 409 with the object as it is now. Every 403,
     404, 409 and 429 is written to the audit trail (`accounts.audit`)."""
