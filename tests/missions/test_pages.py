@@ -43,6 +43,7 @@ from missions.models import (
 )
 from reports.models import Report
 from tests.factories import make_member, make_organisation, submission_of
+from tests.missions.api_support import PDF
 from tests.missions.conftest import plan_world_make
 
 pytestmark = pytest.mark.django_db
@@ -1197,7 +1198,7 @@ def test_a_field_report_takes_several_photos_and_pdfs_but_not_too_many(
     settings.FIELD_REPORT_MAX_ATTACHMENTS = 2
     client = client_as(world.by("field_advisor"))
     url = f"/plans/{world.plan.pk}/field-reports/new/"
-    pdf = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
     response = client.post(url, {**_report_data(world), "attachments": [photo("a.png"), pdf]})
     assert response.status_code == 302
     report = FieldReport.objects.order_by("pk").last()
@@ -1324,7 +1325,7 @@ def test_attachments_are_served_to_participants_only(world: World, persona: str)
 
 
 def test_a_pdf_attachment_is_downloaded(world: World) -> None:
-    pdf = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
     report = services.field_report_file(
         plan=_plan(world),
         by=world.by("field_advisor"),
