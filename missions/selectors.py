@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from django.db.models.query import ModelIterable
 
 from accounts.authority import visible
 from accounts.decisions import DecisionState, decision_panel
-from accounts.models import OrganisationKind, User
+from accounts.models import Organisation, OrganisationKind, User
 from missions.models import (
     Activity,
     ActorType,
@@ -165,9 +165,53 @@ def civil_military_balance(plan: Plan) -> CivilMilitaryBalance:
 
 
 def consultation_gaps(plan: Plan) -> list[str]:
-    """The civilian stakeholder kinds (police, justice, NGO, international) never consulted."""
-    consulted = {c.stakeholder.kind for c in plan.consultations.all()}
+    """The civilian stakeholder kinds (police, justice, NGO, international) never consulted.
+
+    A stakeholder counts as consulted when a consultation with it is recorded, and when it
+    takes part in the plan as a consulted participant: that is how the plan records it.
+    """
+    consulted = {c.stakeholder.kind for c in plan.consultations.all()} | {
+        p.organisation.kind for p in plan.participants.all() if p.role == ParticipantRole.CONSULTED
+    }
     return [kind for kind in CIVILIAN_STAKEHOLDER_KINDS if kind not in consulted]
+
+
+@dataclass(frozen=True)
+class PlanListRow:
+    """A row of the plans list: the plan, its participants, and each contributor's review of
+    the current submission, all from the rows `plan_list` prefetched (no query per plan)."""
+
+    plan: Plan
+    participants: list[Organisation]
+    reviews: list[DecisionState]
+
+    @property
+    def reviewed(self) -> list[DecisionState]:
+        return [row for row in self.reviews if row.record is not None]
+
+    @property
+    def not_reviewed(self) -> list[Organisation]:
+        return [row.organisation for row in self.reviews if row.record is None]
+
+    @property
+    def approved(self) -> int:
+        return sum(1 for row in self.reviews if row.state == "approved")
+
+    @property
+    def changes_requested(self) -> int:
+        return sum(1 for row in self.reviews if row.state == "changes_requested")
+
+
+def plan_list_rows(plans: Iterable[Plan]) -> list[PlanListRow]:
+    """Rows for a page of `plan_list`: who has reviewed the current submission, who has not."""
+    return [
+        PlanListRow(
+            plan=plan,
+            participants=[p.organisation for p in plan.participants.all()],
+            reviews=review_panel(plan) if plan.submission else [],
+        )
+        for plan in plans
+    ]
 
 
 def review_panel(plan: Plan) -> list[DecisionState]:

@@ -2,8 +2,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import django_filters
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +24,15 @@ from reports.registry import all_kinds
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="display_title",
+        read_only=True,
+        help_text=(
+            "What the report is about, named when it was asked for: the kind, and for a "
+            "report about one plan or strategy its title (“Plan brief: Northern Valeria "
+            "integrated plan”)."
+        ),
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -24,6 +40,7 @@ class ReportSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
+            "title",
             "params",
             "status",
             "progress",
@@ -64,6 +81,32 @@ def _request_schema() -> PolymorphicProxySerializer:
     )
 
 
+def _kind_choices() -> list[tuple[str, str]]:
+    return [(kind.name, kind.label) for kind in all_kinds()]
+
+
+class ReportFilter(django_filters.FilterSet):
+    # Choices from a callable: kinds registered after this module was imported count too.
+    kind = django_filters.ChoiceFilter(choices=_kind_choices)
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+
+    class Meta:
+        model = Report
+        fields = ["kind", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                str,
+                enum=sorted(kind.name for kind in all_kinds()),
+                description="Only reports of this kind.",
+            )
+        ]
+    )
+)
 class ReportViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -75,7 +118,7 @@ class ReportViewSet(
     queryset = Report.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = ReportSerializer
     object_permissions = {"retry": None}  # seeing your report is enough; the service checks
-    filterset_fields = ["status", "kind"]
+    filterset_class = ReportFilter
 
     selector = staticmethod(selectors.report_list)
 

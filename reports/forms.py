@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from reports.registry import all_kinds
+from reports.registry import all_kinds, standalone_kinds
 
 
 class ReportRequestForm(forms.Form):
@@ -17,7 +17,11 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["kind"].choices = [(k.name, k.label) for k in all_kinds()]  # type: ignore[attr-defined]
+        kind = self.fields["kind"]
+        # Every kind is accepted (the plan and strategy pages post theirs here), but the
+        # reports page offers only those it can ask for: the others need their object.
+        kind.choices = [(k.name, k.label) for k in all_kinds()]  # type: ignore[attr-defined]
+        kind.widget.choices = [(k.name, k.label) for k in standalone_kinds()]
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -26,16 +30,30 @@ class ReportRequestForm(forms.Form):
             self.add_error(
                 "format", f"{kind.label} is available as {', '.join(kind.formats).upper()}."
             )
-        if cleaned.get("kind") == "strategy_status" and not cleaned.get("strategy"):
-            self.add_error(None, "Ask for a strategy status report from the strategy's own page.")
-        if cleaned.get("kind") == "plan_brief" and not cleaned.get("plan"):
-            self.add_error(None, "Ask for a plan brief from the plan's own page.")
+        if kind and kind.subject_param and not cleaned.get(kind.subject_param):
+            self.add_error(
+                None,
+                f"Ask for this report ({kind.label.lower()}) from the {kind.subject_param}'s "
+                "own page.",
+            )
         return cleaned
 
     def params(self) -> dict[str, object]:
         params: dict[str, object] = {"format": self.cleaned_data["format"]}
-        if self.cleaned_data["kind"] == "strategy_status":
-            params["strategy"] = self.cleaned_data["strategy"]
-        if self.cleaned_data["kind"] == "plan_brief":
-            params["plan"] = self.cleaned_data["plan"]
+        kind = next(k for k in all_kinds() if k.name == self.cleaned_data["kind"])
+        if kind.subject_param:
+            params[kind.subject_param] = self.cleaned_data[kind.subject_param]
         return params
+
+
+class ReportFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind", required=False, widget=forms.Select(attrs={"aria-label": "Kind of report"})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("", "Every kind"),
+            *((k.name, k.label) for k in all_kinds()),
+        ]

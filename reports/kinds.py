@@ -13,7 +13,7 @@ from accounts.authority import visible
 from accounts.models import Membership, Organisation, OrganisationKind
 from accounts.selectors import organisation_list
 from charts import horizontal_bar_chart, line_chart, timeline_chart
-from missions.models import ActorType
+from missions.models import ActorType, Plan
 from missions.selectors import (
     civil_military_balance,
     consultation_gaps,
@@ -22,6 +22,7 @@ from missions.selectors import (
     visible_plans,
 )
 from reports.registry import BuildContext, ReportError, ReportKind, register
+from strategy.models import Strategy
 from strategy.selectors import (
     endorsement_history,
     endorsement_panel,
@@ -157,6 +158,10 @@ register(
         params_serializer=StrategyParams,
         gather=gather_strategy_status,
         template="reports/strategy_status.html",
+        subject_param="strategy",
+        subject=lambda params: Strategy.objects.values_list("title", flat=True).get(
+            pk=params["strategy"]
+        ),
     )
 )
 
@@ -213,5 +218,7 @@ register(
         params_serializer=PlanParams,
         gather=gather_plan_brief,
         template="reports/plan_brief.html",
+        subject_param="plan",
+        subject=lambda params: Plan.objects.values_list("title", flat=True).get(pk=params["plan"]),
     )
 )

@@ -16,6 +16,11 @@ class Report(models.Model):
     """A report job: requested by a user, built by Celery, downloaded by that user only."""
 
     kind = models.CharField(max_length=50)
+    title = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the report is about, named when it was asked for.",
+    )
     params = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
@@ -44,7 +49,7 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.pk} ({self.status})"
+        return f"{self.display_title} #{self.pk} ({self.status})"
 
     def get_absolute_url(self) -> str:
         return reverse("report-detail", args=[self.pk])
@@ -61,6 +66,10 @@ class Report(models.Model):
             return get_kind(self.kind).label
         except KeyError:
             return self.kind.replace("_", " ").capitalize()
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.kind_label
 
     @property
     def is_finished(self) -> bool:

@@ -33,10 +33,21 @@ class ReportKind:
     template: str
     csv_rows: Callable[[dict[str, Any]], Iterable[list[str]]] | None = None
     description: str = ""
+    # The parameter naming the one object a report is about ("plan", "strategy"): such a
+    # report is asked for from that object's page, never from the reports page.
+    subject_param: str | None = None
+    # What the report is about, named from its validated parameters when it is requested
+    # ("Plan brief: Northern Valeria integrated plan"); the label where it is about no one thing.
+    subject: Callable[[dict[str, Any]], str] | None = None
     formats: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", ("pdf", "csv") if self.csv_rows else ("pdf",))
+
+    def title(self, params: dict[str, Any]) -> str:
+        if self.subject is None:
+            return self.label
+        return f"{self.label}: {self.subject(params)}"
 
 
 _kinds: dict[str, ReportKind] = {}
@@ -53,3 +64,8 @@ def get_kind(name: str) -> ReportKind:
 
 def all_kinds() -> list[ReportKind]:
     return list(_kinds.values())
+
+
+def standalone_kinds() -> list[ReportKind]:
+    """The kinds the reports page offers: those not about one plan or strategy."""
+    return [kind for kind in _kinds.values() if kind.subject_param is None]

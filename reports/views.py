@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from reports import selectors, services
-from reports.forms import ReportRequestForm
+from reports.forms import ReportFilterForm, ReportRequestForm
 from reports.models import Report, ReportStatus
 from reports.services import download_name
 
@@ -38,8 +38,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
             return redirect(report)
     user = cast(User, request.user)
     reports = selectors.report_list(user=user).filter(requested_by=user)
+    filters = ReportFilterForm(request.GET or None)
+    if filters.is_valid() and filters.cleaned_data["kind"]:
+        reports = reports.filter(kind=filters.cleaned_data["kind"])
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reports/report_list.html", {"form": form, "page": page})
+    return render(
+        request, "reports/report_list.html", {"form": form, "filters": filters, "page": page}
+    )
 
 
 @login_required

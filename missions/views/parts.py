@@ -329,8 +329,8 @@ def consultation_delete(request: HttpRequest, pk: int) -> HttpResponse:
             f"Remove the consultation of {consultation.stakeholder} "
             f"on {consultation.date:%d %b %Y}?"
         ),
-        text="If it was the only consultation of its kind of stakeholder, the plan shows that "
-        "kind as never consulted again.",
+        text="If it was the only consultation of its kind of stakeholder, and no stakeholder of "
+        "that kind takes part as consulted, the plan shows that kind as never consulted again.",
         button="Remove consultation",
         action=lambda: services.consultation_delete(consultation=consultation, by=_user(request)),
         done="The consultation was removed.",

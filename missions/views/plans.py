@@ -70,18 +70,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         if data["theatre"]:
             plans = plans.filter(theatre__icontains=data["theatre"])
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = []
-    for plan in page.object_list:
-        panel = selectors.review_panel(plan)
-        rows.append(
-            {
-                "plan": plan,
-                "participants": [p.organisation for p in plan.participants.all()],
-                "contributors": len(panel),
-                "approved": sum(1 for row in panel if row.state == "approved"),
-                "changes_requested": sum(1 for row in panel if row.state == "changes_requested"),
-            }
-        )
+    rows = selectors.plan_list_rows(page.object_list)
     return render(
         request,
         "missions/plan_list.html",

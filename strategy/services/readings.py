@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.formatting import quantity
 from accounts.models import Role, User
 from accounts.notifications import notify
 from strategy.models import (
@@ -36,9 +37,9 @@ def _evaluate_warning(indicator: Indicator, strategy: Strategy, *, by: User, eve
             recipients=partner_roles(strategy, Role.PLANNER, Role.APPROVER),
             kind="strategy.indicator_warning",
             text=(
-                f"Early warning on “{strategy.title}”: {indicator.name} is {latest.value}"
+                f"Early warning on “{strategy.title}”: {indicator.name} is {quantity(latest.value)}"
                 f"{' ' + indicator.unit if indicator.unit else ''}, {side} the threshold "
-                f"of {indicator.warning_threshold}."
+                f"of {quantity(indicator.warning_threshold)}."
             ),
             url=strategy.get_absolute_url(),
             event_key=f"indicator:{indicator.pk}:warning:{event}",

@@ -123,7 +123,7 @@ def test_a_plan_shows_participants_review_state_balance_and_gaps(
                 }
             ],
         },
-        "consultation_gaps": ["police", "justice", "ngo", "international_organisation"],
+        "consultation_gaps": ["police", "justice", "international_organisation"],
     }
 
 

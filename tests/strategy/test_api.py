@@ -1374,7 +1374,7 @@ def test_a_reading_past_the_threshold_warns_every_partner_once(
     assert shown["in_warning"] is True
     text = (
         "Early warning on “Stability in Northern Valeria”: Violent incidents per month is "
-        "45.00 incidents, above the threshold of 40.00."
+        "45 incidents, above the threshold of 40."
     )
     assert notified("strategy.indicator_warning") == [
         (user, text)

@@ -1012,7 +1012,7 @@ def test_status_report_of_an_unshared_strategy_is_refused(world: World) -> None:
     ]
     without_strategy = outsider.post("/reports/", {"kind": "strategy_status", "format": "pdf"})
     assert without_strategy.context["form"].non_field_errors() == [
-        "Ask for a strategy status report from the strategy's own page."
+        "Ask for this report (strategy status) from the strategy's own page."
     ]
     assert not Report.objects.exists()
 

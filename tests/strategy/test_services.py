@@ -78,8 +78,8 @@ def test_a_crossing_warns_every_partners_planners_and_approvers_once(
     assert indicator.in_warning is True
     text = Notification.objects.filter(kind="strategy.indicator_warning").first().text
     assert text == (
-        "Early warning on “Stability in Northern Valeria”: Violent incidents per month is 45.00 "
-        "incidents, above the threshold of 40.00."
+        "Early warning on “Stability in Northern Valeria”: Violent incidents per month is 45 "
+        "incidents, above the threshold of 40."
     )
 
 

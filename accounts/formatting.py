@@ -1,0 +1,26 @@
+"""How figures read to people: on pages, in PDF reports and in notifications alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+
+def quantity(value: object) -> str:
+    """A quantity without the decimals it does not need: 12.00 reads "12", 12.50 "12.5".
+
+    Amounts are stored with two decimals, which on a page read as false precision.
+    Anything that is not a number is shown as it is; nothing shows as an empty string.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
