@@ -400,7 +400,7 @@ def test_plan_list_and_page_fit_a_laptop_too(
     open_plan(page, screenshot=laptop)
     expect(page.get_by_role("region", name="Timeline").locator("svg.timeline")).to_be_visible()
     expect(page.get_by_role("region", name="Consultations")).to_contain_text(
-        "Never consulted: Police Justice ministry Non-governmental organisation"
+        "Never consulted: Police Justice ministry International organisation"
     )
     assert not laptop.scrolls_horizontally()
     laptop.screenshot("plan-1366x768")
