@@ -336,7 +336,7 @@ def decision_request_serializer(
             "comment": serializers.CharField(
                 required=False, allow_blank=True, default="", help_text=comment_help
             ),
-            "organisation": serializers.PrimaryKeyRelatedField(
+            "organisation": IdField(
                 queryset=Organisation.objects.all(),
                 required=False,
                 allow_null=True,

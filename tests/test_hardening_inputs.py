@@ -178,3 +178,23 @@ def test_the_token_endpoint_refuses_a_username_with_nul(member: User, username: 
     )
 
     assert (response.status_code, response.json()) == (400, {"username": [NUL_REFUSED]})
+
+
+# --- 5. ids are whole numbers everywhere (the plan API's are in tests/missions) -------------------
+
+
+def test_a_strategy_lead_given_as_a_fraction_is_refused(
+    member: User, home_org: Organisation
+) -> None:
+    response = api_as(member).post(
+        "/api/v1/strategies/",
+        {"title": "Rounded", "lead_organisation": home_org.pk + 0.5, "partners": [1.5]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["lead_organisation"], body["partners"]) == (
+        ["Incorrect type. Expected pk value, received float."],
+        ["Incorrect type. Expected pk value, received float."],
+    )

@@ -23,6 +23,7 @@ from accounts.drf import (
     decision_request_serializer,
     decision_state_serializer,
 )
+from accounts.inputs import IdField, ModelSerializer
 from accounts.models import Organisation, User
 from strategy import selectors
 from strategy.models import (
@@ -47,7 +48,7 @@ def _person(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-class PartnerField(serializers.PrimaryKeyRelatedField):
+class PartnerField(IdField):
     """An organisation id, written as such and read from the strategy's prefetched
     partnerships (so a list of strategies costs no query per row)."""
 
@@ -76,10 +77,10 @@ EndorseSerializer = decision_request_serializer(
 )
 
 
-class StrategySerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class StrategySerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """A shared strategy, its partners and each one's decision on the current edition."""
 
-    lead_organisation = serializers.PrimaryKeyRelatedField(
+    lead_organisation = IdField(
         queryset=Organisation.objects.filter(is_active=True),
         help_text="An organisation where you are a planner. Chosen once, when created.",
     )
@@ -132,7 +133,7 @@ class StrategySerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         return [row.as_dict() for row in selectors.endorsement_panel(strategy)]
 
 
-class DriverSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class DriverSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """A root cause or mitigating factor of the conflict, from the shared assessment."""
 
     strategy = VisibleObjectField(
@@ -146,7 +147,7 @@ class DriverSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "strategy", "title", "description", "kind", "order", "version"]
 
 
-class GoalSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class GoalSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """A common goal of the strategy and the conflict drivers it addresses."""
 
     strategy = VisibleObjectField(
@@ -168,7 +169,7 @@ class GoalSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"order": {"required": False, "help_text": "Defaults to last."}}
 
 
-class IndicatorSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class IndicatorSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """How progress on a goal is measured, with an optional early-warning threshold."""
 
     goal = VisibleObjectField(
@@ -196,7 +197,7 @@ class IndicatorSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["in_warning"]
 
 
-class ReadingSerializer(serializers.ModelSerializer):
+class ReadingSerializer(ModelSerializer):
     recorded_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -208,7 +209,7 @@ class ReadingSerializer(serializers.ModelSerializer):
         return _person(reading.recorded_by)
 
 
-class GlossaryTermSerializer(serializers.ModelSerializer):
+class GlossaryTermSerializer(ModelSerializer):
     version = VersionField(read_only=True)
 
     class Meta:

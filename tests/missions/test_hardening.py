@@ -579,3 +579,21 @@ def test_photos_are_reencoded_without_exif_and_files_stored_under_generated_name
     download = api_as(field_advisor).get(response.json()["attachments"][0]["download_url"])
     assert download["Content-Disposition"] == 'attachment; filename="IMG_0001.JPG"'
     assert b"".join(download.streaming_content) == stored[0]
+
+
+def test_a_decision_for_an_organisation_given_as_a_fraction_is_refused(
+    personas: Any, plan: Plan, contributor_org: Organisation
+) -> None:
+    services.plan_submit(plan=plan, by=personas["lead_planner"])
+
+    response = api_as(personas["contributor_approver"]).post(
+        detail(plan, "review/"),
+        {"submission": 1, "decision": "approve", "organisation": contributor_org.pk + 0.5},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"organisation": [INCORRECT_TYPE.format("float")]},
+    )
+    assert plan.reviews.count() == 0
