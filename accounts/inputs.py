@@ -137,13 +137,15 @@ def username_is_possible(username: Any) -> bool:
 def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """The username django-axes records and looks up (`AXES_USERNAME_CALLABLE`), made
     storable: its table holds 255 characters and PostgreSQL text no NUL. No real username
-    is changed by this (they are shorter and plain)."""
+    is changed by this (they are shorter and plain), and a longer one still counts towards
+    the lockout of its address."""
     username = (credentials or {}).get(get_user_model().USERNAME_FIELD)
     if username is None and request is not None:
         username = request.POST.get(get_user_model().USERNAME_FIELD)
-    if not isinstance(username, str):
-        return "" if username is None else str(username)[:255].replace("\x00", "")
-    return username.replace("\x00", "")[:255]
+    if username is None:
+        return ""
+    # U+FFFD rather than nothing, so "mem<NUL>ber" is not counted against "member".
+    return str(username).replace("\x00", "\ufffd")[:255]
 
 
 class ImpossibleUsernameBackend:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -198,3 +199,16 @@ def test_a_strategy_lead_given_as_a_fraction_is_refused(
         ["Incorrect type. Expected pk value, received float."],
         ["Incorrect type. Expected pk value, received float."],
     )
+
+
+def test_a_username_too_long_still_counts_towards_the_lockout(member: User) -> None:
+    client = APIClient(REMOTE_ADDR="203.0.113.10")
+    answers = [
+        client.post(
+            "/api/v1/auth/token/", {"username": "m" * 300, "password": "wrong"}, format="json"
+        ).status_code
+        for _ in range(6)
+    ]
+
+    assert answers == [400, 400, 400, 400, 400, 429]
+    assert AccessAttempt.objects.get().username == "m" * 255
