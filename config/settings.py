@@ -62,7 +62,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Our own apps, in the order they depend on each other (a later one may import an earlier one).
-PROJECT_APPS = ["accounts", "strategy", "missions", "reports"]
+PROJECT_APPS = ["accounts", "secondments", "strategy", "missions", "reports"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "missions.models.ActivityStatus",
         "ReportFormatEnum": [("pdf", "pdf"), ("csv", "csv")],
         "PdfFormatEnum": [("pdf", "pdf")],
+        "SecondmentStatusEnum": "secondments.models.SecondmentStatus",
+        "SecondmentKindEnum": "secondments.models.SecondmentKind",
     },
 }
 

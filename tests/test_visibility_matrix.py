@@ -67,6 +67,8 @@ from missions.models import (
 )
 from reports import services as reports
 from reports.models import Report, ReportStatus
+from secondments import services as secondments
+from secondments.models import Post, Secondment, SecondmentDecision
 from strategy import services as strategies
 from strategy.models import (
     ConflictDriver,
@@ -242,6 +244,21 @@ def _build_world() -> World:
         status=GlossaryStatus.APPROVED,
     )
 
+    # A secondment of an mfa advisor to dev, waiting for both decisions; a post at dev.
+    advisor = make_member(mfa, Role.FIELD_ADVISOR, username=f"{PRIVATE.lower()}-advisor")
+    post = Post.objects.create(title="Governance advisor", host_organisation=dev)
+    secondment = secondments.secondment_request(
+        by=insider,
+        person=advisor,
+        home_organisation=mfa,
+        host_organisation=dev,
+        post=post,
+        role=Role.PLANNER,
+        start_date=today,
+        end_date=today + datetime.timedelta(days=90),
+        purpose=f"{PRIVATE} advisory mission.",
+    )
+
     # The personas come last, so no notification of the world reached them while members.
     outsider = make_member(mod, Role.PLANNER, username="outsider")
     for role in (Role.APPROVER, Role.FIELD_ADVISOR, Role.ORG_ADMIN):
@@ -295,6 +312,8 @@ def _build_world() -> World:
             "notification": notification.pk,
             "glossary_term": term.pk,
             "dissolved_organisation": dissolved.pk,
+            "secondment": secondment.pk,
+            "post": post.pk,
         },
         insider=insider,
         personas={
@@ -351,6 +370,11 @@ def _fingerprint() -> dict[str, list[tuple[Any, ...]]]:
         "glossary": (GlossaryTerm, ("status", "version")),
         "organisations": (Organisation, ("is_active", "version")),
         "memberships": (Membership, ("valid_from", "valid_until")),
+        "secondments": (
+            Secondment,
+            ("status", "version", "request", "end_date", "proposed_end_date", "membership_id"),
+        ),
+        "secondment_decisions": (SecondmentDecision, ("organisation_id", "request", "decision")),
     }
     return {
         name: list(model.objects.order_by("pk").values_list("pk", *fields))
@@ -425,6 +449,31 @@ def _glossary_decision(world: World) -> dict[str, Any]:
     }
 
 
+def _secondment_decision(world: World) -> dict[str, Any]:
+    """The API's decision names the request round read in `version`."""
+    return {"version": _current(Secondment, "secondment", "request")(world), "decision": "approve"}
+
+
+def _secondment_decision_page(world: World) -> dict[str, Any]:
+    return {"round": _current(Secondment, "secondment", "request")(world), "decision": "approve"}
+
+
+def _secondment_dates(world: World) -> dict[str, Any]:
+    later = timezone.localdate() + datetime.timedelta(days=200)
+    return {
+        "end_date": later.isoformat(),
+        "version": _current(Secondment, "secondment", "version")(world),
+    }
+
+
+def _secondment_version(world: World) -> dict[str, Any]:
+    return {"version": _current(Secondment, "secondment", "version")(world)}
+
+
+def _all_posts(world: World, persona: str) -> list[int]:
+    return sorted(Post.objects.values_list("pk", flat=True))
+
+
 def _reading(world: World) -> dict[str, Any]:
     return {"date": timezone.localdate().isoformat(), "value": "5"}
 
@@ -495,6 +544,9 @@ API_LISTS: dict[Key, ApiList] = {
     ("api-milestone-list", "api/v1/milestones/"): ApiList("milestone"),
     ("api-consultation-list", "api/v1/consultations/"): ApiList("consultation"),
     ("api-field-report-list", "api/v1/field-reports/"): ApiList("field_report"),
+    ("api-secondment-list", "api/v1/secondments/"): ApiList("secondment"),
+    # Posts are in the open directory; who held them comes from the secondments one sees.
+    ("api-post-list", "api/v1/posts/"): ApiList("post", _all_posts),
 }
 
 # Only planners (today) start a plan, a strategy or a glossary proposal.
@@ -517,6 +569,9 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("plan-list", "plans/"): PageList(control="plan"),
     # The form lists the strategies a plan may serve.
     ("plan-create", "plans/new/"): PageList(control=None, status_for=PLANNERS_ONLY),
+    ("secondment-list", "secondments/"): PageList(control="secondment"),
+    # Planners and organisation administrators request secondments.
+    ("secondment-create", "secondments/new/"): PageList(control=None, status_for=PLANNERS_ONLY),
 }
 
 OWN_ACTIONS: dict[Key, OwnAction] = {
@@ -740,6 +795,38 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
         "api-field-report-attachment",
         "api/v1/field-reports/{pk}/attachments/{attachment_id}/",
     ): ObjectRoute({"pk": "field_report", "attachment_id": "attachment"}, control=200),
+    # --- secondment pages
+    ("secondment-detail", "secondments/<int:pk>/"): ObjectRoute(
+        _pk("secondment"), GET, control=200
+    ),
+    ("secondment-decide", "secondments/<int:pk>/decide/"): ObjectRoute(
+        _pk("secondment"), GET_POST, control=200, body=_secondment_decision_page
+    ),
+    ("secondment-extend", "secondments/<int:pk>/extend/"): ObjectRoute(
+        _pk("secondment"), POST, body=_secondment_dates
+    ),
+    ("secondment-end", "secondments/<int:pk>/end/"): ObjectRoute(
+        _pk("secondment"), POST, body=_secondment_dates
+    ),
+    ("secondment-cancel", "secondments/<int:pk>/cancel/"): ObjectRoute(
+        _pk("secondment"), POST, body=_secondment_version
+    ),
+    # --- secondment API
+    ("api-secondment-detail", "api/v1/secondments/{pk}/"): ObjectRoute(
+        _pk("secondment"), control=200, body=_edit(Secondment, "secondment", "purpose")
+    ),
+    ("api-secondment-decide", "api/v1/secondments/{pk}/decide/"): ObjectRoute(
+        _pk("secondment"), body=_secondment_decision
+    ),
+    ("api-secondment-extend", "api/v1/secondments/{pk}/extend/"): ObjectRoute(
+        _pk("secondment"), body=_secondment_dates
+    ),
+    ("api-secondment-end", "api/v1/secondments/{pk}/end/"): ObjectRoute(
+        _pk("secondment"), body=_secondment_dates
+    ),
+    ("api-secondment-cancel", "api/v1/secondments/{pk}/cancel/"): ObjectRoute(
+        _pk("secondment"), body=_secondment_version
+    ),
 }
 
 NOT_ABOUT_OBJECTS: dict[Key, str] = {
@@ -764,6 +851,10 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("api-docs", "api/docs/"): "Swagger UI over the schema",
     ("healthz", "healthz"): "liveness of the database and Redis",
 }
+    ("api-post-detail", "api/v1/posts/{pk}/"): (
+        "a post of the open directory (every signed-in user sees it); its holders come only "
+        "from the secondments one sees (tests/secondments/test_api.py)"
+    ),
 
 TABLES: dict[str, dict[Key, Any]] = {
     "API_LISTS": API_LISTS,
@@ -848,6 +939,7 @@ def _text_of(obj: str, world: World) -> str:
         "glossary_term": f"{PRIVATE} doctrine",
         "plan": f"{PRIVATE} plan",
     }[obj]
+        "secondment": f"{PRIVATE.lower()}-advisor",
 
 
 def _leaks(response: Any, world: World) -> list[str]:

@@ -1,0 +1,54 @@
+"""Secondment page forms: shapes only; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import Organisation, Role, User
+from secondments.models import Post, SecondmentKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SecondmentRequestForm(forms.Form):
+    username = forms.CharField(
+        label="Person", max_length=150, help_text="Their username in Joined Forces."
+    )
+    home_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(is_active=True),
+        help_text="Where the person is a member on the start day.",
+    )
+    host_organisation = forms.ModelChoiceField(queryset=Organisation.objects.filter(is_active=True))
+    post = forms.ModelChoiceField(
+        queryset=Post.objects.select_related("host_organisation"), required=False
+    )
+    kind = forms.ChoiceField(choices=SecondmentKind.choices, initial=SecondmentKind.SECONDMENT)
+    role = forms.ChoiceField(choices=Role.choices, help_text="Their role in the host.")
+    start_date = forms.DateField(widget=DateInput)
+    end_date = forms.DateField(widget=DateInput, help_text="The last day included.")
+    purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip()
+        person = User.objects.filter(username=username, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError("No one has this username.")
+        return person
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["person"] = data.pop("username")
+        return data
+
+
+class EndDateForm(forms.Form):
+    end_date = forms.DateField(widget=DateInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CancelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,0 +1,76 @@
+"""Reads for secondments and posts: filtered by what the user may see today."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.authority import visible
+from accounts.decisions import DecisionState, decision_panel
+from accounts.models import User
+from secondments.models import Post, Secondment, SecondmentDecision, SecondmentStatus
+from secondments.permissions import SECONDMENT_DECISION
+
+
+def visible_secondments(user: User) -> QuerySet[Secondment]:
+    return visible(Secondment.objects.all(), user=user, codename="view_secondment")
+
+
+def secondment_list(*, user: User) -> QuerySet[Secondment]:
+    """Visible secondments with everything a row and the decision panel show."""
+    return (
+        visible_secondments(user)
+        .select_related("person", "home_organisation", "host_organisation", "post", "requested_by")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=SecondmentDecision.objects.select_related("organisation", "decided_by"),
+            )
+        )
+    )
+
+
+def status_condition(status: str, day: datetime.date | None = None) -> Q:
+    """The rows shown with `status` on `day` (today): `active` and `completed` are read from
+    the dates of approved secondments, as `Secondment.status_on` does."""
+    day = day or timezone.localdate()
+    approved = Q(status=SecondmentStatus.APPROVED)
+    if status == SecondmentStatus.APPROVED:
+        return approved & Q(start_date__gt=day)
+    if status == SecondmentStatus.ACTIVE:
+        return approved & Q(start_date__lte=day, end_date__gte=day)
+    if status == SecondmentStatus.COMPLETED:
+        return approved & Q(end_date__lt=day)
+    return Q(status=status)
+
+
+def active_on(day: datetime.date) -> Q:
+    return status_condition(SecondmentStatus.ACTIVE, day)
+
+
+def post_list(*, user: User) -> QuerySet[Post]:
+    """Posts are part of the organisations' open directory; their holders over time are
+    the approved secondments to them the user may see."""
+    holders = (
+        visible_secondments(user)
+        .filter(status=SecondmentStatus.APPROVED)
+        .select_related("person")
+        .order_by("start_date", "pk")
+    )
+    if not (user.is_authenticated and user.is_active):
+        return Post.objects.none()
+    return Post.objects.select_related("host_organisation", "reports_to").prefetch_related(
+        Prefetch("secondments", queryset=holders, to_attr="holders")
+    )
+
+
+def secondment_panel(secondment: Secondment) -> list[DecisionState]:
+    """The home's and the host's decisions on the current request round (prefetched)."""
+    return decision_panel(
+        SECONDMENT_DECISION,
+        secondment,
+        [secondment.home_organisation, secondment.host_organisation],
+        secondment.decisions.all(),
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from secondments import views
+
+urlpatterns = [
+    path("secondments/", views.secondment_list, name="secondment-list"),
+    path("secondments/new/", views.secondment_create, name="secondment-create"),
+    path("secondments/<int:pk>/", views.secondment_detail, name="secondment-detail"),
+    path("secondments/<int:pk>/decide/", views.secondment_decide, name="secondment-decide"),
+    path("secondments/<int:pk>/extend/", views.secondment_extend, name="secondment-extend"),
+    path("secondments/<int:pk>/end/", views.secondment_end, name="secondment-end"),
+    path("secondments/<int:pk>/cancel/", views.secondment_cancel, name="secondment-cancel"),
+]
