@@ -12,8 +12,8 @@ from accounts.two_factor_views import SignInView
 from config.health import healthz
 from missions.api import api_urls as missions_api_urls
 from reports.api import ReportViewSet
-from strategy.api import api_urls as strategy_api_urls
 from secondments.api import api_urls as secondments_api_urls
+from strategy.api import api_urls as strategy_api_urls
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
@@ -32,16 +32,16 @@ api_v1 = [
     *router.urls,
     *strategy_api_urls,
     *missions_api_urls,
-]
     *secondments_api_urls,
+]
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reports.urls")),
     path("", include("strategy.urls")),
     path("", include("missions.urls")),
-    path("login/", SignInView.as_view(), name="login"),
     path("", include("secondments.urls")),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -850,11 +850,11 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("api-schema", "api/schema/"): "the OpenAPI description: routes, not rows",
     ("api-docs", "api/docs/"): "Swagger UI over the schema",
     ("healthz", "healthz"): "liveness of the database and Redis",
-}
     ("api-post-detail", "api/v1/posts/{pk}/"): (
         "a post of the open directory (every signed-in user sees it); its holders come only "
         "from the secondments one sees (tests/secondments/test_api.py)"
     ),
+}
 
 TABLES: dict[str, dict[Key, Any]] = {
     "API_LISTS": API_LISTS,
@@ -938,8 +938,8 @@ def _text_of(obj: str, world: World) -> str:
         "strategy": f"{PRIVATE} strategy",
         "glossary_term": f"{PRIVATE} doctrine",
         "plan": f"{PRIVATE} plan",
-    }[obj]
         "secondment": f"{PRIVATE.lower()}-advisor",
+    }[obj]
 
 
 def _leaks(response: Any, world: World) -> list[str]:
