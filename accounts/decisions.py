@@ -32,6 +32,7 @@ from guardian.utils import get_group_obj_perms_model
 from accounts.audit import audit_decision, audit_stale
 from accounts.authority import acting_organisations, role_groups_held
 from accounts.concurrency import StaleVersion
+from accounts.inputs import no_control_characters
 from accounts.models import Organisation
 from accounts.notifications import notifications_done
 from accounts.pages import show_service_error
@@ -153,6 +154,10 @@ def decision_record(
     comment = comment.strip()
     if decision != kind.positive and not comment:
         raise ValidationError({"comment": kind.reason_needed})
+    try:  # saved without `full_clean`, so the text rule is asked here
+        no_control_characters(comment)
+    except ValidationError as error:
+        raise ValidationError({"comment": error.messages}) from error
     manager: Any = kind.record_model._default_manager
     record, _ = manager.update_or_create(
         **{

@@ -597,3 +597,19 @@ def test_a_decision_for_an_organisation_given_as_a_fraction_is_refused(
         {"organisation": [INCORRECT_TYPE.format("float")]},
     )
     assert plan.reviews.count() == 0
+
+
+def test_a_review_comment_with_control_characters_is_refused(personas: Any, plan: Plan) -> None:
+    services.plan_submit(plan=plan, by=personas["lead_planner"])
+
+    response = api_as(personas["contributor_approver"]).post(
+        detail(plan, "review/"),
+        {"submission": 1, "decision": "request_changes", "comment": "Fix\x1b[31m this"},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"comment": [CONTROL.format(code="001B")]},
+    )
+    assert plan.reviews.count() == 0
