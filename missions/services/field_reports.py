@@ -31,6 +31,11 @@ from missions.services.structure import activity_status_check, status_after_prog
 from missions.services.uploads import attachment_check
 
 
+def _shown_name(name: str | None) -> str:
+    """The sender's file name as shown and offered on download: no control characters."""
+    return "".join(c for c in name or "" if c.isprintable())[:200] or "attachment"
+
+
 def _record_progress(activity: Activity, progress: int) -> None:
     """Progress from the field: done at 100, a planned activity under way. A blocked,
     cancelled or finished one keeps its status: only its planners decide that it moves again."""
@@ -126,7 +131,7 @@ def _field_report_file(
     for upload, file in zip(attachments, checked, strict=True):
         attachment = Attachment(
             field_report=report,
-            original_name=(upload.name or "attachment")[:200],
+            original_name=_shown_name(upload.name),
             content_type=file.content_type,
             size=file.content.size,
         )

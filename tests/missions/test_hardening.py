@@ -613,3 +613,12 @@ def test_a_review_comment_with_control_characters_is_refused(personas: Any, plan
         {"comment": [CONTROL.format(code="001B")]},
     )
     assert plan.reviews.count() == 0
+
+
+def test_control_characters_leave_an_attachment_s_name(field_advisor: User, plan: Plan) -> None:
+    response = file_report(
+        field_advisor, plan, upload("site\x07\x1b.png", png_bytes(), "image/png")
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["attachments"][0]["name"] == "site.png"
