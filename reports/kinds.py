@@ -132,6 +132,7 @@ def gather_strategy_status(context: BuildContext) -> dict[str, Any]:
                         if indicator.warning_threshold is not None
                         else None
                     ),
+                    today=timezone.localdate(),
                 ),
             }
             for indicator in goal.indicators.all()
@@ -197,6 +198,7 @@ def gather_plan_brief(context: BuildContext) -> dict[str, Any]:
             title="Activities and milestones",
             start=plan.start_date,
             end=plan.end_date,
+            today=timezone.localdate(),
         ),
         "balance": balance,
         "balance_chart": horizontal_bar_chart(

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_stale
@@ -169,6 +170,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 title="Activities and milestones",
                 start=plan.start_date,
                 end=plan.end_date,
+                today=timezone.localdate(),
             ),
             "balance_chart": horizontal_bar_chart(
                 [(ACTOR_LABELS[actor], n) for actor, n in balance.per_actor_type.items()],

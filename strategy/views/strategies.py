@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.authority import lead_organisations_for
@@ -136,6 +137,7 @@ def _indicator_row(indicator: Indicator, can_record: bool) -> dict[str, Any]:
                 if indicator.warning_threshold is not None
                 else None
             ),
+            today=timezone.localdate(),
         ),
         # Prefixed so every indicator's form on the page has its own field ids.
         "reading_form": (

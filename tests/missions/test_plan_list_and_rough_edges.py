@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from missions import selectors, services
@@ -274,3 +275,35 @@ def test_closing_a_plan_stands_apart_in_a_danger_zone_behind_a_confirmation(
 
     contributor_page = client_as(contributor_planner).get(f"/plans/{plan.pk}/").content.decode()
     assert 'id="danger-zone"' not in contributor_page
+
+
+# --- charts mark today --------------------------------------------------------------------------
+
+
+def test_the_plan_timeline_marks_today(
+    plan: Plan, lead_planner: User, lead_org: Organisation
+) -> None:
+    today = timezone.localdate()
+    Plan.objects.filter(pk=plan.pk).update(
+        start_date=today - datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=30)
+    )
+    html = client_as(lead_planner).get(f"/plans/{plan.pk}/").content.decode()
+    timeline = html.split('<section id="timeline"', 1)[1].split("</section>", 1)[0]
+    assert timeline.count('class="today"') == 1
+    assert f"<title>Today, {today:%d %b %Y}</title></line>" in timeline
+    assert ">Today</text>" in timeline  # the legend
+
+    # A plan that starts tomorrow (and nothing in it earlier) has no today to mark.
+    later = services.plan_create(
+        by=lead_planner,
+        title="Later plan",
+        theatre="Valeria",
+        lead_organisation=lead_org,
+        start_date=today + datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=60),
+    )
+    html = client_as(lead_planner).get(f"/plans/{later.pk}/").content.decode()
+    timeline = html.split('<section id="timeline"', 1)[1].split("</section>", 1)[0]
+    assert "<svg " in timeline
+    assert 'class="today"' not in timeline
+    assert ">Today</text>" not in timeline

@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from django.template import Context, Template
 from django.test import Client
+from django.utils import timezone
 
 from accounts.formatting import quantity
 from accounts.models import Notification, User
@@ -132,3 +133,22 @@ def test_archiving_stands_apart_in_a_danger_zone_behind_a_confirmation(
     partner = Client()
     partner.force_login(partner_planner)
     assert 'id="danger-zone"' not in partner.get(f"/strategies/{strategy.pk}/").content.decode()
+
+
+def test_an_indicator_chart_reaches_today(
+    strategy: Strategy, indicator: Indicator, lead_planner: User
+) -> None:
+    today = timezone.localdate()
+    services.reading_record(
+        indicator=indicator,
+        by=lead_planner,
+        date=today - datetime.timedelta(days=40),
+        value=Decimal("30"),
+    )
+    client = Client()
+    client.force_login(lead_planner)
+    html = client.get(f"/strategies/{strategy.pk}/").content.decode()
+    chart = html.split(f'<section id="indicator-{indicator.pk}"', 1)[1].split("</figure>", 1)[0]
+    assert 'width="100%" viewBox="0 0 600 260"' in chart
+    assert f"<title>Today, {today:%d %b %Y}</title></line>" in chart
+    assert f">Today, {today:%d %b %Y}</text>" in chart  # under the time axis, at its end
