@@ -6,18 +6,24 @@ import django_filters
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services, two_factor
 from accounts.authentication import LockedOut, lockout_remaining
-from accounts.drf import SelectorViewSet, VersionedUpdateMixin, VersionField
+from accounts.drf import SelectorViewSet, VersionedUpdateMixin, VersionField, YesNoFilter
 from accounts.models import Membership, Notification, Organisation, User
 from accounts.notifications import notification_mark_read, notifications_mark_all_read
 from accounts.work import ITEMS_PER_SECTION, SECTION_KEYS, my_work
@@ -87,6 +93,14 @@ class MeSerializer(serializers.ModelSerializer):
         return OwnMembershipSerializer(selectors.user_memberships(user=user), many=True).data  # type: ignore[return-value]
 
 
+class OrganisationFilter(django_filters.FilterSet):
+    is_active = YesNoFilter()
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "is_active"]
+
+
 class OrganisationViewSet(
     VersionedUpdateMixin,
     mixins.ListModelMixin,
@@ -100,7 +114,7 @@ class OrganisationViewSet(
     queryset = Organisation.objects.none()  # names the model for the schema; `selector` reads
     serializer_class = OrganisationSerializer
     selector = staticmethod(selectors.organisation_list)
-    filterset_fields = ["kind", "is_active"]
+    filterset_class = OrganisationFilter
     object_permissions = {"members": "view_organisation_members"}
 
     def perform_versioned_update(
@@ -113,7 +127,8 @@ class OrganisationViewSet(
             data=data,
         )
 
-    @extend_schema(responses=MemberSerializer(many=True))
+    # The directory's filters do not apply to an organisation's members.
+    @extend_schema(responses=MemberSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def members(self, request: Request, pk: str | None = None) -> Response:
         organisation = self.get_object()
@@ -159,6 +174,10 @@ class TokenView(ObtainAuthToken):
     Someone with two-factor sign-in on also sends `otp`, a current code."""
 
     serializer_class = TokenSerializer
+    # Open to anyone, and deaf to any credentials sent along: a stale token or session must
+    # not stand in the way of getting a new token.
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
 
     @extend_schema(
         request=TokenSerializer,
@@ -172,6 +191,10 @@ class TokenView(ObtainAuthToken):
                     ),
                     "otp": serializers.ListField(child=serializers.CharField(), required=False),
                 },
+            ),
+            429: OpenApiResponse(
+                description="Too many failed sign-ins for this username: wait `Retry-After` "
+                "seconds."
             ),
         },
     )
@@ -235,7 +258,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    unread = YesNoFilter(field_name="read_at", lookup_expr="isnull")
 
     class Meta:
         model = Notification

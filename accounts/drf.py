@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
 from rest_framework.request import Request
@@ -241,12 +245,8 @@ class VersionField(serializers.IntegerField):
 STALE_RESPONSE = OpenApiResponse(
     description="The version sent is stale: `detail` says so and `current` is the object now."
 )
-
-
-def versioned_updates(serializer: type[serializers.BaseSerializer]) -> Any:
-    """Document that PUT and PATCH answer 409 with the current state when the version is stale."""
-    documented = extend_schema(responses={200: serializer, 409: STALE_RESPONSE})
-    return extend_schema_view(update=documented, partial_update=documented)
+"""A 409 a view declares (`accounts.schema` gives it its body; versioned updates get theirs
+without declaring it)."""
 
 
 class VisibleObjectField(IdField):
@@ -350,3 +350,39 @@ def decision_request_serializer(
 def decision_action(request_serializer: type[serializers.Serializer], response: Any) -> Any:
     """Document a decision action: its request, and 409 when the round read is stale."""
     return extend_schema(request=request_serializer, responses={200: response, 409: STALE_RESPONSE})
+
+
+# --- queries and paths ----------------------------------------------------------------------------
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id in a query (`?plan=3`): a whole number, else 400, rather than a fraction that
+    quietly matches nothing."""
+
+    field_class = forms.IntegerField
+
+
+class _YesNoField(forms.Field):
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in self.empty_values:
+            return None
+        answer = self.VALUES.get(str(value).lower())
+        if answer is None:
+            raise DjangoValidationError("Send true or false.", code="invalid")
+        return answer
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """`true` or `false` in a query (also `1` and `0`); anything else is a 400, where Django's
+    own field would ignore it and list everything."""
+
+    field_class = _YesNoField
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal would answer in HTML, before the 404
+def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other path under `/api/`: 404 in JSON, like every other API answer, rather than the
+    site's page (an id that is not a number, a route that does not exist)."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

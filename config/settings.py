@@ -263,10 +263,12 @@ DEFAULT_FROM_EMAIL = env.str(
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: a request without credentials answers 401 with `WWW-Authenticate: Token`
+    # (DRF takes that header from the first class; sessions have none and would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         # Token authentication that also refuses a locked-out user's tokens (429).
         "accounts.authentication.LockoutAwareTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ObjectRulesPermission"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -274,7 +276,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.schema.ApiSchema",  # every status, with its body
     "EXCEPTION_HANDLER": "accounts.drf.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

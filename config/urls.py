@@ -2,12 +2,13 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 
 from accounts.api import MeView, MyWorkView, NotificationViewSet, OrganisationViewSet, TokenView
+from accounts.drf import api_not_found
 from accounts.two_factor_views import SignInView
 from config.health import healthz
 from missions.api import api_urls as missions_api_urls
@@ -54,6 +55,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last under api/: whatever no route above matched answers 404 in JSON.
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api-not-found"),
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +22,8 @@ from accounts.models import User
 from reports import selectors, services
 from reports.models import Report, ReportStatus
 from reports.registry import all_kinds
+
+JSON = "application/json"
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -121,6 +124,10 @@ class ReportViewSet(
     filterset_class = ReportFilter
 
     selector = staticmethod(selectors.report_list)
+
+    def get_parsers(self) -> list[BaseParser]:
+        # A report request's `params` is an object, which a form cannot carry: JSON only.
+        return [parser for parser in super().get_parsers() if parser.media_type == JSON]
 
     @extend_schema(request=_request_schema(), responses={202: ReportSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -849,6 +849,7 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("api-root", "api/v1/"): "links to the list endpoints, which are covered above",
     ("api-schema", "api/schema/"): "the OpenAPI description: routes, not rows",
     ("api-docs", "api/docs/"): "Swagger UI over the schema",
+    ("api-not-found", "api/{rest}"): "any other path under api/: 404 in JSON",
     ("healthz", "healthz"): "liveness of the database and Redis",
     ("api-post-detail", "api/v1/posts/{pk}/"): (
         "a post of the open directory (every signed-in user sees it); its holders come only "

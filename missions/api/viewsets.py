@@ -15,11 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.drf import (
+    IdFilter,
     PartViewSet,
     SelectorViewSet,
     VersionedUpdateMixin,
     decision_action,
-    versioned_updates,
 )
 from missions import selectors, services
 from missions.api.serializers import (
@@ -55,9 +55,9 @@ from strategy.selectors import visible_strategies
 class PlanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
-    strategy = django_filters.NumberFilter(label="Strategy id", method="filter_strategy")
+    strategy = IdFilter(label="Strategy id", method="filter_strategy")
     # A plain number, not a choice of organisations: no query, and no existence check.
-    participant = django_filters.NumberFilter(
+    participant = IdFilter(
         field_name="participants__organisation", label="Participating organisation id"
     )
     theatre = django_filters.CharFilter(lookup_expr="icontains")
@@ -85,7 +85,6 @@ def plans_with_balance(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
     )
 
 
-@versioned_updates(PlanSerializer)
 class PlanViewSet(
     VersionedUpdateMixin,
     mixins.ListModelMixin,
@@ -217,14 +216,13 @@ class PlanPartViewSet(PartViewSet):
 
 
 class LineOfEffortFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(label="Plan id")
+    plan = IdFilter(label="Plan id")
 
     class Meta:
         model = LineOfEffort
         fields = ["plan", "domain"]
 
 
-@versioned_updates(LineOfEffortSerializer)
 class LineOfEffortViewSet(PlanPartViewSet):
     """Lines of effort of a plan, each in one domain, led by a participant and serving goals
     of the plan's strategy. Changing them once the plan is approved is an amendment: the plan
@@ -253,10 +251,10 @@ class LineOfEffortViewSet(PlanPartViewSet):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="line_of_effort__plan", label="Plan id")
-    line_of_effort = django_filters.NumberFilter(label="Line of effort id")
+    plan = IdFilter(field_name="line_of_effort__plan", label="Plan id")
+    line_of_effort = IdFilter(label="Line of effort id")
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices)
-    responsible_organisation = django_filters.NumberFilter(label="Responsible organisation id")
+    responsible_organisation = IdFilter(label="Responsible organisation id")
     actor_type = django_filters.ChoiceFilter(choices=ActorType.choices)
 
     class Meta:
@@ -267,7 +265,6 @@ class ActivityFilter(django_filters.FilterSet):
 NEW_ACTIVITY = "A new activity starts planned at 0 %; update it once it exists."
 
 
-@versioned_updates(ActivitySerializer)
 class ActivityViewSet(PlanPartViewSet):
     """Activities under the lines of effort. The responsible organisation's planners update
     `status` and `progress` (no amendment); any other change is the lead planners' and,
@@ -313,7 +310,7 @@ class ActivityViewSet(PlanPartViewSet):
 
 
 class PlanChildFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(label="Plan id")
+    plan = IdFilter(label="Plan id")
 
 
 class MilestoneFilter(PlanChildFilter):
@@ -322,7 +319,6 @@ class MilestoneFilter(PlanChildFilter):
         fields = ["plan"]
 
 
-@versioned_updates(MilestoneSerializer)
 class MilestoneViewSet(PlanPartViewSet):
     """Milestones of a plan: what is due when, and when it was achieved."""
 
@@ -348,14 +344,13 @@ class MilestoneViewSet(PlanPartViewSet):
 
 
 class ConsultationFilter(PlanChildFilter):
-    stakeholder = django_filters.NumberFilter(label="Stakeholder organisation id")
+    stakeholder = IdFilter(label="Stakeholder organisation id")
 
     class Meta:
         model = Consultation
         fields = ["plan", "stakeholder"]
 
 
-@versioned_updates(ConsultationSerializer)
 class ConsultationViewSet(PlanPartViewSet):
     """Consultations with the plan's stakeholders; the plan shows which civilian kinds
     (police, justice, NGO, international organisation) were never consulted."""
@@ -386,8 +381,8 @@ class ConsultationViewSet(PlanPartViewSet):
 
 
 class FieldReportFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(label="Plan id")
-    activity = django_filters.NumberFilter(label="Activity id")
+    plan = IdFilter(label="Plan id")
+    activity = IdFilter(label="Activity id")
 
     class Meta:
         model = FieldReport

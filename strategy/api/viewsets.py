@@ -20,11 +20,12 @@ from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
 from accounts.drf import (
     STALE_RESPONSE,
+    IdFilter,
     PartViewSet,
     SelectorViewSet,
     VersionedUpdateMixin,
+    YesNoFilter,
     decision_action,
-    versioned_updates,
 )
 from strategy import selectors, services
 from strategy.api.serializers import (
@@ -59,16 +60,13 @@ class StrategyFilter(django_filters.FilterSet):
     approach = django_filters.ChoiceFilter(choices=Approach.choices)
     theatre = django_filters.CharFilter(lookup_expr="icontains")
     # A plain number, not a choice of organisations: no query, and no existence check.
-    partner = django_filters.NumberFilter(
-        field_name="partnerships__organisation", label="Partner organisation id"
-    )
+    partner = IdFilter(field_name="partnerships__organisation", label="Partner organisation id")
 
     class Meta:
         model = Strategy
         fields = ["status", "approach", "theatre", "partner"]
 
 
-@versioned_updates(StrategySerializer)
 class StrategyViewSet(
     VersionedUpdateMixin,
     mixins.ListModelMixin,
@@ -155,7 +153,7 @@ class StrategyPartViewSet(PartViewSet):
 
 
 class DriverFilter(django_filters.FilterSet):
-    strategy = django_filters.NumberFilter(label="Strategy id")
+    strategy = IdFilter(label="Strategy id")
     kind = django_filters.ChoiceFilter(choices=DriverKind.choices)
 
     class Meta:
@@ -163,7 +161,6 @@ class DriverFilter(django_filters.FilterSet):
         fields = ["strategy", "kind"]
 
 
-@versioned_updates(DriverSerializer)
 class DriverViewSet(StrategyPartViewSet):
     """Conflict drivers of a strategy's theatre: root causes and mitigating factors."""
 
@@ -192,14 +189,13 @@ class DriverViewSet(StrategyPartViewSet):
 
 
 class GoalFilter(django_filters.FilterSet):
-    strategy = django_filters.NumberFilter(label="Strategy id")
+    strategy = IdFilter(label="Strategy id")
 
     class Meta:
         model = Goal
         fields = ["strategy"]
 
 
-@versioned_updates(GoalSerializer)
 class GoalViewSet(StrategyPartViewSet):
     """Common goals of a strategy, in order, each naming the drivers it addresses."""
 
@@ -226,16 +222,15 @@ class GoalViewSet(StrategyPartViewSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    goal = django_filters.NumberFilter(label="Goal id")
-    strategy = django_filters.NumberFilter(field_name="goal__strategy", label="Strategy id")
-    in_warning = django_filters.BooleanFilter()
+    goal = IdFilter(label="Goal id")
+    strategy = IdFilter(field_name="goal__strategy", label="Strategy id")
+    in_warning = YesNoFilter()
 
     class Meta:
         model = Indicator
         fields = ["goal", "strategy", "in_warning"]
 
 
-@versioned_updates(IndicatorSerializer)
 class IndicatorViewSet(StrategyPartViewSet):
     """Indicators of a goal, with an optional early-warning threshold, and their readings."""
 
@@ -268,7 +263,8 @@ class IndicatorViewSet(StrategyPartViewSet):
     def perform_destroy(self, instance: Indicator) -> None:
         services.indicator_delete(indicator=instance, by=_user(self.request))
 
-    @extend_schema(methods=["GET"], responses=ReadingSerializer(many=True))
+    # The indicator list's filters do not apply to one indicator's readings.
+    @extend_schema(methods=["GET"], responses=ReadingSerializer(many=True), filters=False)
     @extend_schema(methods=["POST"], request=ReadingSerializer, responses={201: ReadingSerializer})
     @action(detail=True, methods=["get", "post"])
     def readings(self, request: Request, pk: str | None = None) -> Response:

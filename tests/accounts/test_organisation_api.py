@@ -65,7 +65,7 @@ def test_me_lists_memberships_with_organisation_and_dates(
 )
 def test_anonymous_gets_no_data(url: str, home_org: Organisation) -> None:
     response = api_as(None).get(url)
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert b"results" not in response.content
     assert b"Ministry" not in response.content
 
@@ -130,7 +130,7 @@ def test_directory_query_count_does_not_grow_with_rows(
         ("superuser", 200),  # sees everything, for support
         ("ended_yesterday", 403),
         ("starts_tomorrow", 403),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_member_list_matrix(
@@ -189,7 +189,7 @@ def test_member_list_leaves_out_future_and_ended_memberships(
         ("superuser", 403),  # administers in the admin, edits for no organisation here
         ("ended_yesterday", 403),  # an organisation administrator until yesterday
         ("starts_tomorrow", 403),  # and one from tomorrow
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_profile_edit_matrix(

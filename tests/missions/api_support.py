@@ -144,7 +144,7 @@ PERSONAS_SEE = [
     ("superuser", 200),  # for support
     ("ended_yesterday", 404),
     ("starts_tomorrow", 404),
-    ("anonymous", 403),
+    ("anonymous", 401),
 ]
 
 

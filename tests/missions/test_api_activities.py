@@ -266,7 +266,7 @@ PROGRESS_MATRIX = [
     ("superuser", 403, NOT_RESPONSIBLE),
     ("ended_yesterday", 404, ACTIVITY_NOT_FOUND),
     ("starts_tomorrow", 404, ACTIVITY_NOT_FOUND),
-    ("anonymous", 403, ANONYMOUS),
+    ("anonymous", 401, ANONYMOUS),
 ]
 
 
@@ -327,7 +327,7 @@ def test_a_planner_of_another_participant_cannot_update_an_activity_it_is_not_re
         ("superuser", 403, NOT_A_LEAD_PLANNER),
         ("ended_yesterday", 404, ACTIVITY_NOT_FOUND),
         ("starts_tomorrow", 404, ACTIVITY_NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 @pytest.mark.parametrize("method", ["patch", "put"])
@@ -525,8 +525,8 @@ def test_part_list_matrix(
 
     response = api_as(personas[persona]).get(f"/api/v1/{resource}/")
 
-    if status == 403:
-        assert (response.status_code, response.json()) == (403, ANONYMOUS)
+    if status == 401:
+        assert (response.status_code, response.json()) == (401, ANONYMOUS)
     else:
         assert response.status_code == 200
         expected = PART_MODELS[resource].objects.values_list("pk", flat=True)
@@ -547,7 +547,7 @@ def test_part_detail_matrix(
     if status == 200:
         assert (response.json()["id"], response["ETag"]) == (part.pk, '"1"')
     else:
-        assert response.json() == {404: PART_NOT_FOUND[resource], 403: ANONYMOUS}[status]
+        assert response.json() == {404: PART_NOT_FOUND[resource], 401: ANONYMOUS}[status]
 
 
 @pytest.mark.parametrize("resource", PARTS)
@@ -563,7 +563,7 @@ def test_part_detail_matrix(
         ("superuser", 403),  # sees the plan, so the ids are valid, but plans for no one
         ("ended_yesterday", 400),
         ("starts_tomorrow", 400),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_part_create_matrix(
@@ -612,7 +612,7 @@ PART_CHANGE_MATRIX = [
     ("superuser", 403),
     ("ended_yesterday", 404),
     ("starts_tomorrow", 404),
-    ("anonymous", 403),
+    ("anonymous", 401),
 ]
 
 
@@ -651,7 +651,8 @@ def test_part_update_matrix(
             response.json()
             == {
                 404: PART_NOT_FOUND[resource],
-                403: NOT_ALLOWED if persona != "anonymous" else ANONYMOUS,
+                403: NOT_ALLOWED,
+                401: ANONYMOUS,
             }[status]
         )
         assert (getattr(part, field), part.version) == (before, 1)
@@ -675,7 +676,8 @@ def test_part_delete_matrix(
             response.json()
             == {
                 404: PART_NOT_FOUND[resource],
-                403: NOT_ALLOWED if persona != "anonymous" else ANONYMOUS,
+                403: NOT_ALLOWED,
+                401: ANONYMOUS,
             }[status]
         )
         assert PART_MODELS[resource].objects.filter(pk=part.pk).exists()

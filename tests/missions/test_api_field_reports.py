@@ -58,7 +58,7 @@ NOT_A_FIELD_ADVISOR = {
         ("superuser", 403, NOT_A_FIELD_ADVISOR),
         ("ended_yesterday", 400, None),  # a field advisor of mfa, but not today
         ("starts_tomorrow", 400, None),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_field_report_create_matrix(
@@ -139,9 +139,9 @@ def test_field_report_list_and_detail_matrix(
     listed = client.get("/api/v1/field-reports/")
     shown = client.get(f"/api/v1/field-reports/{report.pk}/")
 
-    if status == 403:
-        assert (listed.status_code, listed.json()) == (403, ANONYMOUS)
-        assert (shown.status_code, shown.json()) == (403, ANONYMOUS)
+    if status == 401:
+        assert (listed.status_code, listed.json()) == (401, ANONYMOUS)
+        assert (shown.status_code, shown.json()) == (401, ANONYMOUS)
     elif status == 404:
         assert (listed.status_code, ids(listed)) == (200, [])
         assert (shown.status_code, shown.json()) == (404, FIELD_REPORT_NOT_FOUND)
@@ -208,7 +208,7 @@ def test_a_photo_and_a_pdf_are_accepted_and_downloaded_only_by_those_who_see_the
                 )
                 assert b"".join(download.streaming_content) == content
             else:
-                expected = {404: FIELD_REPORT_NOT_FOUND, 403: ANONYMOUS}[status]
+                expected = {404: FIELD_REPORT_NOT_FOUND, 401: ANONYMOUS}[status]
                 assert download.json() == expected
 
     # Files are never served from a public media URL.

@@ -134,8 +134,8 @@ def test_a_plan_shows_participants_review_state_balance_and_gaps(
 def test_plan_list_matrix(personas: Personas, plan: Plan, persona: str, status: int) -> None:
     response = api_as(personas[persona]).get("/api/v1/plans/")
 
-    if status == 403:
-        assert (response.status_code, response.json()) == (403, ANONYMOUS)
+    if status == 401:
+        assert (response.status_code, response.json()) == (401, ANONYMOUS)
     else:  # an outsider gets an empty list rather than a 404
         assert response.status_code == 200
         assert ids(response) == ([plan.pk] if status == 200 else [])
@@ -149,7 +149,7 @@ def test_plan_detail_matrix(personas: Personas, plan: Plan, persona: str, status
     if status == 200:
         assert response.json()["title"] == TITLE
     else:
-        assert response.json() == {404: NOT_FOUND, 403: ANONYMOUS}[status]
+        assert response.json() == {404: NOT_FOUND, 401: ANONYMOUS}[status]
 
 
 LEAD_ONLY = {
@@ -169,7 +169,7 @@ LEAD_ONLY = {
         ("superuser", 400, LEAD_ONLY),  # plans for no organisation
         ("ended_yesterday", 400, LEAD_ONLY),
         ("starts_tomorrow", 400, LEAD_ONLY),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_plan_create_matrix(
@@ -232,7 +232,7 @@ def test_plan_create_matrix(
         ("superuser", 403, NOT_ALLOWED),
         ("ended_yesterday", 404, NOT_FOUND),
         ("starts_tomorrow", 404, NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 @pytest.mark.parametrize("method", ["patch", "put"])
@@ -296,7 +296,7 @@ SUBMIT_REFUSED = {"detail": "Only planners of the lead organisation can submit t
         ("superuser", 403, SUBMIT_REFUSED),
         ("ended_yesterday", 404, NOT_FOUND),
         ("starts_tomorrow", 404, NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_plan_submit_matrix(
@@ -337,7 +337,7 @@ REVIEW_REFUSED = {"detail": "Only an approver of a contributing organisation can
         ("superuser", 403, REVIEW_REFUSED),
         ("ended_yesterday", 404, NOT_FOUND),
         ("starts_tomorrow", 404, NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_plan_review_matrix(
@@ -386,7 +386,7 @@ APPROVE_REFUSED = {"detail": "Only an approver of the lead organisation can appr
         ("superuser", 403, APPROVE_REFUSED),
         ("ended_yesterday", 404, NOT_FOUND),
         ("starts_tomorrow", 404, NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_plan_approve_matrix(
@@ -433,7 +433,7 @@ LEAD_ACTS = [
     ("superuser", 403),
     ("ended_yesterday", 404),
     ("starts_tomorrow", 404),
-    ("anonymous", 403),
+    ("anonymous", 401),
 ]
 
 

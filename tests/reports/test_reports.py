@@ -290,7 +290,7 @@ def finished_report(member: User, media_root: Path) -> Report:
         ("outsider", 404),
         ("ended_yesterday", 404),
         ("starts_tomorrow", 404),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_report_api_matrix(

@@ -145,7 +145,7 @@ def test_a_strategy_shows_its_partners_and_each_ones_endorsement_state(
         ("superuser", 200, True),  # for support
         ("ended_yesterday", 200, False),
         ("starts_tomorrow", 200, False),
-        ("anonymous", 403, False),
+        ("anonymous", 401, False),
     ],
 )
 def test_strategy_list_matrix(
@@ -171,7 +171,7 @@ def test_strategy_list_matrix(
         ("superuser", 200),
         ("ended_yesterday", 404),
         ("starts_tomorrow", 404),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_strategy_detail_matrix(
@@ -180,7 +180,7 @@ def test_strategy_detail_matrix(
     response = api_as(personas[persona]).get(detail(strategy))
 
     assert response.status_code == status
-    expected = {404: NOT_FOUND, 403: ANONYMOUS}
+    expected = {404: NOT_FOUND, 401: ANONYMOUS}
     if status == 200:
         assert response.json()["title"] == "Stability in Northern Valeria"
     else:
@@ -205,7 +205,7 @@ LEAD_ONLY = {
         ("superuser", 400, LEAD_ONLY),  # plans for no organisation
         ("ended_yesterday", 400, LEAD_ONLY),
         ("starts_tomorrow", 400, LEAD_ONLY),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_strategy_create_matrix(
@@ -259,7 +259,7 @@ def test_strategy_create_matrix(
         ("superuser", 403, NOT_ALLOWED),
         ("ended_yesterday", 404, NOT_FOUND),
         ("starts_tomorrow", 404, NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 @pytest.mark.parametrize("method", ["patch", "put"])
@@ -304,7 +304,7 @@ NOT_A_SUBMITTER = {"detail": "Only planners of the lead organisation can submit 
         ("superuser", 403, NOT_A_SUBMITTER),
         ("ended_yesterday", 404, NOT_FOUND),
         ("starts_tomorrow", 404, NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_strategy_submit_matrix(
@@ -351,7 +351,7 @@ NOT_AN_APPROVER = {
         ("superuser", 403, NOT_AN_APPROVER, None),
         ("ended_yesterday", 404, NOT_FOUND, None),
         ("starts_tomorrow", 404, NOT_FOUND, None),
-        ("anonymous", 403, ANONYMOUS, None),
+        ("anonymous", 401, ANONYMOUS, None),
     ],
 )
 def test_strategy_endorse_matrix(
@@ -407,7 +407,7 @@ NOT_AN_ARCHIVER = {"detail": "Only planners of the lead organisation can archive
         ("superuser", 403, NOT_AN_ARCHIVER),
         ("ended_yesterday", 404, NOT_FOUND),
         ("starts_tomorrow", 404, NOT_FOUND),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_strategy_archive_matrix(
@@ -1080,7 +1080,7 @@ PERSONAS_SEE = [
     ("superuser", 200),  # for support
     ("ended_yesterday", 404),
     ("starts_tomorrow", 404),
-    ("anonymous", 403),
+    ("anonymous", 401),
 ]
 PERSONAS_CHANGE = [
     ("lead_planner", 200),
@@ -1091,7 +1091,7 @@ PERSONAS_CHANGE = [
     ("superuser", 403),
     ("ended_yesterday", 404),
     ("starts_tomorrow", 404),
-    ("anonymous", 403),
+    ("anonymous", 401),
 ]
 
 
@@ -1102,8 +1102,8 @@ def test_part_list_matrix(
 ) -> None:
     response = api_as(personas[persona]).get(f"/api/v1/{resource}/")
 
-    if status == 403:
-        assert (response.status_code, response.json()) == (403, ANONYMOUS)
+    if status == 401:
+        assert (response.status_code, response.json()) == (401, ANONYMOUS)
     else:
         # An outsider gets an empty list rather than a 404.
         assert response.status_code == 200
@@ -1124,7 +1124,7 @@ def test_part_detail_matrix(
         assert response.json()["id"] == part.pk
         assert response["ETag"] == '"1"'
     else:
-        assert response.json() == {404: PART_NOT_FOUND[resource], 403: ANONYMOUS}[status]
+        assert response.json() == {404: PART_NOT_FOUND[resource], 401: ANONYMOUS}[status]
 
 
 @pytest.mark.parametrize("resource", ["goals", "drivers", "indicators"])
@@ -1139,7 +1139,7 @@ def test_part_detail_matrix(
         ("superuser", 403),  # sees the strategy, so the ids are valid, but plans for no one
         ("ended_yesterday", 400),
         ("starts_tomorrow", 400),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_part_create_matrix(
@@ -1215,7 +1215,8 @@ def test_part_update_matrix(
             response.json()
             == {
                 404: PART_NOT_FOUND[resource],
-                403: NOT_ALLOWED if persona != "anonymous" else ANONYMOUS,
+                403: NOT_ALLOWED,
+                401: ANONYMOUS,
             }[status]
         )
         assert (getattr(part, field), part.version) == (before, 1)
@@ -1239,7 +1240,8 @@ def test_part_delete_matrix(
             response.json()
             == {
                 404: PART_NOT_FOUND[resource],
-                403: NOT_ALLOWED if persona != "anonymous" else ANONYMOUS,
+                403: NOT_ALLOWED,
+                401: ANONYMOUS,
             }[status]
         )
         assert PART_MODELS[resource].objects.filter(pk=part.pk).exists()
@@ -1280,7 +1282,7 @@ def test_reading_list_matrix(
             }
         ]
     else:
-        assert response.json() == {404: PART_NOT_FOUND["indicators"], 403: ANONYMOUS}[status]
+        assert response.json() == {404: PART_NOT_FOUND["indicators"], 401: ANONYMOUS}[status]
 
 
 @pytest.mark.parametrize(
@@ -1294,7 +1296,7 @@ def test_reading_list_matrix(
         ("superuser", 403, READINGS_REFUSED),
         ("ended_yesterday", 404, PART_NOT_FOUND["indicators"]),
         ("starts_tomorrow", 404, PART_NOT_FOUND["indicators"]),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_reading_record_matrix(
@@ -1737,8 +1739,8 @@ def test_glossary_list_and_detail_matrix(
     shown = client.get(f"/api/v1/glossary/{glossary[0].pk}/")
 
     if persona == "anonymous":
-        assert (listed.status_code, listed.json()) == (403, ANONYMOUS)
-        assert (shown.status_code, shown.json()) == (403, ANONYMOUS)
+        assert (listed.status_code, listed.json()) == (401, ANONYMOUS)
+        assert (shown.status_code, shown.json()) == (401, ANONYMOUS)
     else:  # every signed-in user reads the glossary, partners of nothing included
         assert listed.status_code == shown.status_code == 200
         assert [t["term"] for t in listed.json()["results"]] == [
@@ -1808,7 +1810,7 @@ NOT_A_PLANNER = {"detail": "Planners propose glossary terms; administrators cura
         ("superuser", 201, None),  # staff, who propose and curate (strategy/permissions.py)
         ("ended_yesterday", 403, NOT_A_PLANNER),  # planners, but not today
         ("starts_tomorrow", 403, NOT_A_PLANNER),
-        ("anonymous", 403, ANONYMOUS),
+        ("anonymous", 401, ANONYMOUS),
     ],
 )
 def test_glossary_propose_matrix(

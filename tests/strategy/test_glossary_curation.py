@@ -515,7 +515,7 @@ API_MATRIX = {
     "root": (403, 403),  # sees everything, for support, but curates only if staff
     "ended": (404, 403),
     "future": (404, 403),
-    "anonymous": (403, 403),
+    "anonymous": (401, 401),
 }
 
 
@@ -723,7 +723,7 @@ def test_the_decisions_are_in_the_schema(people: dict[str, User | None]) -> None
         assert post["requestBody"]["content"]["application/json"]["schema"] == {
             "$ref": f"#/components/schemas/{component}"
         }
-        assert set(post["responses"]) == {"200", "400", "403", "404", "409"}
+        assert set(post["responses"]) == {"200", "400", "401", "403", "404", "409", "415", "429"}
     assert schema["components"]["schemas"]["GlossaryDecline"]["required"] == ["reason", "version"]
     assert schema["components"]["schemas"]["GlossaryMerge"]["required"] == ["into", "version"]
 
