@@ -6,5 +6,5 @@ class SecondmentsConfig(AppConfig):
     verbose_name = "Secondments and posts"
 
     def ready(self) -> None:
-        # Registers the secondment grant rules and the decisions waiting in My work.
-        from secondments import permissions, work  # noqa: F401
+        # Registers the grant rules, the notices ahead of the dates and My work.
+        from secondments import permissions, reminders, work  # noqa: F401
