@@ -10,7 +10,13 @@ from django.utils import timezone
 from accounts.authority import visible
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import User
-from secondments.models import Post, Secondment, SecondmentDecision, SecondmentStatus
+from secondments.models import (
+    Post,
+    Secondment,
+    SecondmentDecision,
+    SecondmentKind,
+    SecondmentStatus,
+)
 from secondments.permissions import SECONDMENT_DECISION
 
 
@@ -74,3 +80,13 @@ def secondment_panel(secondment: Secondment) -> list[DecisionState]:
         [secondment.home_organisation, secondment.host_organisation],
         secondment.decisions.all(),
     )
+
+
+def embedded_with(user: User, day: datetime.date | None = None) -> QuerySet[Secondment]:
+    """The person's embedded-advisor secondments running on `day` (today): the lines their
+    field reports go to besides the plan's own."""
+    return Secondment.objects.filter(
+        active_on(day or timezone.localdate()),
+        person_id=user.pk,
+        kind=SecondmentKind.EMBEDDED_ADVISOR,
+    ).select_related("home_organisation", "host_organisation")

@@ -29,6 +29,7 @@ from missions.permissions import can_file_field_report
 from missions.services._common import _lock
 from missions.services.structure import activity_status_check, status_after_progress
 from missions.services.uploads import attachment_check
+from secondments.selectors import embedded_with
 
 
 def _shown_name(name: str | None) -> str:
@@ -149,6 +150,15 @@ def _field_report_file(
     recipients = [OrganisationRole(plan.lead_organisation_id, Role.PLANNER)]
     if activity is not None:
         recipients.append(OrganisationRole(activity.responsible_organisation_id, Role.PLANNER))
+    embedded = list(embedded_with(by))
+    taking_part = set(plan.participants.values_list("organisation_id", flat=True))
+    # An embedded advisor reports to both lines: the commander's organisation (the host)
+    # hears of the report on its plan...
+    recipients += [
+        OrganisationRole(s.host_organisation_id, Role.PLANNER)
+        for s in embedded
+        if s.host_organisation_id in taking_part
+    ]
     notify(
         recipients=recipients,
         kind="plan.field_report",
@@ -159,6 +169,20 @@ def _field_report_file(
         event_key=f"field-report:{report.pk}",
         actor=by,
     )
+    # ...and their home organisation's planners hear that one was filed, linked to the
+    # secondment they see, without naming a plan they may not.
+    for secondment in embedded:
+        notify(
+            recipients=[OrganisationRole(secondment.home_organisation_id, Role.PLANNER)],
+            kind="secondment.field_report",
+            text=(
+                f"{by.get_full_name() or by.username}, embedded with "
+                f"{secondment.host_organisation}, filed a field report dated {date:%-d %b %Y}."
+            ),
+            url=secondment.get_absolute_url(),
+            event_key=f"field-report:{report.pk}:home:{secondment.pk}",
+            actor=by,
+        )
     return report
 
 
