@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -90,3 +91,29 @@ def embedded_with(user: User, day: datetime.date | None = None) -> QuerySet[Seco
         person_id=user.pk,
         kind=SecondmentKind.EMBEDDED_ADVISOR,
     ).select_related("home_organisation", "host_organisation")
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """One stretch of a post's history: held by a secondment, or vacant (`secondment` None)."""
+
+    start: datetime.date
+    end: datetime.date | None
+    secondment: Secondment | None = None
+
+
+def post_history(post: Post, *, today: datetime.date | None = None) -> list[Tenure]:
+    """Who held the post when, with the gaps between them, oldest first (from the holders the
+    viewer may see, prefetched by `post_list`)."""
+    today = today or timezone.localdate()
+    history: list[Tenure] = []
+    last_end: datetime.date | None = None
+    for holder in getattr(post, "holders", []):
+        if last_end is not None and holder.start_date > last_end + datetime.timedelta(days=1):
+            gap_end = holder.start_date - datetime.timedelta(days=1)
+            history.append(Tenure(last_end + datetime.timedelta(days=1), gap_end))
+        history.append(Tenure(holder.start_date, holder.end_date, holder))
+        last_end = max(last_end or holder.end_date, holder.end_date)
+    if last_end is not None and last_end < today:
+        history.append(Tenure(last_end + datetime.timedelta(days=1), None))
+    return history

@@ -10,4 +10,10 @@ urlpatterns = [
     path("secondments/<int:pk>/extend/", views.secondment_extend, name="secondment-extend"),
     path("secondments/<int:pk>/end/", views.secondment_end, name="secondment-end"),
     path("secondments/<int:pk>/cancel/", views.secondment_cancel, name="secondment-cancel"),
+    path(
+        "secondments/people/<int:pk>/",
+        views.person_secondments,
+        name="secondment-person",
+    ),
+    path("posts/<int:pk>/", views.post_detail, name="post-detail"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -202,4 +202,33 @@ def secondment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             secondment=s, by=_user(request), version=d["version"]
         ),
         "Cancelled: the host access is removed.",
+    )
+
+
+@login_required
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A post's history: who held it when (of the secondments the viewer sees), gaps shown."""
+    post = visible_or_404(request, selectors.post_list(user=_user(request)), pk=pk)
+    return render(
+        request,
+        "secondments/post_detail.html",
+        {"post": post, "history": selectors.post_history(post)},
+    )
+
+
+@login_required
+def person_secondments(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's secondment history, of the secondments the viewer sees (404 when none)."""
+    rows = list(
+        selectors.secondment_list(user=_user(request))
+        .prefetch_related(None)
+        .filter(person_id=pk)
+        .order_by("-start_date", "-pk")
+    )
+    if not rows:
+        raise Http404("No secondment of this person is shared with you.")
+    return render(
+        request,
+        "secondments/person_secondments.html",
+        {"person": rows[0].person, "rows": rows},
     )

@@ -313,6 +313,7 @@ def _build_world() -> World:
             "glossary_term": term.pk,
             "dissolved_organisation": dissolved.pk,
             "secondment": secondment.pk,
+            "secondment_person": advisor.pk,
             "post": post.pk,
         },
         insider=insider,
@@ -799,6 +800,9 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ("secondment-detail", "secondments/<int:pk>/"): ObjectRoute(
         _pk("secondment"), GET, control=200
     ),
+    ("secondment-person", "secondments/people/<int:pk>/"): ObjectRoute(
+        _pk("secondment_person"), GET, control=200
+    ),
     ("secondment-decide", "secondments/<int:pk>/decide/"): ObjectRoute(
         _pk("secondment"), GET_POST, control=200, body=_secondment_decision_page
     ),
@@ -851,6 +855,10 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("api-docs", "api/docs/"): "Swagger UI over the schema",
     ("api-not-found", "api/{rest}"): "any other path under api/: 404 in JSON",
     ("healthz", "healthz"): "liveness of the database and Redis",
+    ("post-detail", "posts/<int:pk>/"): (
+        "a post's page: the open directory, with holders only from the secondments one sees "
+        "(tests/secondments/test_pages.py)"
+    ),
     ("api-post-detail", "api/v1/posts/{pk}/"): (
         "a post of the open directory (every signed-in user sees it); its holders come only "
         "from the secondments one sees (tests/secondments/test_api.py)"

@@ -10,7 +10,7 @@ from django.test import Client
 
 from accounts.models import Membership, Organisation, User
 from secondments import services
-from secondments.models import Secondment
+from secondments.models import Post, Secondment
 from tests.secondments.conftest import approve_both, days, request
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +177,36 @@ def test_the_home_page_lists_the_decision_waiting(
     assert [(item.kind, item.url) for item in decide.items] == [
         ("secondment_decision", f"/secondments/{s.pk}/decide/")
     ]
+
+
+def test_a_posts_history_shows_who_held_it_and_the_gaps(
+    people: dict[str, User], home: Organisation, host: Organisation
+) -> None:
+    post = Post.objects.create(title="Liaison officer", host_organisation=host)
+    first = approve_both(request(people, home, host, start=-28, end=-20, post=post), people)
+    second = approve_both(request(people, home, host, start=-15, end=-3, post=post), people)
+    page = _as(people["host_planner"]).get(f"/posts/{post.pk}/")
+    assert page.status_code == 200
+    assert [(t.start, t.end, t.secondment) for t in page.context["history"]] == [
+        (days(-28), days(-20), first),
+        (days(-19), days(-16), None),
+        (days(-15), days(-3), second),
+        (days(-2), None, None),
+    ]
+    assert "Vacant" in page.content.decode()
+    outsider = _as(people["outsider"]).get(f"/posts/{post.pk}/")
+    assert (outsider.status_code, outsider.context["history"]) == (200, [])
+
+
+def test_a_persons_history_lists_the_secondments_one_sees(
+    approved: Secondment, people: dict[str, User]
+) -> None:
+    url = f"/secondments/people/{people['person'].pk}/"
+    page = _as(people["home_planner"]).get(url)
+    assert [s.pk for s in page.context["rows"]] == [approved.pk]
+    for persona in ("outsider", "ended_yesterday", "starts_tomorrow"):
+        assert _as(people[persona]).get(url).status_code == 404, persona
+    assert (
+        _as(people["home_planner"]).get(f"/secondments/people/{people['outsider'].pk}/").status_code
+        == 404
+    )
