@@ -425,10 +425,8 @@ def test_full_progress_marks_an_activity_done_and_a_blocked_one_is_announced(
         {"progress": ["Ensure this value is less than or equal to 100."]},
     )
     text = f"“Engineers build a school” in “{TITLE}” is blocked."
-    assert notified("plan.activity_blocked") == [
-        ("contributor-planner", text),
-        ("lead-planner", text),
-    ]
+    # The contributor's planner blocked it: the lead's planner is told, they are not.
+    assert notified("plan.activity_blocked") == [("lead-planner", text)]
 
 
 def test_a_closed_plan_takes_no_more_progress_updates(
