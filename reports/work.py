@@ -12,7 +12,7 @@ from reports.models import Report, ReportStatus
 def _show_report(report: Report) -> WorkItem:
     return WorkItem(
         kind="report_ready",
-        title=report.kind_label,
+        title=report.display_title,
         detail=f"{report.format.upper()}, ready to download",
         url=report.get_absolute_url(),
         since=report.finished_at or report.created,
