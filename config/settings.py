@@ -388,6 +388,10 @@ if GLOSSARY_STEWARD_ORGANISATION and not re.fullmatch(r"[-\w]+", GLOSSARY_STEWAR
         "GLOSSARY_STEWARD_ORGANISATION must be an organisation's slug, such as 'mfa'."
     )
 
+# --- Secondments --------------------------------------------------------------------------------
+# Days a post may stay vacant after its last holder left before its host is told.
+POST_VACANCY_ALERT_DAYS = env.int("POST_VACANCY_ALERT_DAYS", default=30)
+
 # --- Integrated plans ---------------------------------------------------------------------------
 PLAN_REVIEW_REMINDER_DAYS = env.int("PLAN_REVIEW_REMINDER_DAYS", default=3)
 FIELD_REPORT_ATTACHMENT_MAX_MB = env.int("FIELD_REPORT_ATTACHMENT_MAX_MB", default=10)

@@ -1,7 +1,8 @@
 """Notices ahead of a secondment's dates, raised by the daily reminder task
 (`accounts.notifications.reminders_send`): the host's planners a week before the first day
 (to prepare a welcome), both organisations' planners a month before the last (to hand over;
-the post falls vacant). Each fires on its one day, so it is raised once."""
+the post falls vacant), and a post's host when it has stayed vacant too long. Each fires on
+its one day, so it is raised once."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import datetime
 from collections.abc import Iterator
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.notifications import OrganisationRole, Reminder, register_reminder
-from secondments.models import Secondment, SecondmentStatus
+from secondments.models import Post, Secondment, SecondmentStatus
 
 STARTING_IN_DAYS = 7
 ENDING_IN_DAYS = 30
@@ -62,4 +65,36 @@ def secondments_ending(now: datetime.datetime) -> Iterator[Reminder]:
             ),
             url=secondment.get_absolute_url(),
             item_key=f"secondment:{secondment.pk}:ending:{secondment.end_date}",
+        )
+
+
+@register_reminder("post_vacant")
+def posts_vacant(now: datetime.datetime) -> Iterator[Reminder]:
+    """A post vacant for more than `POST_VACANCY_ALERT_DAYS` since its last holder left, with
+    no one approved to follow, tells the host's planners and organisation administrators on
+    the day it passes that mark. (A post never held is not chased.)"""
+    days = settings.POST_VACANCY_ALERT_DAYS
+    left = timezone.localdate(now) - timedelta(days=days + 1)
+    posts = (
+        Post.objects.annotate(
+            last_end=Max(
+                "secondments__end_date",
+                filter=Q(secondments__status=SecondmentStatus.APPROVED),
+            )
+        )
+        .filter(last_end=left)
+        .select_related("host_organisation")
+    )
+    for post in posts:
+        yield Reminder(
+            recipients=[
+                OrganisationRole(post.host_organisation_id, Role.PLANNER),
+                OrganisationRole(post.host_organisation_id, Role.ORG_ADMIN),
+            ],
+            text=(
+                f"The post {post.title} has been vacant for more than {days} days, since "
+                f"{left + timedelta(days=1):%-d %b %Y}."
+            ),
+            url=reverse("post-detail", args=[post.pk]),
+            item_key=f"post:{post.pk}:vacant:{left}",
         )
