@@ -18,7 +18,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # its own test database and its own keys in the Redis database; 0 runs it in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup run test lint typecheck services worker beat clean
+.PHONY: setup run test fuzz lint typecheck services worker beat clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -47,6 +47,12 @@ test: setup services
 	DEBUG=1 $(BIN)/mypy .
 	DEBUG=1 STATIC_USE_FINDERS=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest --create-db -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# Only the API fuzzing (tests/test_fuzz_api.py, also part of `make test`): schemathesis against
+# a live server, as a planner and as an outsider; FUZZ_MAX_EXAMPLES=50 for a deeper run.
+fuzz: setup services
+	DEBUG=1 STATIC_USE_FINDERS=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest --create-db -n $(PYTEST_WORKERS) -m fuzz $(PYTEST_ARGS)
 
 typecheck: setup
 	DEBUG=1 $(BIN)/mypy .

@@ -56,7 +56,7 @@ urlpatterns = [
         name="api-docs",
     ),
     # Last under api/: whatever no route above matched answers 404 in JSON.
-    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api-not-found"),
+    re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found, name="api-not-found"),
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -254,7 +254,13 @@ def test_sessions_still_open_the_pages_the_browsable_api_and_swagger(
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/plans/0.5/", "/api/v1/field-reports/1/attachments/x/", "/api/v1/nothing/", "/api/"],
+    [
+        "/api/v1/plans/0.5/",
+        "/api/v1/field-reports/1/attachments/x/",
+        "/api/v1/nothing/",
+        "/api/",
+        "/api/v1/lines-of-effort/%C3%8C.%0A%20/",
+    ],
 )
 def test_a_path_no_api_route_matches_is_a_404_in_json(member: User, url: str) -> None:
     client = Client(enforce_csrf_checks=True)
@@ -316,4 +322,24 @@ def test_a_report_request_is_json_only(member: User, home_org: Organisation) -> 
     assert response.json() == {
         "detail": 'Unsupported media type "multipart/form-data; boundary=BoUnDaRyStRiNg; '
         'charset=utf-8" in request.'
+    }
+
+
+def test_every_refused_sign_in_for_a_token_answers_in_json_and_the_lockout_says_retry_after(
+    member: User,
+) -> None:
+    client = APIClient(REMOTE_ADDR="203.0.113.20")
+    answers = [
+        client.post(
+            "/api/v1/auth/token/", {"username": "member", "password": "wrong"}, format="json"
+        )
+        for _ in range(6)
+    ]
+    # The fifth failure is answered as a failure (in JSON, not axes' lockout page); the lockout
+    # starts with the next attempt.
+    assert [a.status_code for a in answers] == [400, 400, 400, 400, 400, 429]
+    assert all(a["Content-Type"] == "application/json" for a in answers)
+    assert answers[5]["Retry-After"] == "900"
+    assert answers[5].json() == {
+        "detail": "Too many failed sign-in attempts. Try again in 15 minutes."
     }
