@@ -5,6 +5,7 @@ from typing import Any, cast
 import django_filters
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -147,6 +148,14 @@ class TokenSerializer(AuthTokenSerializer):
             "with a wrong one, the answer is 400 with a message on `otp`."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A NUL in the username is a wrong username like any other (see SignInForm).
+        username = self.fields["username"]
+        username.validators = [
+            v for v in username.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts.models import EmailPreference, Organisation
 from accounts.services import ORGANISATION_EDITABLE_FIELDS
@@ -64,3 +68,17 @@ class TwoFactorCodeForm(forms.Form):
             if recovery
             else "6-digit code from your authenticator app"
         )
+
+
+def without_null_character_check(field: Any) -> None:
+    """A username with NUL is one nobody has: it fails as a wrong one, in plain words, like
+    any other (`accounts.inputs.ImpossibleUsernameBackend`), not with a message about NUL."""
+    field.validators = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+
+
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        without_null_character_check(self.fields["username"])

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from accounts import two_factor
-from accounts.forms import TwoFactorCodeForm
+from accounts.forms import SignInForm, TwoFactorCodeForm
 from accounts.models import User
 from accounts.two_factor import (
     NEW_CODES_SESSION_KEY,
@@ -39,6 +39,7 @@ class SignInView(LoginView):
     session remembers them for a few minutes and the code step finishes the sign-in."""
 
     redirect_authenticated_user = True
+    form_class = SignInForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = cast(User, form.get_user())
