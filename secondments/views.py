@@ -3,6 +3,7 @@ form and the decision, extension, early end and cancellation steps."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, cast
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from accounts.concurrency import StaleVersion
 from accounts.decisions import decision_page
 from accounts.models import User
 from accounts.pages import show_service_error, visible_or_404
+from charts.flow import flow_chart
 from secondments import selectors, services
 from secondments.forms import CancelForm, EndDateForm, SecondmentRequestForm
 from secondments.models import Secondment, SecondmentDecisionChoice
@@ -50,11 +52,19 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.secondment_list(user=user).prefetch_related(None)
     today = timezone.localdate()
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    today_rows = list(rows.filter(active_on(today)).order_by("host_organisation__name"))
+    pairs = Counter((s.home_organisation.name, s.host_organisation.name) for s in today_rows)
     return render(
         request,
         "secondments/secondment_list.html",
         {
-            "today_rows": list(rows.filter(active_on(today)).order_by("host_organisation__name")),
+            "today_rows": today_rows,
+            "flow_chart": flow_chart(
+                [(home, host, n) for (home, host), n in sorted(pairs.items())],
+                title=f"Seconded on {today:%-d %b %Y}, from and to",
+            )
+            if today_rows
+            else "",
             "page": page,
             "can_request": can_request_secondment(user),
         },
