@@ -164,7 +164,7 @@ def test_api_anonymous_gets_nothing_and_changes_nothing(
 
     response = getattr(api_as(None), method)(path.format(pk=notification.pk))
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert b"Private" not in response.content
     notification.refresh_from_db()
     assert notification.read_at is None
