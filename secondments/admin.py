@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from secondments.models import Post, Secondment, SecondmentDecision
+from secondments.models import Post, Secondment, SecondmentDecision, Training, TrainingRegistration
 
 
 @admin.register(Post)
@@ -59,3 +59,27 @@ class SecondmentAdmin(SimpleHistoryAdmin):
     @admin.display(description="Status")
     def shown_status(self, obj: Secondment) -> str:
         return obj.shown_status_label
+
+
+class RegistrationInline(admin.TabularInline):
+    model = TrainingRegistration
+    extra = 0
+    can_delete = False
+    fields = ("person", "organisation", "status", "registered_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # people register themselves, where the capacity is kept
+
+
+@admin.register(Training)
+class TrainingAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "organiser", "start_date", "end_date", "capacity"]
+    list_filter = ["organiser", "online"]
+    search_fields = ["title", "topics", "place"]
+    # The organiser's grants follow from it, so it is set once, when announced.
+    readonly_fields = ["organiser"]
+    inlines = [RegistrationInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # announced on the API by the organiser, whose grants follow

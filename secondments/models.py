@@ -240,3 +240,95 @@ class SecondmentGroupObjectPermission(GroupObjectPermissionBase):
 
 class SecondmentUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Secondment, on_delete=models.CASCADE)
+
+
+class Training(models.Model):
+    """A joint training event an organisation organises for people of several organisations."""
+
+    title = models.CharField(max_length=200)
+    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="trainings")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    place = models.CharField(max_length=200, blank=True, help_text="Where, unless online.")
+    online = models.BooleanField(default=False)
+    topics = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated; glossary terms are welcome."
+    )
+    capacity = models.PositiveIntegerField(help_text="Places; further registrations wait.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        permissions = [("record_attendance", "Can record who attended the training")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="training_dates_ordered",
+                violation_error_message="A training cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="training_has_a_place",
+                violation_error_message="A training has at least one place.",
+            ),
+            models.CheckConstraint(
+                condition=Q(online=True) | ~Q(place=""),
+                name="training_online_or_somewhere",
+                violation_error_message="Say where the training is, or that it is online.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", "Registered"
+    WAITLISTED = "waitlisted", "On the waiting list"
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "Did not attend"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+HOLDING_A_PLACE = [RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED]
+
+
+class TrainingRegistration(models.Model):
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_registrations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation the person takes part for.",
+    )
+    status = models.CharField(max_length=12, choices=RegistrationStatus.choices)
+    registered_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["training", "registered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "person"], name="one_registration_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.training}: {self.get_status_display()}"
+
+
+class TrainingGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Training, on_delete=models.CASCADE)
+
+
+class TrainingUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Training, on_delete=models.CASCADE)

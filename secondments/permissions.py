@@ -13,7 +13,12 @@ from accounts.authority import acting_organisations, may, organisations_in_role
 from accounts.decisions import DecisionKind
 from accounts.grants import register_grant_rules
 from accounts.models import Organisation, OrganisationGroup, Role, User
-from secondments.models import Secondment, SecondmentDecision, SecondmentDecisionChoice
+from secondments.models import (
+    Secondment,
+    SecondmentDecision,
+    SecondmentDecisionChoice,
+    Training,
+)
 
 REQUESTER_ROLES = (Role.PLANNER, Role.ORG_ADMIN)
 
@@ -103,3 +108,23 @@ def deciding_organisations(user: User, secondment: Secondment) -> list[Organisat
     """The organisations (home, host) this person decides for today, by name."""
     ids = acting_organisations(user, secondment, SECONDMENT_DECISION.codename)
     return list(Organisation.objects.filter(pk__in=ids).order_by("name")) if ids else []
+
+
+# --- joint training -------------------------------------------------------------------------
+
+
+@register_grant_rules(Training)
+def training_grant_rules(training: Training) -> dict[int, set[str]]:
+    """Every signed-in person sees the training calendar; the organiser's planners and
+    organisation administrators change a training and record who attended."""
+    groups = OrganisationGroup.objects.filter(
+        organisation_id=training.organiser_id, role__in=REQUESTER_ROLES
+    )
+    return {
+        group_id: {"change_training", "record_attendance"}
+        for group_id in groups.values_list("group_id", flat=True)
+    }
+
+
+def can_record_attendance(user: User, training: Training) -> bool:
+    return may(user, training, "record_attendance")

@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.authority import visible
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import User
 from secondments.models import (
+    HOLDING_A_PLACE,
     Post,
+    RegistrationStatus,
     Secondment,
     SecondmentDecision,
     SecondmentKind,
     SecondmentStatus,
+    Training,
+    TrainingRegistration,
 )
 from secondments.permissions import SECONDMENT_DECISION
 
@@ -117,3 +121,45 @@ def post_history(post: Post, *, today: datetime.date | None = None) -> list[Tenu
     if last_end is not None and last_end < today:
         history.append(Tenure(last_end + datetime.timedelta(days=1), None))
     return history
+
+
+# --- joint training -------------------------------------------------------------------------
+
+
+def training_list(*, user: User) -> QuerySet[Training]:
+    """The training calendar, open to every signed-in person, with the places taken, the
+    waiting list and the viewer's own registration."""
+    if not (user.is_authenticated and user.is_active):
+        return Training.objects.none()
+    mine = TrainingRegistration.objects.filter(training=OuterRef("pk"), person_id=user.pk)
+    return (
+        Training.objects.select_related("organiser")
+        .annotate(
+            places_taken=Count(
+                "registrations", filter=Q(registrations__status__in=HOLDING_A_PLACE)
+            ),
+            waitlisted=Count(
+                "registrations",
+                filter=Q(registrations__status=RegistrationStatus.WAITLISTED),
+            ),
+            my_status=Subquery(mine.values("status")[:1]),
+        )
+        .prefetch_related(
+            Prefetch(
+                "registrations",
+                queryset=TrainingRegistration.objects.exclude(
+                    status=RegistrationStatus.WITHDRAWN
+                ).select_related("organisation", "person"),
+            )
+        )
+    )
+
+
+def participation(training: Training) -> list[tuple[str, int]]:
+    """How many people of each organisation take part (prefetched registrations)."""
+    counts: dict[str, int] = {}
+    for registration in training.registrations.all():
+        if registration.status in HOLDING_A_PLACE:
+            name = registration.organisation.name
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items())

@@ -68,7 +68,7 @@ from missions.models import (
 from reports import services as reports
 from reports.models import Report, ReportStatus
 from secondments import services as secondments
-from secondments.models import Post, Secondment, SecondmentDecision
+from secondments.models import Post, Secondment, SecondmentDecision, Training
 from strategy import services as strategies
 from strategy.models import (
     ConflictDriver,
@@ -258,6 +258,16 @@ def _build_world() -> World:
         end_date=today + datetime.timedelta(days=90),
         purpose=f"{PRIVATE} advisory mission.",
     )
+    # The joint training calendar is open to everyone signed in.
+    training = secondments.training_create(
+        by=insider,
+        organiser=mfa,
+        title="Civil-military coordination course",
+        start_date=today,
+        end_date=today + datetime.timedelta(days=3),
+        capacity=10,
+        online=True,
+    )
 
     # The personas come last, so no notification of the world reached them while members.
     outsider = make_member(mod, Role.PLANNER, username="outsider")
@@ -315,6 +325,7 @@ def _build_world() -> World:
             "secondment": secondment.pk,
             "secondment_person": advisor.pk,
             "post": post.pk,
+            "training": training.pk,
         },
         insider=insider,
         personas={
@@ -471,6 +482,10 @@ def _secondment_version(world: World) -> dict[str, Any]:
     return {"version": _current(Secondment, "secondment", "version")(world)}
 
 
+def _all_trainings(world: World, persona: str) -> list[int]:
+    return sorted(Training.objects.values_list("pk", flat=True))
+
+
 def _all_posts(world: World, persona: str) -> list[int]:
     return sorted(Post.objects.values_list("pk", flat=True))
 
@@ -548,6 +563,7 @@ API_LISTS: dict[Key, ApiList] = {
     ("api-secondment-list", "api/v1/secondments/"): ApiList("secondment"),
     # Posts are in the open directory; who held them comes from the secondments one sees.
     ("api-post-list", "api/v1/posts/"): ApiList("post", _all_posts),
+    ("api-training-list", "api/v1/trainings/"): ApiList("training", _all_trainings),
 }
 
 # Only planners (today) start a plan, a strategy or a glossary proposal.
@@ -858,6 +874,15 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("post-detail", "posts/<int:pk>/"): (
         "a post's page: the open directory, with holders only from the secondments one sees "
         "(tests/secondments/test_pages.py)"
+    ),
+    ("api-training-detail", "api/v1/trainings/{pk}/"): (
+        "the joint training calendar, open to every signed-in user"
+    ),
+    ("api-training-register", "api/v1/trainings/{pk}/register/"): (
+        "registering oneself for an open training (tests/secondments/test_training.py)"
+    ),
+    ("api-training-attendance", "api/v1/trainings/{pk}/attendance/"): (
+        "the organiser's grant, on an open training (tests/secondments/test_training.py)"
     ),
     ("api-post-detail", "api/v1/posts/{pk}/"): (
         "a post of the open directory (every signed-in user sees it); its holders come only "

@@ -11,7 +11,14 @@ from accounts.drf import CreateOnlyFieldsMixin, VersionField, decision_state_ser
 from accounts.inputs import IdField, ModelSerializer
 from accounts.models import Organisation, User
 from secondments import selectors
-from secondments.models import Post, Secondment, SecondmentDecisionChoice, SecondmentStatus
+from secondments.models import (
+    Post,
+    Secondment,
+    SecondmentDecisionChoice,
+    SecondmentStatus,
+    Training,
+    TrainingRegistration,
+)
 from secondments.permissions import SECONDMENT_DECISION
 
 SecondmentDecisionStateSerializer = decision_state_serializer(
@@ -136,3 +143,75 @@ class PostSerializer(ModelSerializer):
     @extend_schema_field(PostHolderSerializer(many=True))
     def get_holders(self, post: Post) -> Any:
         return PostHolderSerializer(getattr(post, "holders", []), many=True).data
+
+
+# --- joint training -------------------------------------------------------------------------
+
+
+class ParticipationSerializer(serializers.Serializer):
+    organisation = serializers.CharField()
+    people = serializers.IntegerField()
+
+
+class TrainingSerializer(ModelSerializer):
+    """A joint training event: its places, the waiting list, how many of each organisation
+    take part, and your own registration (`my_status`, null when none)."""
+
+    organiser = IdField(
+        queryset=Organisation.objects.filter(is_active=True),
+        help_text="An organisation where you are a planner or administrator.",
+    )
+    places_taken = serializers.IntegerField(read_only=True)
+    waitlisted = serializers.IntegerField(read_only=True)
+    my_status = serializers.CharField(read_only=True, allow_null=True)
+    participation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Training
+        fields = [
+            "id",
+            "title",
+            "organiser",
+            "start_date",
+            "end_date",
+            "place",
+            "online",
+            "topics",
+            "capacity",
+            "places_taken",
+            "waitlisted",
+            "my_status",
+            "participation",
+            "version",
+        ]
+        read_only_fields = ["id", "version"]
+
+    @extend_schema_field(ParticipationSerializer(many=True))
+    def get_participation(self, training: Training) -> Any:
+        return [
+            {"organisation": name, "people": n} for name, n in selectors.participation(training)
+        ]
+
+
+class TrainingRegisterSerializer(serializers.Serializer):
+    organisation = IdField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The organisation you go for, when you belong to several.",
+    )
+    withdraw = serializers.BooleanField(
+        required=False, default=False, help_text="True to withdraw your registration."
+    )
+
+
+class TrainingRegistrationSerializer(ModelSerializer):
+    class Meta:
+        model = TrainingRegistration
+        fields = ["id", "training", "person", "organisation", "status", "registered_at"]
+        read_only_fields = fields
+
+
+class TrainingAttendanceSerializer(serializers.Serializer):
+    person = IdField(queryset=User.objects.all(), help_text="A registered participant (user id).")
+    attended = serializers.BooleanField()

@@ -22,8 +22,12 @@ from secondments.api.serializers import (
     SecondmentDateChangeSerializer,
     SecondmentDecideSerializer,
     SecondmentSerializer,
+    TrainingAttendanceSerializer,
+    TrainingRegisterSerializer,
+    TrainingRegistrationSerializer,
+    TrainingSerializer,
 )
-from secondments.models import Post, Secondment, SecondmentKind, SecondmentStatus
+from secondments.models import Post, Secondment, SecondmentKind, SecondmentStatus, Training
 
 
 def _user(request: Request) -> User:
@@ -193,3 +197,72 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SelectorView
     serializer_class = PostSerializer
     filterset_class = PostFilter
     selector = staticmethod(selectors.post_list)
+
+
+class TrainingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SelectorViewSet
+):
+    """The joint training calendar, open to every signed-in person. The organiser's planners
+    and administrators announce trainings and record attendance; anyone who belongs to an
+    organisation registers (a place while there is one, else the waiting list)."""
+
+    queryset = Training.objects.none()
+    serializer_class = TrainingSerializer
+    # The services check these and say why they refuse.
+    object_permissions = dict.fromkeys(["register", "attendance"])
+    selector = staticmethod(selectors.training_list)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        training = services.training_create(
+            by=_user(request),
+            organiser=data["organiser"],
+            title=data["title"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            capacity=data["capacity"],
+            place=data.get("place", ""),
+            online=data.get("online", False),
+            topics=data.get("topics", ""),
+        )
+        return self.represent(training, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=TrainingRegisterSerializer, responses={200: TrainingRegistrationSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def register(self, request: Request, pk: str | None = None) -> Response:
+        """Register yourself (or withdraw, with `withdraw: true`): a place frees for the
+        first on the waiting list."""
+        training = self.get_object()
+        incoming = TrainingRegisterSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if incoming.validated_data["withdraw"]:
+            registration = services.training_withdraw(training=training, by=_user(request))
+        else:
+            registration = services.training_register(
+                training=training,
+                by=_user(request),
+                organisation=incoming.validated_data.get("organisation"),
+            )
+        return Response(TrainingRegistrationSerializer(registration).data)
+
+    @extend_schema(
+        request=TrainingAttendanceSerializer, responses={200: TrainingRegistrationSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk: str | None = None) -> Response:
+        """Record whether a participant attended (the organiser's planners and
+        administrators)."""
+        training = self.get_object()
+        incoming = TrainingAttendanceSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        registration = services.training_attendance_record(
+            training=training,
+            by=_user(request),
+            person=incoming.validated_data["person"],
+            attended=incoming.validated_data["attended"],
+        )
+        return Response(TrainingRegistrationSerializer(registration).data)

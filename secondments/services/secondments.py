@@ -32,7 +32,6 @@ from secondments.models import (
     SecondmentStatus,
 )
 from secondments.permissions import (
-    REQUESTER_ROLES,
     SECONDMENT_DECISION,
     can_change_secondment,
     can_end_secondment,
@@ -431,14 +430,3 @@ def secondment_cancel(
         actor=by,
     )
     return secondment
-
-
-__all__ = [
-    "REQUESTER_ROLES",
-    "secondment_cancel",
-    "secondment_decide",
-    "secondment_end",
-    "secondment_extend",
-    "secondment_request",
-    "secondment_update",
-]
