@@ -163,3 +163,12 @@ def participation(training: Training) -> list[tuple[str, int]]:
             name = registration.organisation.name
             counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items())
+
+
+def trainings_completed(*, user: User) -> list[TrainingRegistration]:
+    """The joint trainings a person attended, newest first."""
+    return list(
+        TrainingRegistration.objects.filter(person_id=user.pk, status=RegistrationStatus.ATTENDED)
+        .select_related("training__organiser")
+        .order_by("-training__end_date")
+    )

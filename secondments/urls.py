@@ -16,4 +16,6 @@ urlpatterns = [
         name="secondment-person",
     ),
     path("posts/<int:pk>/", views.post_detail, name="post-detail"),
+    path("trainings/", views.training_list, name="training-list"),
+    path("trainings/<int:pk>/register/", views.training_register, name="training-register"),
 ]

@@ -242,3 +242,40 @@ def person_secondments(request: HttpRequest, pk: int) -> HttpResponse:
         "secondments/person_secondments.html",
         {"person": rows[0].person, "rows": rows},
     )
+
+
+@login_required
+def training_list(request: HttpRequest) -> HttpResponse:
+    """The joint training calendar (upcoming and running), and the trainings you completed."""
+    user = _user(request)
+    today = timezone.localdate()
+    trainings = list(
+        selectors.training_list(user=user).filter(end_date__gte=today).order_by("start_date")
+    )
+    return render(
+        request,
+        "secondments/training_list.html",
+        {
+            "rows": [(t, selectors.participation(t)) for t in trainings],
+            "completed": selectors.trainings_completed(user=user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def training_register(request: HttpRequest, pk: int) -> HttpResponse:
+    training = visible_or_404(request, selectors.training_list(user=_user(request)), pk=pk)
+    try:
+        if request.POST.get("withdraw"):
+            services.training_withdraw(training=training, by=_user(request))
+            messages.success(request, f"You withdrew from “{training.title}”.")
+        else:
+            registration = services.training_register(training=training, by=_user(request))
+            messages.success(
+                request,
+                f"{registration.get_status_display()}: “{training.title}”.",
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("training-list")

@@ -589,6 +589,8 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("secondment-list", "secondments/"): PageList(control="secondment"),
     # Planners and organisation administrators request secondments.
     ("secondment-create", "secondments/new/"): PageList(control=None, status_for=PLANNERS_ONLY),
+    # The training calendar is open to everyone signed in.
+    ("training-list", "trainings/"): PageList(control=None),
 }
 
 OWN_ACTIONS: dict[Key, OwnAction] = {
@@ -874,6 +876,9 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("post-detail", "posts/<int:pk>/"): (
         "a post's page: the open directory, with holders only from the secondments one sees "
         "(tests/secondments/test_pages.py)"
+    ),
+    ("training-register", "trainings/<int:pk>/register/"): (
+        "registering oneself on the page, for an open training (tests/secondments/test_training.py)"
     ),
     ("api-training-detail", "api/v1/trainings/{pk}/"): (
         "the joint training calendar, open to every signed-in user"

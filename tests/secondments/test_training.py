@@ -217,3 +217,58 @@ def test_twenty_concurrent_registrations_keep_to_the_capacity() -> None:
         statuses.count(RegistrationStatus.REGISTERED),
         statuses.count(RegistrationStatus.WAITLISTED),
     ) == (20, 5, 15)
+
+
+@pytest.mark.django_db
+def test_the_calendar_page_registers_withdraws_and_lists_what_you_completed(
+    people: dict[str, User], home: Organisation, host: Organisation
+) -> None:
+    from django.test import Client
+
+    full = _training(people["home_planner"], home, capacity=1, start=5)
+    services.training_register(training=full, by=people["host_planner"])
+    done = _training(people["home_planner"], home, start=0)
+    services.training_register(training=done, by=people["person"])
+    services.training_attendance_record(
+        training=done, by=people["home_planner"], person=people["person"], attended=True
+    )
+    client = Client()
+    client.force_login(people["person"])
+    page = client.get("/trainings/")
+    assert [r.training for r in page.context["completed"]] == [done]
+    assert [(t, p) for t, p in page.context["rows"]] == [
+        (done, [("Ministry of Foreign Affairs", 1)]),
+        (full, [("Ministry of Defence", 1)]),
+    ]
+    client.post(f"/trainings/{full.pk}/register/")
+    assert TrainingRegistration.objects.get(training=full, person=people["person"]).status == (
+        "waitlisted"
+    )
+    client.force_login(people["host_planner"])
+    client.post(f"/trainings/{full.pk}/register/", {"withdraw": "1"})
+    assert _statuses(full) == [("host-planner", "withdrawn"), ("person", "registered")]
+    assert client.post("/trainings/999999/register/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_calendar_page_takes_the_same_queries_for_2_and_50(
+    people: dict[str, User], home: Organisation
+) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people["outsider"])
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            training = _training(people["home_planner"], home)
+            services.training_register(training=training, by=people["person"])
+
+    make(2)
+    client.get("/trainings/")
+    with CaptureQueriesContext(connection) as two:
+        assert client.get("/trainings/").status_code == 200
+    make(48)
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(client.get("/trainings/").context["rows"]) == 50
+    assert len(fifty) == len(two)
