@@ -126,6 +126,10 @@ class ApiSchema(AutoSchema):
         for key, response in responses.items():
             if int(key) >= 400 and "content" not in response:
                 responses[key] = self._error_response(int(key), response, responses)
+        for parameter in operation.get("parameters", []):
+            # `?status=` is the filter (or page) not given, as in any HTML form: documented so.
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
         if self._is_versioned_update():
             operation.setdefault("parameters", []).append(dict(IF_MATCH))
         if self._is_versioned_update() or self._is_versioned_retrieve():

@@ -111,6 +111,19 @@ def test_every_operation_but_signing_in_needs_credentials_and_says_so(
     assert open_operations == [("POST", "/api/v1/auth/token/")]
 
 
+def test_an_empty_filter_or_page_is_documented_as_not_given(
+    schema: dict[str, Any], member: User
+) -> None:
+    parameters = schema["paths"]["/api/v1/glossary/"]["get"]["parameters"]
+    assert {p["name"]: p.get("allowEmptyValue") for p in parameters} == {
+        "page": True,
+        "search": True,
+        "status": True,
+    }
+    everything = api_as(member).get("/api/v1/glossary/").json()
+    assert api_as(member).get("/api/v1/glossary/?status=&page=&search=").json() == everything
+
+
 def test_updates_require_the_version_and_take_if_match(schema: dict[str, Any]) -> None:
     components = schema["components"]["schemas"]
     plan = schema["paths"]["/api/v1/plans/{id}/"]
