@@ -13,6 +13,7 @@ from accounts.authority import visible
 from accounts.models import Membership, Organisation, OrganisationKind
 from accounts.selectors import organisation_list
 from charts import horizontal_bar_chart, line_chart, timeline_chart
+from charts.flow import flow_chart
 from missions.models import ActorType, Plan
 from missions.selectors import (
     civil_military_balance,
@@ -22,6 +23,7 @@ from missions.selectors import (
     visible_plans,
 )
 from reports.registry import BuildContext, ReportError, ReportKind, register
+from secondments.selectors import secondment_list
 from strategy.models import Strategy
 from strategy.selectors import (
     endorsement_history,
@@ -222,5 +224,65 @@ register(
         template="reports/plan_brief.html",
         subject_param="plan",
         subject=lambda params: Plan.objects.values_list("title", flat=True).get(pk=params["plan"]),
+    )
+)
+
+
+# --- secondments ------------------------------------------------------------------------------
+
+
+def gather_secondments_overview(context: BuildContext) -> dict[str, Any]:
+    """Who is seconded where today (the flow chart), and every secondment the requester may
+    see, with its status on the day."""
+    today = timezone.localdate()
+    rows = list(
+        secondment_list(user=context.user)
+        .prefetch_related(None)
+        .order_by("host_organisation__name", "start_date", "pk")
+    )
+    context.progress(40)
+    running = [s for s in rows if s.status_on(today) == "active"]
+    pairs = Counter((s.home_organisation.name, s.host_organisation.name) for s in running)
+    return {
+        "title": "Secondments overview",
+        "generated": timezone.now(),
+        "requested_by": context.user,
+        "today": today,
+        "rows": rows,
+        "running": running,
+        "chart": flow_chart(
+            [(home, host, n) for (home, host), n in sorted(pairs.items())],
+            title=f"Seconded on {today:%-d %b %Y}, from and to",
+        )
+        if running
+        else "",
+    }
+
+
+def secondments_overview_csv(data: dict[str, Any]) -> Iterable[list[str]]:
+    yield ["person", "home", "host", "kind", "role", "post", "start", "end", "status"]
+    for s in data["rows"]:
+        yield [
+            s.person.get_full_name() or s.person.username,
+            s.home_organisation.name,
+            s.host_organisation.name,
+            s.get_kind_display(),
+            s.get_role_display(),
+            s.post.title if s.post else "",
+            s.start_date.isoformat(),
+            s.end_date.isoformat(),
+            s.shown_status_label,
+        ]
+
+
+register(
+    ReportKind(
+        name="secondments_overview",
+        label="Secondments overview",
+        description="Who is seconded where today, and every secondment you can see.",
+        params_serializer=FormatParams,
+        gather=gather_secondments_overview,
+        template="reports/secondments_overview.html",
+        csv_rows=secondments_overview_csv,
     )
 )

@@ -121,6 +121,7 @@ def test_the_title_is_documented_in_the_schema(member: User) -> None:
     assert parameters["kind"]["schema"]["enum"] == [
         "organisation_directory",
         "plan_brief",
+        "secondments_overview",
         "slow_directory",
         "strategy_status",
     ]
@@ -162,6 +163,7 @@ def test_the_reports_page_offers_only_the_kinds_it_can_ask_for(member: User) -> 
     select = form.split('name="kind"', 1)[1].split("</select>", 1)[0]
     assert re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select) == [
         ("organisation_directory", "Organisation directory"),
+        ("secondments_overview", "Secondments overview"),
         ("slow_directory", "Organisation directory (slow, for tests)"),
     ]
 
