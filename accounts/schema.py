@@ -102,7 +102,8 @@ IF_MATCH = {
         "The ETag of the version you edited, as an alternative to `version` in the body; "
         "when both are sent they must name the same version."
     ),
-    "schema": {"type": "string", "pattern": '^(W/)?"[0-9]+"$'},
+    # Empty is the header not sent.
+    "schema": {"type": "string", "pattern": '^((W/)?"[0-9]+")?$'},
 }
 
 UPDATE_ACTIONS = ("update", "partial_update")

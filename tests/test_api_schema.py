@@ -145,7 +145,7 @@ def test_updates_require_the_version_and_take_if_match(schema: dict[str, Any]) -
             "The ETag of the version you edited, as an alternative to `version` in the body; "
             "when both are sent they must name the same version."
         ),
-        "schema": {"type": "string", "pattern": '^(W/)?"[0-9]+"$'},
+        "schema": {"type": "string", "pattern": '^((W/)?"[0-9]+")?$'},
     } in patch["parameters"]
     assert put["responses"]["200"]["headers"]["ETag"]["required"] is True
     assert plan["get"]["responses"]["200"]["headers"]["ETag"]["required"] is True
@@ -311,6 +311,15 @@ def test_ids_in_filters_are_whole_numbers(member: User, home_org: Organisation) 
     assert [row["id"] for row in found["results"]] == [home_org.pk]
     refused = client.get("/api/v1/organisations/?is_active=perhaps")
     assert (refused.status_code, refused.json()) == (400, {"is_active": ["Send true or false."]})
+
+
+def test_a_yes_or_no_filter_of_posts_is_checked_too(member: User) -> None:
+    response = api_as(member).get("/api/v1/posts/?is_commander_post=maybe")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"is_commander_post": ["Send true or false."]},
+    )
+    assert api_as(member).get("/api/v1/posts/?is_commander_post=true").status_code == 200
 
 
 def test_yes_and_no_filters_still_filter(member: User, home_org: Organisation) -> None:

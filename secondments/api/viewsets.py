@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.drf import STALE_RESPONSE, SelectorViewSet, VersionedUpdateMixin
+from accounts.drf import STALE_RESPONSE, SelectorViewSet, VersionedUpdateMixin, YesNoFilter
 from accounts.models import Role, User
 from secondments import selectors, services
 from secondments.api.serializers import (
@@ -184,6 +184,7 @@ class SecondmentViewSet(
 
 class PostFilter(django_filters.FilterSet):
     host = _Id(field_name="host_organisation", label="Host organisation id")
+    is_commander_post = YesNoFilter()
 
     class Meta:
         model = Post
