@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.authority import organisations_in_role
@@ -152,7 +153,7 @@ def training_withdraw(*, training: Training, by: User) -> TrainingRegistration:
                 recipients=[first.person],
                 kind="training.place",
                 text=f"A place freed up: you are registered for “{training.title}”.",
-                url="",
+                url=reverse("training-list"),
                 event_key=f"training:{training.pk}:place:{first.pk}:{first.version}",
                 actor=by,
             )

@@ -96,9 +96,10 @@ def test_capacity_waiting_list_and_promotion(
         ("outsider", "registered"),
     ]
     told = Notification.objects.get(kind="training.place")
-    assert (told.recipient, told.text) == (
+    assert (told.recipient, told.text, told.url) == (
         people["outsider"],
         "A place freed up: you are registered for “Civil-military coordination course”.",
+        "/trainings/",
     )
     # Registering again goes to the back of the queue.
     services.training_register(training=training, by=people["person"])
