@@ -118,11 +118,13 @@ def test_the_title_is_documented_in_the_schema(member: User) -> None:
     assert title["readOnly"] is True
     assert title["description"].startswith("What the report is about")
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/reports/"]["get"]["parameters"]}
-    assert parameters["kind"]["schema"]["enum"] == [
+    # The list of kinds is read when the API module is imported: the tests' own slow kind
+    # is in it only if its module was imported first in this process.
+    kinds = [k for k in parameters["kind"]["schema"]["enum"] if k != "slow_directory"]
+    assert kinds == [
         "organisation_directory",
         "plan_brief",
         "secondments_overview",
-        "slow_directory",
         "strategy_status",
     ]
 
