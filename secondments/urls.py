@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("posts/<int:pk>/", views.post_detail, name="post-detail"),
     path("trainings/", views.training_list, name="training-list"),
+    path("trainings/completed/", views.trainings_completed, name="trainings-completed"),
     path("trainings/<int:pk>/register/", views.training_register, name="training-register"),
 ]

@@ -263,6 +263,17 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def trainings_completed(request: HttpRequest) -> HttpResponse:
+    """The joint trainings the person completed: a fragment the profile page loads (the
+    profile lives in `accounts`, which knows nothing of trainings)."""
+    return render(
+        request,
+        "secondments/_trainings_completed.html",
+        {"completed": selectors.trainings_completed(user=_user(request))},
+    )
+
+
+@login_required
 @require_POST
 def training_register(request: HttpRequest, pk: int) -> HttpResponse:
     training = visible_or_404(request, selectors.training_list(user=_user(request)), pk=pk)

@@ -591,6 +591,8 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("secondment-create", "secondments/new/"): PageList(control=None, status_for=PLANNERS_ONLY),
     # The training calendar is open to everyone signed in.
     ("training-list", "trainings/"): PageList(control=None),
+    # The trainings the requester completed, loaded into their profile.
+    ("trainings-completed", "trainings/completed/"): PageList(control=None),
 }
 
 OWN_ACTIONS: dict[Key, OwnAction] = {

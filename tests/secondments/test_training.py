@@ -273,3 +273,29 @@ def test_the_calendar_page_takes_the_same_queries_for_2_and_50(
     with CaptureQueriesContext(connection) as fifty:
         assert len(client.get("/trainings/").context["rows"]) == 50
     assert len(fifty) == len(two)
+
+
+@pytest.mark.django_db
+def test_the_profile_lists_the_trainings_a_person_completed(
+    client: Any, people: dict[str, User], home: Organisation
+) -> None:
+    running = _training(people["home_planner"], home, start=0)
+    for persona in ("person", "host_planner"):
+        services.training_register(training=running, by=people[persona])
+    services.training_attendance_record(
+        training=running, by=people["home_planner"], person=people["person"], attended=True
+    )
+    services.training_attendance_record(
+        training=running, by=people["home_planner"], person=people["host_planner"], attended=False
+    )
+    client.force_login(people["person"])
+    profile = client.get("/profile/").content.decode()
+    assert 'hx-get="/trainings/completed/"' in profile
+
+    attended = client.get("/trainings/completed/").content.decode()
+
+    assert "<strong>Civil-military coordination course</strong>, by " in attended
+    client.force_login(people["host_planner"])
+    absent = client.get("/trainings/completed/").content.decode()
+    assert "Civil-military coordination course" not in absent
+    assert "None yet." in absent
