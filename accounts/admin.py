@@ -29,10 +29,32 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "valid_from", "valid_until"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).filter(managed_by="")
+
+
+class ManagedMembershipInline(admin.TabularInline):
+    """Memberships another record keeps (a secondment's host access): shown, never edited
+    here, so access follows that record exactly."""
+
+    model = Membership
+    verbose_name = "membership kept by another record"
+    verbose_name_plural = "memberships kept by other records (change them there)"
+    extra = 0
+    readonly_fields = ("organisation", "role", "valid_from", "valid_until", "managed_by")
+    fields = readonly_fields
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).exclude(managed_by="")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ManagedMembershipInline]
     list_display = [
         "username",
         "first_name",
@@ -130,13 +152,27 @@ admin.site.register(Organisation, OrganisationAdmin)
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "organisation", "role", "valid_from", "valid_until"]
+    list_display = ["user", "organisation", "role", "valid_from", "valid_until", "managed_by"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "valid_from"
     form = VersionCheckedForm
+
+    readonly_fields = ["managed_by"]
+
+    # A membership another record keeps (a secondment's host access) is shown, and changed
+    # or ended only there, so that access follows that record exactly.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and obj.managed_by) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and obj.managed_by) and super().has_delete_permission(
+            request, obj
+        )
 
     # The admin wraps each save and delete in a transaction; group changes join it.
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
@@ -147,6 +183,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
         memberships_sync(users=[obj.user])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        queryset = queryset.filter(managed_by="")  # the kept ones are ended where kept
         users = list(User.objects.filter(memberships__in=queryset).distinct())
         super().delete_queryset(request, queryset)
         memberships_sync(users=users)

@@ -117,6 +117,12 @@ class Membership(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
+    managed_by = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="What keeps it (a secondment), which alone changes it.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

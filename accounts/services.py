@@ -120,18 +120,29 @@ def membership_create(
     role: str,
     valid_from: datetime.date,
     valid_until: datetime.date | None = None,
+    managed_by: str = "",
 ) -> Membership:
+    """A membership; `managed_by` names what keeps it (a secondment), which alone may then
+    change it: no one edits or deletes it as a membership."""
     membership = Membership(
         user=user,
         organisation=organisation,
         role=role,
         valid_from=valid_from,
         valid_until=valid_until,
+        managed_by=managed_by,
     )
     membership.full_clean()
     membership.save()
     memberships_sync(users=[user])
     return membership
+
+
+def managed_refusal(membership: Membership) -> str:
+    return (
+        f"This membership is kept by {membership.managed_by}: change its dates or end it "
+        "there, so that access follows it exactly."
+    )
 
 
 @transaction.atomic
@@ -143,6 +154,8 @@ def membership_save(*, membership: Membership, is_new: bool) -> Membership:
         before = lock_at_version(
             Membership.objects.all(), pk=membership.pk, version=membership.version
         )
+        if before.managed_by:
+            raise ValidationError(managed_refusal(before))
         if before.user_id != membership.user_id:
             users.append(before.user)  # moved to another person: the first one leaves
         membership.version += 1

@@ -273,6 +273,7 @@ def secondment_decide(
             role=secondment.role,
             valid_from=secondment.start_date,
             valid_until=secondment.end_date,
+            managed_by=f"secondment {secondment.pk}",
         )
     secondment.version += 1
     secondment.save()

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts import services as services_accounts
 from accounts.authority import role_groups_held
 from accounts.decisions import StaleRound
 from accounts.models import Membership, Notification, Organisation, Role, User
@@ -259,3 +260,41 @@ def test_status_follows_the_dates(approved: Secondment) -> None:
         SecondmentStatus.ACTIVE,
         SecondmentStatus.COMPLETED,
     ]
+
+
+def test_the_host_membership_is_kept_by_its_secondment_alone(
+    people: dict[str, User], home: Organisation, host: Organisation, admin_client: object
+) -> None:
+    """Nothing but the secondment grants or revokes: its membership cannot be changed or
+    deleted as a membership, in the services or the admin."""
+    s = approve_both(request(people, home, host, start=2, end=40), people)
+    membership = Membership.objects.get(pk=s.membership_id)
+    assert membership.managed_by == f"secondment {s.pk}"
+
+    membership.valid_until = days(400)
+    with pytest.raises(ValidationError) as refused:
+        services_accounts.membership_save(membership=membership, is_new=False)
+    assert refused.value.messages == [
+        f"This membership is kept by secondment {s.pk}: change its dates or end it there, "
+        "so that access follows it exactly."
+    ]
+
+    url = f"/admin/accounts/membership/{membership.pk}/"
+    page = admin_client.get(f"{url}change/")  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    posted = admin_client.post(  # type: ignore[attr-defined]
+        f"{url}change/",
+        {
+            "user": people["person"].pk,
+            "organisation": host.pk,
+            "role": Role.APPROVER,
+            "valid_from": days(2).isoformat(),
+            "valid_until": days(400).isoformat(),
+            "version": membership.version,
+        },
+    )
+    assert posted.status_code == 403
+    assert admin_client.post(f"{url}delete/", {"post": "yes"}).status_code == 403  # type: ignore[attr-defined]
+    membership.refresh_from_db()
+    assert (membership.role, membership.valid_until) == (Role.PLANNER, days(40))
