@@ -33,6 +33,7 @@ from missions.services import (
     MILESTONE_FIELDS,
     PLAN_FIELDS,
 )
+from secondments.models import Post
 from strategy.forms import OrganisationChoiceField, OrganisationMultipleChoiceField
 from strategy.models import Goal, Strategy
 from strategy.selectors import visible_strategies
@@ -114,6 +115,13 @@ class PlanForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="They see the plan and can be recorded as consulted; they do not review it.",
     )
+    posts = forms.ModelMultipleChoiceField(
+        label="Posts serving this plan",
+        queryset=Post.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Posts of the participating organisations; linking them is not an amendment.",
+    )
 
     class Meta:
         model = Plan
@@ -160,7 +168,17 @@ class PlanForm(forms.ModelForm):
             self.initial.setdefault(
                 "consulted", [o for o, role in current.items() if role == ParticipantRole.CONSULTED]
             )
+            linked = list(plan.posts.values_list("pk", flat=True))
+            posts: Any = self.fields["posts"]
+            # Posts already linked stay listed, so a host that stopped taking part is named
+            # in the error rather than its post silently dropped.
+            posts.queryset = Post.objects.filter(
+                Q(host_organisation_id__in=list(current)) | Q(pk__in=linked)
+            ).select_related("host_organisation")
+            self.initial.setdefault("posts", linked)
             return
+        # A new plan has no participants yet: its posts are linked once it is saved.
+        del self.fields["posts"]
         leads = lead_choices or []
         self.fields["lead_organisation"] = OrganisationChoiceField(
             label="Lead organisation",

@@ -66,6 +66,12 @@ class Plan(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     review_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    posts = models.ManyToManyField(
+        "secondments.Post",
+        blank=True,
+        related_name="plans",
+        help_text="The posts that serve this plan; each post's host organisation takes part.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -26,6 +26,7 @@ from missions.models import (
     Review,
 )
 from missions.permissions import REVIEW
+from secondments.models import Post
 from strategy.models import Goal
 from strategy.selectors import visible_strategies
 
@@ -63,6 +64,7 @@ def plan_list(*, user: User) -> QuerySet[Plan]:
         .select_related("lead_organisation", "strategy")
         .prefetch_related(
             Prefetch("participants", queryset=Participant.objects.select_related("organisation")),
+            Prefetch("posts", queryset=Post.objects.select_related("host_organisation")),
             Prefetch(
                 "reviews", queryset=Review.objects.select_related("organisation", "decided_by")
             ),

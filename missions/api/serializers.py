@@ -38,6 +38,7 @@ from missions.models import (
     Plan,
 )
 from missions.permissions import REVIEW
+from secondments.models import Post
 from strategy import selectors as strategy_selectors
 from strategy.models import Goal, Strategy
 
@@ -139,6 +140,15 @@ class PlanSerializer(CreateOnlyFieldsMixin, ModelSerializer):
             "the lead organisation is always a participant with the role `lead`."
         ),
     )
+    posts = IdField(
+        many=True,
+        required=False,
+        queryset=Post.objects.select_related("host_organisation"),
+        help_text=(
+            "Ids of the posts (`/api/v1/posts/`) that serve this plan; each post's host "
+            "organisation must take part in the plan. Changing them is not an amendment."
+        ),
+    )
     reviews = serializers.SerializerMethodField()
     civil_military_balance = serializers.SerializerMethodField()
     consultation_gaps = serializers.SerializerMethodField()
@@ -157,6 +167,7 @@ class PlanSerializer(CreateOnlyFieldsMixin, ModelSerializer):
             "status",
             "lead_organisation",
             "participants",
+            "posts",
             "start_date",
             "end_date",
             "submission",

@@ -130,6 +130,7 @@ class PlanViewSet(
             start_date=data["start_date"],
             end_date=data["end_date"],
             participants=self._participants(data.get("participants", []), lead.pk),
+            posts=data.get("posts", []),
             strategy=data.get("strategy"),
             summary=data.get("summary", ""),
             phase=data.get("phase", Phase.ASSESSMENT),

@@ -22,6 +22,10 @@ from strategy.selectors import visible_strategies
 
 PLAN_FIELDS = ("title", "strategy", "theatre", "summary", "phase", "start_date", "end_date")
 
+# Not fields, set apart by plan_update: `participants` (organisation and role pairs) and `posts`
+# (the secondments' posts that serve the plan, each hosted by a participant). Changing the posts
+# is not structural: no amendment, no new submission.
+
 
 PLAN_STRUCTURAL_FIELDS = ("start_date", "end_date")
 

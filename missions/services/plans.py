@@ -42,6 +42,7 @@ from missions.services._common import (
     contributors,
 )
 from missions.services.dates import plan_dates_check, plan_parts_within
+from secondments.models import Post
 
 
 def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str]]) -> bool:
@@ -77,6 +78,31 @@ def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str
     return True
 
 
+def _set_posts(plan: Plan, posts: Iterable[Post] | None) -> bool:
+    """Link the given posts (or check the current ones against the participants, when `posts`
+    is None); returns whether anything changed. Each post's host must take part in the plan."""
+    wanted = list(plan.posts.select_related("host_organisation") if posts is None else posts)
+    taking_part = set(plan.participants.values_list("organisation_id", flat=True))
+    for post in sorted(wanted, key=lambda p: (p.host_organisation.name, p.title)):
+        if post.host_organisation_id not in taking_part:
+            field = "posts" if posts is not None else "participants"
+            raise ValidationError(
+                {
+                    field: (
+                        f"“{post.title}” is a post of {post.host_organisation}, "
+                        "which does not take part in this plan."
+                    )
+                }
+            )
+    if posts is None:
+        return False
+    current = set(plan.posts.values_list("pk", flat=True))
+    if {post.pk for post in wanted} == current:
+        return False
+    plan.posts.set(wanted)
+    return True
+
+
 def _organisations_in_use(plan: Plan) -> set[int]:
     lines = set(plan.lines_of_effort.values_list("lead_organisation_id", flat=True))
     activities = set(
@@ -98,6 +124,7 @@ def plan_create(
     start_date: datetime.date,
     end_date: datetime.date,
     participants: Iterable[tuple[Organisation, str]] = (),
+    posts: Iterable[Post] = (),
     strategy: Any = None,
     summary: str = "",
     phase: str = "assessment",
@@ -127,6 +154,7 @@ def plan_create(
     plan.full_clean()
     plan.save()
     _set_participants(plan, participants)
+    _set_posts(plan, posts)
     grants_recompute(plan)
     return plan
 
@@ -158,9 +186,15 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
     if changed:
         plan.full_clean()
     participants_changed = "participants" in data and _set_participants(plan, data["participants"])
-    if changed or participants_changed:
-        # The participants are part of the plan: changing only them must move the version too,
-        # or a stale edit of them would be applied instead of refused.
+    # Posts are checked against the participants as they now are, even when not sent: an
+    # organisation whose post serves the plan cannot stop taking part without unlinking it.
+    if "posts" in data:
+        posts_changed = _set_posts(plan, data["posts"])
+    else:
+        posts_changed = participants_changed and _set_posts(plan, None)
+    if changed or participants_changed or posts_changed:
+        # The participants and posts are part of the plan: changing only them must move the
+        # version too, or a stale edit of them would be applied instead of refused.
         plan.version += 1
         plan.save()
     if participants_changed or changed & set(PLAN_STRUCTURAL_FIELDS):

@@ -162,6 +162,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participants": sorted(
                 plan.participants.all(), key=lambda p: (p.role != "lead", p.organisation.name)
             ),
+            "posts": plan.posts.all(),
             "lines": lines,
             "activity_count": len(activities),
             "timeline": timeline_chart(
@@ -221,6 +222,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _nothing_changed(request, plan)
         data = {field: form.cleaned_data[field] for field in services.PLAN_FIELDS}
         data["participants"] = form.participants()
+        data["posts"] = list(form.cleaned_data["posts"])
         form, saved = versioned_save(
             request,
             form,

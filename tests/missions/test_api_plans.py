@@ -91,6 +91,7 @@ def test_a_plan_shows_participants_review_state_balance_and_gaps(
                 "role": "consulted",
             },
         ],
+        "posts": [],
         "start_date": "2026-01-01",
         "end_date": "2027-12-31",
         "submission": 1,
