@@ -44,9 +44,14 @@ services:
 test: setup services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DEBUG=1 $(BIN)/mypy .
+	@# mypy checks the types while pytest runs (its workers wait on the database and the
+	@# browser much of the time); both must pass, and mypy's findings are printed at the end.
+	types_log=$$(mktemp); DEBUG=1 $(BIN)/mypy . > $$types_log 2>&1 & types=$$!; \
 	DEBUG=1 STATIC_USE_FINDERS=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(BIN)/pytest --create-db -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+		$(BIN)/pytest --create-db -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS); \
+	tests_status=$$?; wait $$types; types_status=$$?; \
+	echo "mypy:"; cat $$types_log; rm -f $$types_log; \
+	test $$tests_status -eq 0 && test $$types_status -eq 0
 
 # Only the API fuzzing (tests/test_fuzz_api.py, also part of `make test`): schemathesis against
 # a live server, as a planner and as an outsider; FUZZ_MAX_EXAMPLES=50 for a deeper run.
