@@ -26,12 +26,28 @@ GrantRule = Callable[[Any], Mapping[int, Iterable[str]]]
 """Given an object, the permission codenames each group (by id) should hold on it."""
 
 _rules: dict[type[models.Model], GrantRule] = {}
+_dependents: dict[type[models.Model], list[Callable[[Any], Iterable[models.Model]]]] = {}
 
 
 def register_grant_rules(model: type[models.Model]) -> Callable[[GrantRule], GrantRule]:
     def register(rule: GrantRule) -> GrantRule:
         _rules[model] = rule
         return rule
+
+    return register
+
+
+def register_grant_dependents(
+    model: type[models.Model],
+) -> Callable[[Callable[[Any], Iterable[models.Model]]], Callable[[Any], Iterable[models.Model]]]:
+    """Objects of a higher app whose grants follow an object of `model` (the lessons released
+    to a plan's participants): recomputed with it, so the lower app never imports the higher."""
+
+    def register(
+        dependents: Callable[[Any], Iterable[models.Model]],
+    ) -> Callable[[Any], Iterable[models.Model]]:
+        _dependents.setdefault(model, []).append(dependents)
+        return dependents
 
     return register
 
@@ -52,9 +68,13 @@ def _permission_ids(model: type[models.Model]) -> dict[str, int]:
 
 
 def grants_recompute(
-    obj: models.Model, *, permission_ids: dict[str, int] | None = None
+    obj: models.Model,
+    *,
+    permission_ids: dict[str, int] | None = None,
+    dependents: bool = True,
 ) -> GrantChange:
-    """Make the group grants on `obj` exactly what its registered rule says."""
+    """Make the group grants on `obj` exactly what its registered rule says, and those of the
+    objects whose grants follow it (`register_grant_dependents`)."""
     rule = _rules[type(obj)]
     desired = {(group_id, codename) for group_id, codes in rule(obj).items() for codename in codes}
     perm_model: Any = get_group_obj_perms_model(obj)
@@ -83,6 +103,10 @@ def grants_recompute(
             ],
             ignore_conflicts=True,
         )
+        if dependents:
+            for find in _dependents.get(type(obj), []):
+                for dependent in find(obj):
+                    grants_recompute(dependent)
     return GrantChange(added=len(missing), removed=len(stale))
 
 
@@ -91,7 +115,7 @@ def grants_rebuild(models_to_rebuild: Iterable[type[models.Model]] | None = None
     for model in models_to_rebuild or registered_models():
         permission_ids = _permission_ids(model)
         for obj in model._default_manager.order_by("pk").iterator(chunk_size=500):
-            change = grants_recompute(obj, permission_ids=permission_ids)
+            change = grants_recompute(obj, permission_ids=permission_ids, dependents=False)
             added += change.added
             removed += change.removed
     return GrantChange(added=added, removed=removed)

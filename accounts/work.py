@@ -36,6 +36,11 @@ SECTIONS = [
     Section("activities", "Your activities", "Past their end date or blocked."),
     Section("indicators", "Indicators in warning", "On strategies you take part in."),
     Section("field_reports", "Field reports this week", "Filed by others on your plans."),
+    Section(
+        "lessons",
+        "Lessons to process",
+        "New observations to triage, and remedial actions tasked to your organisation.",
+    ),
     Section("reports", "Your reports", "Ready to download."),
 ]
 SECTION_KEYS = [section.key for section in SECTIONS]

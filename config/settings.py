@@ -62,7 +62,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Our own apps, in the order they depend on each other (a later one may import an earlier one).
-PROJECT_APPS = ["accounts", "secondments", "strategy", "missions", "reports"]
+PROJECT_APPS = ["accounts", "secondments", "strategy", "missions", "lessons", "reports"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -400,6 +400,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FIELD_REPORT_PDF_MAX_PAGES = env.int("FIELD_REPORT_PDF_MAX_PAGES", default=200)
 FIELD_REPORT_PHOTO_MAX_MEGAPIXELS = env.int("FIELD_REPORT_PHOTO_MAX_MEGAPIXELS", default=40)
+
+# --- Lessons learned ------------------------------------------------------------------------------
+# The PostgreSQL text search configuration of the lessons' search vector (stemming, stop words).
+LESSONS_SEARCH_CONFIG = env.str("LESSONS_SEARCH_CONFIG", default="english")
+# A remedial action past its due date is chased on its first day overdue, then every this
+# many days.
+LESSON_ACTION_OVERDUE_EVERY_DAYS = env.int("LESSON_ACTION_OVERDUE_EVERY_DAYS", default=7)
 
 # --- Reports ---------------------------------------------------------------------------------
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)

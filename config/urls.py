@@ -11,6 +11,7 @@ from accounts.api import MeView, MyWorkView, NotificationViewSet, OrganisationVi
 from accounts.drf import api_not_found
 from accounts.two_factor_views import SignInView
 from config.health import healthz
+from lessons.api import api_urls as lessons_api_urls
 from missions.api import api_urls as missions_api_urls
 from reports.api import ReportViewSet
 from secondments.api import api_urls as secondments_api_urls
@@ -34,6 +35,7 @@ api_v1 = [
     *strategy_api_urls,
     *missions_api_urls,
     *secondments_api_urls,
+    *lessons_api_urls,
 ]
 
 urlpatterns = [
@@ -42,6 +44,7 @@ urlpatterns = [
     path("", include("strategy.urls")),
     path("", include("missions.urls")),
     path("", include("secondments.urls")),
+    path("", include("lessons.urls")),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,187 @@
+"""Who may read and act on a lesson, as grants to organisation groups.
+
+Reading follows the marking exactly: the source organisation always; with `participants`
+every participant of the source plan (recomputed when the plan's participants change); with
+`named` each organisation it was released to; with `all_members` every person holding a
+membership today (`lessons.selectors`, without a grant row per organisation).
+
+In the source organisation, analysts and approvers move the lesson through the lessons process
+and task remedial actions; approvers widen its release, at once or on a request; planners and
+analysts ask for a wider release and narrow it. An action body's planners, approvers and
+analysts report on the actions tasked to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from accounts.authority import acting_organisations, holds_role, may, organisations_in_role
+from accounts.decisions import DecisionKind
+from accounts.grants import register_grant_dependents, register_grant_rules
+from accounts.models import Organisation, OrganisationGroup, Role, User
+from lessons.models import (
+    Lesson,
+    Releasability,
+    ReleaseDecision,
+    ReleaseDecisionChoice,
+    RemedialAction,
+)
+from missions.models import Participant, Plan
+
+PROCESS_ROLES = (Role.ANALYST, Role.APPROVER)
+REQUESTER_ROLES = (Role.PLANNER, Role.ANALYST)
+RECORDING_ROLES = (Role.PLANNER, Role.ANALYST, Role.FIELD_ADVISOR, Role.APPROVER)
+ACTION_BODY_ROLES = (Role.PLANNER, Role.APPROVER, Role.ANALYST)
+
+
+def audience(lesson: Lesson, *, releasability: str, named: Iterable[int] = ()) -> set[int] | None:
+    """The organisations (ids) a marking releases the lesson to; None means every member
+    organisation."""
+    if releasability == Releasability.ALL_MEMBERS:
+        return None
+    organisations = {lesson.source_organisation_id}
+    if releasability == Releasability.PARTICIPANTS and lesson.source_plan_id is not None:
+        organisations |= set(
+            Participant.objects.filter(plan_id=lesson.source_plan_id).values_list(
+                "organisation_id", flat=True
+            )
+        )
+    if releasability == Releasability.NAMED:
+        organisations |= set(named)
+    return organisations
+
+
+def current_audience(lesson: Lesson) -> set[int] | None:
+    return audience(
+        lesson,
+        releasability=lesson.releasability,
+        named=lesson.releases.values_list("organisation_id", flat=True),
+    )
+
+
+def is_wider(new: set[int] | None, old: set[int] | None) -> bool:
+    """Whether a marking lets an organisation read what it could not before."""
+    if new is None:
+        return old is not None
+    return old is not None and not new <= old
+
+
+@register_grant_rules(Lesson)
+def lesson_grant_rules(lesson: Lesson) -> dict[int, set[str]]:
+    grants: dict[int, set[str]] = defaultdict(set)
+    readers = current_audience(lesson) or {lesson.source_organisation_id}
+    groups = OrganisationGroup.objects.filter(organisation_id__in=readers)
+    for organisation_id, role, group_id in groups.values_list(
+        "organisation_id", "role", "group_id"
+    ):
+        grants[group_id].add("view_lesson")
+        if organisation_id != lesson.source_organisation_id:
+            continue
+        if role in PROCESS_ROLES:
+            grants[group_id].add("move_lesson")
+        if role == Role.APPROVER:
+            grants[group_id].add("release_lesson")
+        if role in REQUESTER_ROLES:
+            grants[group_id].add("request_release")
+    return grants
+
+
+@register_grant_dependents(Plan)
+def lessons_of_plan(plan: Plan) -> Iterable[Lesson]:
+    """A plan's participants read the lessons released to them: theirs change with it."""
+    return Lesson.objects.filter(source_plan=plan, releasability=Releasability.PARTICIPANTS)
+
+
+@register_grant_rules(RemedialAction)
+def remedial_action_grant_rules(action: RemedialAction) -> dict[int, set[str]]:
+    """Reading an action is reading its lesson; reporting on it is for the action body's
+    planners, approvers and analysts, and the source organisation's analysts and approvers."""
+    source = action.lesson.source_organisation_id
+    groups = OrganisationGroup.objects.filter(organisation_id__in={source, action.action_body_id})
+    return {
+        group_id: {"change_remedialaction"}
+        for organisation_id, role, group_id in groups.values_list(
+            "organisation_id", "role", "group_id"
+        )
+        if (organisation_id == action.action_body_id and role in ACTION_BODY_ROLES)
+        or (organisation_id == source and role in PROCESS_ROLES)
+    }
+
+
+RELEASE_DECISION = DecisionKind(
+    record_model=ReleaseDecision,
+    subject_field="lesson",
+    round_field="release_round",
+    round_label="release request",
+    codename="release_lesson",
+    choices=ReleaseDecisionChoice,
+    positive=ReleaseDecisionChoice.RELEASE,
+    states={
+        ReleaseDecisionChoice.RELEASE: "released",
+        ReleaseDecisionChoice.DECLINE: "declined",
+    },
+    labels={
+        ReleaseDecisionChoice.RELEASE: "Release it as asked",
+        ReleaseDecisionChoice.DECLINE: "Decline the request",
+    },
+    reason_needed="Say why you decline, so the requester knows.",
+    refused="Only an approver of the source organisation can release this lesson wider.",
+    refused_for="You are not an approver of {organisation} for this lesson.",
+    ambiguous="Say which organisation you decide for.",
+    choose_prompt="Choose whether to release or decline.",
+    verbs={
+        ReleaseDecisionChoice.RELEASE: "released",
+        ReleaseDecisionChoice.DECLINE: "declined",
+    },
+    requested_event="lesson:{subject}:release:{round}:decision-requested",
+)
+"""An approver of the source organisation decides a request to release a lesson wider."""
+
+
+# --- what a person may do on a lesson, today -------------------------------------------------
+
+
+def recording_organisations(user: User) -> list[Organisation]:
+    """Organisations a person records lessons for: any they hold a membership in today."""
+    seen: dict[int, Organisation] = {}
+    for role in RECORDING_ROLES:
+        for organisation in organisations_in_role(user, role):
+            seen[organisation.pk] = organisation
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def can_record_lesson(user: User) -> bool:
+    return bool(recording_organisations(user))
+
+
+def can_move_lesson(user: User, lesson: Lesson) -> bool:
+    return may(user, lesson, "move_lesson")
+
+
+def can_release_lesson(user: User, lesson: Lesson) -> bool:
+    return may(user, lesson, "release_lesson")
+
+
+def can_request_release(user: User, lesson: Lesson) -> bool:
+    return may(user, lesson, "request_release")
+
+
+def can_change_lesson(user: User, lesson: Lesson) -> bool:
+    """Edit the text and classification: the analysts and approvers of the source
+    organisation, and the author while it waits as submitted and they are still a member."""
+    if can_move_lesson(user, lesson):
+        return True
+    return bool(
+        lesson.author_id == user.pk
+        and lesson.status == "submitted"
+        and any(holds_role(user, lesson.source_organisation_id, role) for role in RECORDING_ROLES)
+    )
+
+
+def can_report_on_action(user: User, action: RemedialAction) -> bool:
+    return may(user, action, "change_remedialaction")
+
+
+def releasing_organisations(user: User, lesson: Lesson) -> set[int]:
+    return acting_organisations(user, lesson, "release_lesson")

@@ -1,0 +1,96 @@
+"""The lessons' daily notices, raised by the daily reminder task
+(`accounts.notifications.reminders_send`, at most one per item and recipient a day):
+
+- a remedial action past its due date, to the action body's planners and approvers and the
+  source organisation's analysts, on its first day overdue and then every
+  `LESSON_ACTION_OVERDUE_EVERY_DAYS` days;
+- each subscriber's digest of the lessons recorded in the last day, in the domains and
+  theatres they follow, that they may read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.notifications import OrganisationRole, Reminder, register_reminder
+from lessons.models import CLOSED_ACTION_STATUSES, LessonSubscription, RemedialAction
+from lessons.selectors import visible_lessons
+
+DIGEST_TITLES = 5
+
+
+@register_reminder("lesson_action_overdue")
+def actions_overdue(now: datetime.datetime) -> Iterator[Reminder]:
+    today = timezone.localdate(now)
+    every = settings.LESSON_ACTION_OVERDUE_EVERY_DAYS
+    overdue = (
+        RemedialAction.objects.filter(due_on__lt=today)
+        .exclude(status__in=CLOSED_ACTION_STATUSES)
+        .select_related("lesson", "action_body")
+        .order_by("due_on", "pk")
+    )
+    for action in overdue:
+        days = (today - action.due_on).days
+        if (days - 1) % every:
+            continue
+        yield Reminder(
+            recipients=[
+                OrganisationRole(action.action_body_id, Role.PLANNER),
+                OrganisationRole(action.action_body_id, Role.APPROVER),
+                OrganisationRole(action.lesson.source_organisation_id, Role.ANALYST),
+            ],
+            text=(
+                f"The remedial action of {action.action_body.name} for “{action.lesson.title}” "
+                f"was due on {action.due_on:%-d %b %Y} ({days} days ago)."
+            ),
+            url=f"{action.lesson.get_absolute_url()}#action-{action.pk}",
+            item_key=f"remedial_action:{action.pk}:overdue",
+        )
+
+
+def followed(subscriptions: list[LessonSubscription]) -> Q:
+    """The lessons in the domains and theatres these subscriptions follow."""
+    condition = Q(pk__in=[])
+    domains = [s.domain for s in subscriptions if s.domain]
+    theatres = [s.theatre for s in subscriptions if s.theatre]
+    if domains:
+        condition |= Q(domain_rows__domain__in=domains)
+    for theatre in theatres:
+        condition |= Q(theatre__iexact=theatre)
+    return condition
+
+
+@register_reminder("lessons_digest")
+def lessons_digest(now: datetime.datetime) -> Iterator[Reminder]:
+    since = now - datetime.timedelta(days=1)
+    subscriptions: dict[int, list[LessonSubscription]] = {}
+    for subscription in LessonSubscription.objects.order_by("person_id", "pk"):
+        subscriptions.setdefault(subscription.person_id, []).append(subscription)
+    people = User.objects.filter(pk__in=subscriptions, is_active=True).order_by("pk")
+    for person in people:
+        new = (
+            visible_lessons(person)
+            .filter(followed(subscriptions[person.pk]), created__gte=since, created__lt=now)
+            .distinct()
+            .order_by("-created", "-pk")
+        )
+        titles = list(new.values_list("title", flat=True)[: DIGEST_TITLES + 1])
+        if not titles:
+            continue
+        count = new.count() if len(titles) > DIGEST_TITLES else len(titles)
+        shown = "; ".join(f"“{t}”" for t in titles[:DIGEST_TITLES])
+        more = f" and {count - DIGEST_TITLES} more" if count > DIGEST_TITLES else ""
+        noun = "lesson" if count == 1 else "lessons"
+        yield Reminder(
+            recipients=[person],
+            text=f"{count} new {noun} in what you follow: {shown}{more}.",
+            url=f"{reverse('lesson-list')}?followed=1&since={since:%Y-%m-%d}",
+            item_key=f"lessons_digest:{person.pk}",
+        )

@@ -1,0 +1,227 @@
+"""Reads of lessons: filtered in the database by what the person may read today, following
+the marking exactly (`lessons.permissions`)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchRank
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.authority import visible
+from accounts.decisions import DecisionState, decision_panel
+from accounts.models import Membership, Organisation, User
+from lessons.models import (
+    Classification,
+    Lesson,
+    LessonDomain,
+    LessonStatus,
+    LessonSubscription,
+    Releasability,
+    Release,
+    ReleaseRequest,
+    RemedialAction,
+)
+from lessons.permissions import RELEASE_DECISION
+from lessons.search import full_text, lessons_matching, plan_words, words_query
+from missions.models import Domain, LineOfEffort, Plan
+
+
+def visible_lessons(user: User) -> QuerySet[Lesson]:
+    """The lessons `user` may read today: through their organisations' grants, and those
+    released to all members when they hold any membership today."""
+    member_today = Membership.objects.valid_on(timezone.localdate()).filter(user_id=user.pk)
+    everyone = Q(Exists(member_today), releasability=Releasability.ALL_MEMBERS)
+    return visible(Lesson.objects.all(), user=user, codename="view_lesson", also_visible=everyone)
+
+
+@dataclass(frozen=True)
+class LessonFilters:
+    search: str = ""
+    status: str = ""
+    domain: str = ""
+    theatre: str = ""
+    source_organisation: int | None = None
+    classification: str = ""
+    observed_after: datetime.date | None = None
+    observed_before: datetime.date | None = None
+
+
+def lesson_list(*, user: User, filters: LessonFilters | None = None) -> QuerySet[Lesson]:
+    """Visible lessons with what a row shows, filtered, best match first when searching."""
+    filters = filters or LessonFilters()
+    lessons = visible_lessons(user)
+    if filters.status:
+        lessons = lessons.filter(status=filters.status)
+    if filters.domain:
+        lessons = lessons.filter(
+            Exists(LessonDomain.objects.filter(lesson=OuterRef("pk"), domain=filters.domain))
+        )
+    if filters.theatre:
+        lessons = lessons.filter(theatre__iexact=filters.theatre)
+    if filters.source_organisation:
+        lessons = lessons.filter(source_organisation_id=filters.source_organisation)
+    if filters.classification:
+        lessons = lessons.filter(classification=filters.classification)
+    if filters.observed_after:
+        lessons = lessons.filter(observed_on__gte=filters.observed_after)
+    if filters.observed_before:
+        lessons = lessons.filter(observed_on__lte=filters.observed_before)
+    lessons = lessons_matching(lessons, filters.search)
+    return lessons.select_related("source_organisation", "source_plan", "author").prefetch_related(
+        "domain_rows", "releases"
+    )
+
+
+def lesson_detail(*, user: User) -> QuerySet[Lesson]:
+    """Visible lessons with everything the ODCR page shows."""
+    return (
+        visible_lessons(user)
+        .select_related("source_organisation", "source_plan", "author")
+        .prefetch_related(
+            "domain_rows",
+            Prefetch("releases", queryset=Release.objects.select_related("organisation")),
+            Prefetch(
+                "remedial_actions",
+                queryset=RemedialAction.objects.select_related("action_body").prefetch_related(
+                    "attachments"
+                ),
+            ),
+            "attachments",
+            Prefetch(
+                "release_requests",
+                queryset=ReleaseRequest.objects.select_related("requested_by").prefetch_related(
+                    "organisations"
+                ),
+            ),
+            Prefetch(
+                "release_decisions",
+                queryset=RELEASE_DECISION.record_model._default_manager.select_related(
+                    "organisation", "decided_by"
+                ),
+            ),
+        )
+    )
+
+
+def release_panel(lesson: Lesson) -> list[DecisionState]:
+    """The source organisation's decision on the current release round (prefetched)."""
+    return decision_panel(
+        RELEASE_DECISION,
+        lesson,
+        [lesson.source_organisation],
+        lesson.release_decisions.all(),
+    )
+
+
+def pending_release(lesson: Lesson) -> ReleaseRequest | None:
+    """The request waiting for a decision, if any (prefetched)."""
+    if not lesson.release_requested:
+        return None
+    for request in lesson.release_requests.all():
+        if request.release_round == lesson.release_round:
+            return request
+    return None
+
+
+def visible_actions(user: User) -> QuerySet[RemedialAction]:
+    """Remedial actions of the lessons `user` may read."""
+    return RemedialAction.objects.filter(lesson__in=visible_lessons(user).values("pk"))
+
+
+def facets(lessons: QuerySet[Lesson]) -> dict[str, list[tuple[Any, str, int]]]:
+    """How many of these lessons fall in each status, domain, classification and source
+    organisation: four aggregate queries, whatever the number of lessons."""
+    bare = lessons.order_by().values("pk")
+    base = Lesson.objects.filter(pk__in=bare)
+
+    def count_by(field: str) -> dict[Any, int]:
+        rows = base.order_by().values(field).annotate(n=Count("pk", distinct=True))
+        return {row[field]: row["n"] for row in rows if row[field] not in (None, "")}
+
+    statuses = count_by("status")
+    domains = count_by("domain_rows__domain")
+    classifications = count_by("classification")
+    organisations = count_by("source_organisation")
+    names = dict(Organisation.objects.filter(pk__in=organisations).values_list("pk", "name"))
+    return {
+        "status": [(v, label, statuses[v]) for v, label in LessonStatus.choices if v in statuses],
+        "domain": [(v, label, domains[v]) for v, label in Domain.choices if v in domains],
+        "classification": [
+            (v, label, classifications[v])
+            for v, label in Classification.choices
+            if v in classifications
+        ],
+        "source_organisation": sorted(
+            ((pk, names[pk], n) for pk, n in organisations.items()), key=lambda row: row[1]
+        ),
+    }
+
+
+RELATED_LESSONS = 10
+
+
+def related_lessons(*, user: User, plan: Plan, limit: int = RELATED_LESSONS) -> list[Lesson]:
+    """The lessons `user` may read that bear on `plan`: in its theatre, its domains (those of
+    its lines of effort) or its words (title and summary, on PostgreSQL), best first. The
+    caller has checked that `user` sees the plan."""
+    domains = list(
+        LineOfEffort.objects.filter(plan=plan).values_list("domain", flat=True).distinct()
+    )
+    in_domains = LessonDomain.objects.filter(lesson=OuterRef("pk"), domain__in=domains)
+    same_theatre = Q(theatre__iexact=plan.theatre) if plan.theatre else Q(pk__in=[])
+    match = same_theatre | Q(Exists(in_domains))
+    score: Any = Case(When(same_theatre, then=Value(3.0)), default=Value(0.0)) + Coalesce(
+        Subquery(
+            in_domains.order_by().values("lesson").annotate(n=Count("pk")).values("n")[:1],
+            output_field=FloatField(),
+        ),
+        Value(0.0),
+    )
+    words = plan_words(plan)
+    if full_text() and words:
+        query = words_query(words)
+        match |= Q(search_vector=query)
+        score = score + Coalesce(SearchRank(F("search_vector"), query), Value(0.0)) * Value(4.0)
+    lessons = (
+        visible_lessons(user)
+        .exclude(status=LessonStatus.REJECTED)
+        .filter(match)
+        .annotate(score=score)
+        .order_by("-score", "-observed_on", "-id")
+        .select_related("source_organisation", "source_plan", "author")
+        .prefetch_related("domain_rows", "releases")
+    )
+    return list(lessons[:limit])
+
+
+def remedial_action_list(*, user: User) -> QuerySet[RemedialAction]:
+    return (
+        visible_actions(user)
+        .select_related("lesson", "action_body")
+        .prefetch_related("attachments")
+    )
+
+
+def subscription_list(*, user: User) -> QuerySet[LessonSubscription]:
+    """A person's own subscriptions; nobody else's."""
+    if not (user.is_authenticated and user.is_active):
+        return LessonSubscription.objects.none()
+    return LessonSubscription.objects.filter(person_id=user.pk)

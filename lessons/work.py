@@ -1,0 +1,75 @@
+"""What waits for a person in the lessons process: new observations to triage (analysts and
+approvers of the source organisation), wider releases to decide (its approvers), and
+remedial actions tasked to their organisation (see `accounts.work`)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from accounts.authority import visible
+from accounts.decisions import awaiting_decision
+from accounts.models import User
+from accounts.work import WorkItem, register_work, start_of
+from lessons.models import CLOSED_ACTION_STATUSES, Lesson, LessonStatus, RemedialAction
+from lessons.permissions import RELEASE_DECISION
+
+
+def _show_observation(lesson: Lesson) -> WorkItem:
+    author = lesson.author.get_full_name() or lesson.author.username
+    where = f" in {lesson.theatre}" if lesson.theatre else ""
+    return WorkItem(
+        kind="lesson_triage",
+        title=f"Triage “{lesson.title}”",
+        detail=f"Observed{where} on {lesson.observed_on:%-d %b %Y}, recorded by {author}",
+        url=lesson.get_absolute_url(),
+        since=lesson.created,
+    )
+
+
+@register_work(section="lessons", kind="lesson_triage", show=_show_observation)
+def observations_to_triage(user: User) -> QuerySet[Lesson]:
+    submitted = Lesson.objects.filter(status=LessonStatus.SUBMITTED)
+    return (
+        visible(submitted, user=user, codename="move_lesson")
+        .select_related("author")
+        .order_by("created", "pk")
+    )
+
+
+def _show_release(lesson: Lesson) -> WorkItem:
+    return WorkItem(
+        kind="lesson_release",
+        title=f"Decide the release of “{lesson.title}”",
+        detail=f"A wider release was asked for (request {lesson.release_round})",
+        url=reverse("lesson-release-decide", args=[lesson.pk]),
+        since=lesson.updated,
+    )
+
+
+@register_work(section="decide", kind="lesson_release", show=_show_release)
+def releases_to_decide(user: User) -> QuerySet[Lesson]:
+    asked = Lesson.objects.filter(release_requested=True)
+    return awaiting_decision(RELEASE_DECISION, asked, user=user).order_by("updated", "pk")
+
+
+def _show_action(action: RemedialAction) -> WorkItem:
+    return WorkItem(
+        kind="remedial_action",
+        title=f"Remedial action for “{action.lesson.title}”",
+        detail=f"{action.action_body.name}, due {action.due_on:%-d %b %Y}: "
+        f"{action.get_status_display().lower()}",
+        url=f"{action.lesson.get_absolute_url()}#action-{action.pk}",
+        since=start_of(action.due_on),
+    )
+
+
+@register_work(section="lessons", kind="remedial_action", show=_show_action)
+def actions_to_report_on(user: User) -> QuerySet[RemedialAction]:
+    """Open actions tasked to an organisation the person reports for, soonest due first."""
+    open_actions = RemedialAction.objects.exclude(status__in=CLOSED_ACTION_STATUSES)
+    return (
+        visible(open_actions, user=user, codename="change_remedialaction")
+        .select_related("lesson", "action_body")
+        .order_by("due_on", "pk")
+    )
