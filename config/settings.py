@@ -311,6 +311,11 @@ SPECTACULAR_SETTINGS = {
         "PdfFormatEnum": [("pdf", "pdf")],
         "SecondmentStatusEnum": "secondments.models.SecondmentStatus",
         "SecondmentKindEnum": "secondments.models.SecondmentKind",
+        "DomainEnum": "missions.models.Domain",
+        "LessonStatusEnum": "lessons.models.LessonStatus",
+        "ClassificationEnum": "lessons.models.Classification",
+        "ReleasabilityEnum": "lessons.models.Releasability",
+        "RemedialActionStatusEnum": "lessons.models.ActionStatus",
     },
 }
 

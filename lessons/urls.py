@@ -5,7 +5,6 @@ from lessons import views
 urlpatterns = [
     path("lessons/", views.lesson_list, name="lesson-list"),
     path("lessons/new/", views.lesson_capture, name="lesson-capture"),
-    path("lessons/export.csv", views.lesson_export, name="lesson-export"),
     path("lessons/following/", views.subscriptions, name="lesson-subscriptions"),
     path(
         "lessons/following/<int:pk>/stop/",
