@@ -125,6 +125,7 @@ class Lesson(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["-observed_on", "-id"]),
             models.Index(fields=["status", "-observed_on"]),
             models.Index(fields=["releasability"]),
             models.Index(fields=["theatre"]),

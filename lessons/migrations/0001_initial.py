@@ -316,6 +316,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='lesson',
+            index=models.Index(fields=['-observed_on', '-id'], name='lessons_les_observe_15ba53_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='lesson',
             index=models.Index(fields=['status', '-observed_on'], name='lessons_les_status_130bd4_idx'),
         ),
         migrations.AddIndex(

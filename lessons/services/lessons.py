@@ -74,12 +74,13 @@ def _check_domains(domains: Iterable[str]) -> list[str]:
     return chosen
 
 
-def _check(lesson: Lesson, *, by: User) -> None:
-    """What a lesson must satisfy, whoever wrote it."""
+def _check(lesson: Lesson, *, by: User, plan_chosen: bool = True) -> None:
+    """What a lesson must satisfy, whoever wrote it; a plan chosen now must be one the
+    person sees and the source organisation takes part in."""
     errors: dict[str, str] = {}
     if lesson.observed_on > timezone.localdate():
         errors["observed_on"] = "A lesson cannot be observed in the future."
-    if lesson.source_plan_id is not None:
+    if plan_chosen and lesson.source_plan_id is not None:
         plan_visible = visible(
             Plan.objects.filter(pk=lesson.source_plan_id), user=by, codename="view_plan"
         )
@@ -213,7 +214,7 @@ def lesson_update(*, lesson: Lesson, by: User, version: int, data: dict[str, Any
         changed.add("domains")
     if not changed:
         return lesson
-    _check(lesson, by=by)
+    _check(lesson, by=by, plan_chosen="source_plan" in changed)
     if "source_plan" in changed and lesson.releasability == Releasability.PARTICIPANTS:
         raise ValidationError(
             {
