@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 
@@ -128,6 +128,8 @@ def _all_text() -> Concat:
         "observation",
         separator,
         "discussion",
+        # The title is a CharField and the rest TextFields: PostgreSQL needs one type.
+        output_field=TextField(),
     )
 
 
