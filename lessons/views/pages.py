@@ -1,0 +1,301 @@
+"""The lesson list, the tablet capture form, the ODCR page, its edit form and attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.pages import show_service_error, versioned_save
+from lessons import search, selectors, services
+from lessons.forms import (
+    ActionReportForm,
+    ActionTaskForm,
+    LessonCaptureForm,
+    LessonEditForm,
+    LessonFilterForm,
+    ReleaseForm,
+    TransitionForm,
+)
+from lessons.models import CLOSED_ACTION_STATUSES, Lesson, Releasability
+from lessons.permissions import (
+    can_change_lesson,
+    can_move_lesson,
+    can_record_lesson,
+    can_release_lesson,
+    can_report_on_action,
+    can_request_release,
+    recording_organisations,
+    releasing_organisations,
+)
+from lessons.services.actions import TASKABLE
+from lessons.views._common import _user, _visible
+from missions.held_uploads import uploads_forget, uploads_hold, uploads_release
+from missions.selectors import visible_plans
+
+PER_PAGE = 25
+HISTORY_SHOWN = 50
+FACETS = (
+    ("status", "Status"),
+    ("domain", "Domain"),
+    ("classification", "Classification"),
+    ("source_organisation", "Source organisation"),
+)
+# The marking's changes have their own record (MarkingChange), shown with who and to whom.
+HISTORY_IGNORED = {
+    "version",
+    "updated",
+    "created",
+    "release_round",
+    "release_requested",
+    "releasability",
+}
+
+
+def _with(params: QueryDict, name: str, value: Any) -> str:
+    """The list's query string with one filter set (or cleared), back on page one."""
+    query = params.copy()
+    query.pop("page", None)
+    if value in (None, ""):
+        query.pop(name, None)
+    else:
+        query[name] = str(value)
+    return f"?{query.urlencode()}" if query else "?"
+
+
+@login_required
+def lesson_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = LessonFilterForm(request.GET or None)
+    filters = form.filters()
+    lessons = selectors.lesson_list(user=user, filters=filters)
+    page = Paginator(lessons, PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    snippets = search.snippets(rows, filters.search) if filters.search else {}
+    chosen = {name: str(getattr(filters, name) or "") for name, _ in FACETS}
+    counted = selectors.facets(lessons)
+    facets = [
+        {
+            "name": name,
+            "label": label,
+            "clear": _with(request.GET, name, None) if chosen[name] else "",
+            "options": [
+                {
+                    "label": option,
+                    "count": count,
+                    "url": _with(request.GET, name, value),
+                    "active": chosen[name] == str(value),
+                }
+                for value, option, count in counted[name]
+            ],
+        }
+        for name, label in FACETS
+    ]
+    return render(
+        request,
+        "lessons/lesson_list.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "rows": [(lesson, snippets.get(lesson.pk, "")) for lesson in rows],
+            "facets": facets,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "may_record": can_record_lesson(user),
+        },
+    )
+
+
+@login_required
+def lesson_capture(request: HttpRequest) -> HttpResponse:
+    """The tablet form: what happened, where and when, with a photo, in under a minute."""
+    user = _user(request)
+    organisations = recording_organisations(user)
+    if not organisations:
+        raise PermissionDenied(
+            "Lessons are recorded by the current members of an organisation, for it."
+        )
+    plans = visible_plans(user)
+    initial: dict[str, Any] = {}
+    plan_id = request.GET.get("plan", "")
+    if plan_id.isdigit():
+        plan = plans.filter(pk=int(plan_id)).first()
+        if plan is not None:
+            initial = {"source_plan": plan.pk, "theatre": plan.theatre}
+    form = LessonCaptureForm(
+        request.POST or None,
+        request.FILES or None,
+        organisations=organisations,
+        plans=plans,
+        initial=initial,
+    )
+    # A photo kept from an earlier try of this form (see missions.held_uploads).
+    held_token = request.POST.get("held", "") if request.method == "POST" else ""
+    kept = uploads_release(token=held_token, by=user) if held_token else []
+    if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data["photo"]
+        attachments = [photo] if photo else kept
+        try:
+            lesson = services.lesson_record(by=user, attachments=attachments, **form.service_data())
+        except ValidationError as error:
+            show_service_error(form, error, {"attachments": "photo"})
+        else:
+            if held_token:
+                uploads_forget(token=held_token)
+            text = (
+                f"Submitted for the analysts of {lesson.source_organisation.name}: "
+                f"they triage “{lesson.title}” next."
+            )
+            if attachments:
+                text += " The photo is attached."
+            messages.success(request, text)
+            return redirect(lesson)
+    held = None
+    if request.method == "POST":
+        # Not recorded: keep the photo, so nobody takes it twice.
+        photo = form.cleaned_data.get("photo") if "photo" not in form.errors else None
+        files = [photo] if photo else kept
+        if files:
+            held = uploads_hold(files=files, by=user)
+        if held_token:
+            uploads_forget(token=held_token)
+    return render(
+        request,
+        "lessons/lesson_capture.html",
+        {"form": form, "held": held, "several": len(organisations) > 1},
+    )
+
+
+def _history(lesson: Lesson) -> list[dict[str, Any]]:
+    """Who changed what, and when: the lesson's recorded versions and its marking changes,
+    newest first."""
+    records = list(lesson.history.select_related("history_user")[: HISTORY_SHOWN + 1])
+    fields_in_order = [f.name for f in Lesson._meta.fields]
+    labels = {f.name: f.verbose_name for f in Lesson._meta.fields}
+    entries: list[dict[str, Any]] = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            if len(records) > HISTORY_SHOWN:
+                break
+            what = "Recorded it"
+        else:
+            changed = {c.field for c in newer.diff_against(older).changes} - HISTORY_IGNORED
+            fields = [f for f in fields_in_order if f in changed]
+            if not fields:
+                continue
+            if fields == ["status"] or set(fields) == {"status", "status_comment"}:
+                what = f"Moved it to {newer.get_status_display().lower()}"
+                if newer.status_comment:
+                    what += f": {newer.status_comment}"
+            else:
+                what = "Changed " + ", ".join(str(labels.get(f, f)) for f in fields)
+        entries.append({"when": newer.history_date, "who": newer.history_user, "what": what})
+    changes = lesson.marking_changes.select_related("changed_by").prefetch_related("organisations")
+    for change in changes:
+        named = ", ".join(o.name for o in change.organisations.all())
+        what = (
+            f"{'Widened' if change.wider else 'Set'} its release: "
+            f"{change.get_releasability_display().lower()}"
+            + (f" ({named})" if named else "")
+            + f", {change.get_classification_display().lower()}"
+        )
+        entries.append({"when": change.changed_at, "who": change.changed_by, "what": what})
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+@login_required
+def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    lesson = _visible(request, pk)
+    today = timezone.localdate()
+    may_move = can_move_lesson(user, lesson)
+    may_release = can_release_lesson(user, lesson)
+    next_statuses = services.TRANSITIONS.get(lesson.status, ())
+    actions = [
+        {
+            "action": action,
+            "overdue": action.due_on < today and action.status not in CLOSED_ACTION_STATUSES,
+            "form": ActionReportForm(action=action) if can_report_on_action(user, action) else None,
+            "files": list(action.attachments.all()),
+        }
+        for action in lesson.remedial_actions.all()
+    ]
+    return render(
+        request,
+        "lessons/lesson_detail.html",
+        {
+            "lesson": lesson,
+            "domains": [row.get_domain_display() for row in lesson.domain_rows.all()],
+            "named": [r.organisation for r in lesson.releases.all()],
+            "attachments": [a for a in lesson.attachments.all() if a.remedial_action_id is None],
+            "actions": actions,
+            "may_edit": can_change_lesson(user, lesson),
+            "transition_form": TransitionForm(lesson=lesson, next_statuses=next_statuses)
+            if may_move and next_statuses
+            else None,
+            "task_form": ActionTaskForm() if may_move and lesson.status in TASKABLE else None,
+            "release_form": ReleaseForm(lesson=lesson)
+            if may_release or can_request_release(user, lesson)
+            else None,
+            "releases_at_once": may_release,
+            "pending": selectors.pending_release(lesson),
+            "panel": selectors.release_panel(lesson) if lesson.release_requested else [],
+            "may_decide": lesson.release_requested and bool(releasing_organisations(user, lesson)),
+            "history": _history(lesson),
+            "has_participants": lesson.source_plan_id is not None,
+            "all_members": Releasability.ALL_MEMBERS,
+        },
+    )
+
+
+@login_required
+def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    lesson = _visible(request, pk)
+    if not can_change_lesson(user, lesson):
+        raise PermissionDenied(
+            "Only the analysts and approvers of the source organisation (and the author while "
+            "it is submitted) change this lesson."
+        )
+    plans = visible_plans(user)
+    form = LessonEditForm(request.POST or None, instance=lesson, plans=plans)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        form, saved = versioned_save(
+            request,
+            form,
+            lambda version: services.lesson_update(
+                lesson=lesson, by=user, version=version, data=data
+            ),
+            form_kwargs={"plans": plans},
+        )
+        if saved is not None:
+            messages.success(request, f"Saved: “{saved.title}” is now at version {saved.version}.")
+            return redirect(saved)
+    return render(request, "lessons/lesson_edit.html", {"form": form, "lesson": lesson})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A lesson's photo or document, only for those who may read the lesson."""
+    lesson = _visible(request, pk)
+    attachment = get_object_or_404(lesson.attachments.all(), pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("This file is no longer stored.") from error
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
