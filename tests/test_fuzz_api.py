@@ -36,6 +36,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Notification, OrganisationKind, Role, User
 from accounts.notifications import notify
+from lessons import services as lessons
+from lessons.models import LessonAttachment
 from missions import services as plans
 from reports import services as reports
 from reports.models import Report, ReportStatus
@@ -79,6 +81,9 @@ RESOURCES = {
     "milestones": "milestone",
     "consultations": "consultation",
     "field-reports": "field_report",
+    "lessons": "lesson",
+    "remedial-actions": "remedial_action",
+    "lesson-subscriptions": "lesson_subscription",
 }
 
 
@@ -182,6 +187,17 @@ def _own_world(
     term = strategies.glossary_term_propose(
         by=user, data={"term": f"{lead.acronym} doctrine", "definition": "What we mean."}
     )
+    lesson = lessons.lesson_record(
+        by=user,
+        source_organisation=lead,
+        title="Clerks left after training",
+        observation="Half the clerks trained left for the capital.",
+        observed_on=today,
+        theatre="Valeria",
+        source_plan=plan,
+        domains=["governance"],
+        attachments=[_png()],
+    )
     return {
         "strategy": strategy,
         "driver": driver,
@@ -195,6 +211,8 @@ def _own_world(
         "report": report,
         "notification": Notification.objects.get(recipient=user, kind="test.fuzz"),
         "glossary": term,
+        "lesson": lesson,
+        "lesson_subscription": lessons.lesson_subscription_add(by=user, domain="governance"),
     }
 
 
@@ -266,6 +284,24 @@ def _build_world() -> World:
     ids["glossary"].append(approved.pk)
     ids["field_report"] = [field_report.pk]
     ids["attachment"] = [field_report.attachments.get().pk]
+    # A lesson identified, with an action tasked to its own organisation and one to dev.
+    lesson = mfa_world["lesson"]
+    lessons.lesson_release(
+        lesson=lesson,
+        by=approver,
+        version=lesson.version,
+        releasability="participants",
+    )
+    for status in ("observation", "analysis", "lesson_identified"):
+        lesson.refresh_from_db()
+        lessons.lesson_transition(lesson=lesson, by=approver, to=status, version=lesson.version)
+    ids["remedial_action"] = [
+        lessons.remedial_action_task(
+            lesson=lesson, by=approver, action_body=body, description="Pay clerks.", due_on=END
+        ).pk
+        for body in (mfa, dev)
+    ]
+    ids["attachment"] += [a.pk for a in LessonAttachment.objects.filter(lesson=lesson)]
     ids["organisation"] = [mfa.pk, mod.pk, police.pk]
     tokens = {
         "planner": Token.objects.create(user=planner).key,
