@@ -48,7 +48,7 @@ def actions_overdue(now: datetime.datetime) -> Iterator[Reminder]:
             ],
             text=(
                 f"The remedial action of {action.action_body.name} for “{action.lesson.title}” "
-                f"was due on {action.due_on:%-d %b %Y} ({days} days ago)."
+                f"was due on {action.due_on:%-d %b %Y} ({days} day{'s' if days != 1 else ''} ago)."
             ),
             url=f"{action.lesson.get_absolute_url()}#action-{action.pk}",
             item_key=f"remedial_action:{action.pk}:overdue",

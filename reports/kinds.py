@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -14,7 +15,9 @@ from accounts.models import Membership, Organisation, OrganisationKind
 from accounts.selectors import organisation_list
 from charts import horizontal_bar_chart, line_chart, timeline_chart
 from charts.flow import flow_chart
-from missions.models import ActorType, Plan
+from lessons.models import Classification, Lesson, LessonStatus, Releasability
+from lessons.selectors import LessonFilters, lesson_list
+from missions.models import ActorType, Domain, Plan
 from missions.selectors import (
     civil_military_balance,
     consultation_gaps,
@@ -284,5 +287,159 @@ register(
         gather=gather_secondments_overview,
         template="reports/secondments_overview.html",
         csv_rows=secondments_overview_csv,
+    )
+)
+
+
+# --- lessons ----------------------------------------------------------------------------------
+
+
+class LessonsDigestParams(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    status = serializers.ChoiceField(
+        choices=LessonStatus.choices, required=False, allow_blank=True, default=""
+    )
+    domain = serializers.ChoiceField(
+        choices=Domain.choices, required=False, allow_blank=True, default=""
+    )
+    theatre = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    observed_after = serializers.DateField(required=False, allow_null=True, default=None)
+    observed_before = serializers.DateField(required=False, allow_null=True, default=None)
+    format = serializers.ChoiceField(choices=["pdf", "csv"], default="pdf")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Kept as the report's JSON parameters: dates as ISO text, nothing that was not asked.
+        return {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in attrs.items()
+            if value not in ("", None)
+        }
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _releasable_to(lesson: Lesson, names: dict[int, str]) -> str:
+    if lesson.releasability == Releasability.NAMED:
+        named = sorted(names[r.organisation_id] for r in lesson.releases.all())
+        return "Releasable to " + ", ".join(named)
+    return Releasability(lesson.releasability).label
+
+
+def _domains(lesson: Lesson) -> list[str]:
+    chosen = {row.domain for row in lesson.domain_rows.all()}
+    return [label for value, label in Domain.choices if value in chosen]
+
+
+def gather_lessons_digest(context: BuildContext) -> dict[str, Any]:
+    """The lessons the requester may read, as `lessons.selectors.lesson_list` shows them: the
+    marking decides, nothing here widens it."""
+    params = context.params
+    filters = LessonFilters(
+        search=params.get("search", ""),
+        status=params.get("status", ""),
+        domain=params.get("domain", ""),
+        theatre=params.get("theatre", ""),
+        observed_after=_day(params.get("observed_after")),
+        observed_before=_day(params.get("observed_before")),
+    )
+    lessons = list(lesson_list(user=context.user, filters=filters))
+    context.progress(40)
+    named = {r.organisation_id for lesson in lessons for r in lesson.releases.all()}
+    names = dict(Organisation.objects.filter(pk__in=named).values_list("pk", "name"))
+    domain_labels = dict(Domain.choices)
+    rows = [
+        {
+            "lesson": lesson,
+            "marking": f"{Classification(lesson.classification).label.upper()} // "
+            f"{_releasable_to(lesson, names)}",
+            "releasability": _releasable_to(lesson, names),
+            "domains": _domains(lesson),
+        }
+        for lesson in lessons
+    ]
+    per_status = Counter(lesson.status for lesson in lessons)
+    by_status = [
+        (label, per_status[value]) for value, label in LessonStatus.choices if value in per_status
+    ]
+    shown_filters = [
+        (label, value)
+        for label, value in [
+            ("Search", filters.search),
+            ("Status", dict(LessonStatus.choices).get(filters.status, "")),
+            ("Domain", domain_labels.get(filters.domain, "")),
+            ("Theatre", filters.theatre),
+            (
+                "Observed from",
+                f"{filters.observed_after:%-d %b %Y}" if filters.observed_after else "",
+            ),
+            (
+                "Observed until",
+                f"{filters.observed_before:%-d %b %Y}" if filters.observed_before else "",
+            ),
+        ]
+        if value
+    ]
+    return {
+        "title": "Lessons digest",
+        "generated": timezone.now(),
+        "requested_by": context.user,
+        "rows": rows,
+        "by_status": by_status,
+        "filters": shown_filters,
+        "chart": horizontal_bar_chart(by_status, title="Lessons by status") if rows else "",
+    }
+
+
+def lessons_digest_csv(data: dict[str, Any]) -> Iterable[list[str]]:
+    yield [
+        "id",
+        "title",
+        "status",
+        "classification",
+        "releasability",
+        "source_organisation",
+        "source_plan",
+        "theatre",
+        "domains",
+        "observed_on",
+        "observation",
+        "discussion",
+        "conclusion",
+        "recommendation",
+    ]
+    for row in data["rows"]:
+        lesson = row["lesson"]
+        yield [
+            str(lesson.pk),
+            lesson.title,
+            lesson.get_status_display(),
+            lesson.get_classification_display(),
+            row["releasability"],
+            lesson.source_organisation.name,
+            lesson.source_plan.title if lesson.source_plan else "",
+            lesson.theatre,
+            "; ".join(row["domains"]),
+            lesson.observed_on.isoformat(),
+            lesson.observation,
+            lesson.discussion,
+            lesson.conclusion,
+            lesson.recommendation,
+        ]
+
+
+register(
+    ReportKind(
+        name="lessons_digest",
+        label="Lessons digest",
+        description=(
+            "The lessons you may read, each with its marking, source and ODCR text; filtered "
+            "by search, status, domain, theatre and when observed."
+        ),
+        params_serializer=LessonsDigestParams,
+        gather=gather_lessons_digest,
+        template="reports/lessons_digest.html",
+        csv_rows=lessons_digest_csv,
     )
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.authority import may
 from accounts.models import Membership, Organisation, User
@@ -38,7 +39,7 @@ def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path)
     ready = (
         "Demo world ready: 10 organisations, 14 users, 2 secondments, 2 strategies, "
         "12 glossary terms, "
-        "2 plans (password from DEMO_PASSWORD)."
+        "2 plans, 20 lessons (password from DEMO_PASSWORD)."
     )
     # A short summary: no line per e-mail task run in-process, no broker warning.
     first, second = seed.stdout.splitlines()
@@ -55,6 +56,19 @@ def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path)
     assert [line for line in seed.stderr.splitlines() if not line.startswith("AXES: ")] == []
     again = manage("seed_demo")
     assert again.stdout.splitlines() == [ready]
+    # Searching lessons on SQLite: `icontains` over the ODCR text, newest observed first.
+    searched = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from lessons.models import Lesson; from lessons.search import lessons_matching;"
+        " [print(l.title) for l in lessons_matching(Lesson.objects.all(), 'radio')]",
+    )
+    assert searched.stdout.splitlines() == [
+        "Radio programme on land rights reached the far villages",
+        "Police and army radios could not talk to each other",
+        "Radio relays ran flat overnight",
+    ]
     check = manage(
         "shell",
         "-c",
@@ -171,3 +185,62 @@ def test_seed_demo_builds_the_demo_plans(settings: object, tmp_path: Path) -> No
     in_review = Plan.objects.get(title="Eastern Borderlands market reopening")
     assert in_review.status == "in_review"
     assert list(in_review.reviews.values_list("organisation__slug", flat=True)) == ["mod"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_lessons(settings: object, tmp_path: Path) -> None:
+    from lessons.models import Lesson, ReleaseRequest, RemedialAction
+    from lessons.search import lessons_matching
+    from lessons.selectors import visible_lessons
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    assert Lesson.objects.count() == 20
+    assert sorted(set(Lesson.objects.values_list("status", flat=True))) == [
+        "action_in_progress",
+        "analysis",
+        "archived",
+        "lesson_identified",
+        "lesson_learned",
+        "observation",
+        "rejected",
+        "submitted",
+    ]
+    markings = set(Lesson.objects.values_list("classification", "releasability"))
+    assert {c for c, _ in markings} == {"public", "unclassified", "restricted"}
+    assert {r for _, r in markings} == {"originator", "participants", "named", "all_members"}
+    assert ("restricted", "all_members") not in markings
+    assert list(
+        Lesson.objects.filter(author__username="field.advisor").values_list("status", flat=True)
+    ) == ["submitted"]
+    today = timezone.localdate()
+    assert sorted(
+        (a.action_body.slug, a.status, bool(a.evidence), a.due_on < today)
+        for a in RemedialAction.objects.select_related("action_body")
+    ) == [("dev", "done", True, False), ("mod", "tasked", False, True)]
+    assert list(
+        ReleaseRequest.objects.values_list("lesson__title", "requested_by__username", "outcome")
+    ) == [("Women traders kept away from the evening market", "mfa.planner", "pending")]
+    # Every lesson is indexed for search (by the services), and the marking holds: the police
+    # read what all members read, what was named to them, and the active plan's participants'.
+    assert not Lesson.objects.filter(search_vector__isnull=True).exists()
+    assert sorted(lesson.title for lesson in lessons_matching(Lesson.objects.all(), "radio")) == [
+        "Police and army radios could not talk to each other",
+        "Radio programme on land rights reached the far villages",
+        "Radio relays ran flat overnight",
+    ]
+    police = User.objects.get(username="police.planner")
+    assert sorted(visible_lessons(police).values_list("title", flat=True)) == [
+        "Council budgets published on the market board",
+        "Engineers' school handed over before the teachers came",
+        "Informants' names kept out of the shared incident log",
+        "Interpreters joined the patrols before their vetting ended",
+        "Market days drew the villages to the land courts",
+        "Patrol reports reached the council a week late",
+        "Police and army radios could not talk to each other",
+        "Radio relays ran flat overnight",
+        "Route clearance stopped when the rains came",
+        "Water points sited by the elders stayed in use",
+    ]

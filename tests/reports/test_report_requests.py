@@ -122,6 +122,7 @@ def test_the_title_is_documented_in_the_schema(member: User) -> None:
     # is in it only if its module was imported first in this process.
     kinds = [k for k in parameters["kind"]["schema"]["enum"] if k != "slow_directory"]
     assert kinds == [
+        "lessons_digest",
         "organisation_directory",
         "plan_brief",
         "secondments_overview",
@@ -166,6 +167,7 @@ def test_the_reports_page_offers_only_the_kinds_it_can_ask_for(member: User) -> 
     assert re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select) == [
         ("organisation_directory", "Organisation directory"),
         ("secondments_overview", "Secondments overview"),
+        ("lessons_digest", "Lessons digest"),
         ("slow_directory", "Organisation directory (slow, for tests)"),
     ]
 
