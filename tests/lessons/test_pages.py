@@ -241,6 +241,17 @@ def test_related_lessons_of_a_plan_only_for_those_who_see_the_plan(
     assert response.status_code == status
 
 
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_everyone_signed_in_opens_the_list_and_what_they_follow(
+    shared_world: dict[str, Any], persona: str
+) -> None:
+    client = _as(shared_world[persona])
+    assert (client.get("/lessons/").status_code, client.get("/lessons/following/").status_code) == (
+        200,
+        200,
+    )
+
+
 def test_signed_out_every_page_sends_to_the_sign_in(shared_world: dict[str, Any]) -> None:
     lesson = record(shared_world)
     client = Client()
@@ -692,6 +703,11 @@ def test_remedial_actions_are_tasked_and_reported_on_from_the_page(
     assert [a.original_name for a in action.attachments.all()] == ["roster.png"]
     assert _as(world["dev_planner"]).post(url, {}).status_code == 404
     assert _as(world["mfa_field"]).post(url, {}).status_code == 403
+    assert _as(world["superuser"]).post(url, {}).status_code == 403
+    assert _as(world["superuser"]).post(f"/lessons/{lesson.pk}/actions/new/", {}).status_code == 403
+    assert (
+        _as(world["mod_planner"]).post(f"/lessons/{lesson.pk}/actions/new/", {}).status_code == 403
+    )
 
 
 def test_an_overdue_action_is_shown_overdue(shared_world: dict[str, Any]) -> None:
