@@ -1,8 +1,10 @@
 """Who sees what, on every route: a matrix generated from the URL configuration.
 
 One world holds private objects of `mfa` (a plan with every kind of part, a strategy with
-every kind of part, a report job, a notification, a glossary proposal and an inactive
-organisation). Three personas must see none of them, on any list, page or endpoint:
+every kind of part, a report job, a notification, a glossary proposal, an inactive
+organisation, and a lesson read by `mfa` only, with a remedial action, a photo, a release
+waiting for a decision and the insider's subscription). Three personas must see none of
+them, on any list, page or endpoint:
 
 - `outsider`: planner, approver, field advisor and organisation administrator of `mod`;
 - `ended_yesterday`: a planner and approver of `mfa` until yesterday. The membership was
@@ -54,6 +56,17 @@ from accounts.models import (
 )
 from accounts.notifications import notify
 from accounts.work import SECTIONS
+from lessons import services as lessons
+from lessons.models import (
+    Lesson,
+    LessonAttachment,
+    LessonStatus,
+    LessonSubscription,
+    Releasability,
+    ReleaseDecision,
+    ReleaseRequest,
+    RemedialAction,
+)
 from missions import services as plans
 from missions.models import (
     Activity,
@@ -269,6 +282,42 @@ def _build_world() -> World:
         online=True,
     )
 
+    # A lesson of mfa from the private plan, read by mfa only: identified, with a photo, a
+    # remedial action for mfa, a wider release asked by an analyst and waiting for an
+    # approver, and the insider following a theatre.
+    lesson = lessons.lesson_record(
+        by=insider,
+        source_organisation=mfa,
+        title=f"{PRIVATE} lesson",
+        observation=f"{PRIVATE} observation.",
+        observed_on=today,
+        theatre="Valeria",
+        source_plan=plan,
+        domains=["governance"],
+        attachments=[_png()],
+    )
+    for step in (LessonStatus.OBSERVATION, LessonStatus.ANALYSIS, LessonStatus.LESSON_IDENTIFIED):
+        lesson = lessons.lesson_transition(
+            lesson=lesson, by=insider, to=step, version=lesson.version
+        )
+    remedial_action = lessons.remedial_action_task(
+        lesson=lesson,
+        by=insider,
+        action_body=mfa,
+        description=f"{PRIVATE} remedial action",
+        due_on=today + datetime.timedelta(days=30),
+    )
+    lesson_analyst = make_member(mfa, Role.ANALYST, username=f"{PRIVATE.lower()}-analyst")
+    asked = lessons.lesson_release(
+        lesson=Lesson.objects.get(pk=lesson.pk),
+        by=lesson_analyst,
+        version=Lesson.objects.get(pk=lesson.pk).version,
+        releasability=Releasability.PARTICIPANTS,
+        reason=f"{PRIVATE} reason",
+    )
+    assert not asked.applied
+    subscription = lessons.lesson_subscription_add(by=insider, theatre=f"{PRIVATE} Coast")
+
     # The personas come last, so no notification of the world reached them while members.
     outsider = make_member(mod, Role.PLANNER, username="outsider")
     for role in (Role.APPROVER, Role.FIELD_ADVISOR, Role.ORG_ADMIN):
@@ -326,6 +375,10 @@ def _build_world() -> World:
             "secondment_person": advisor.pk,
             "post": post.pk,
             "training": training.pk,
+            "lesson": lesson.pk,
+            "remedial_action": remedial_action.pk,
+            "lesson_attachment": lesson.attachments.get().pk,
+            "lesson_subscription": subscription.pk,
         },
         insider=insider,
         personas={
@@ -387,6 +440,15 @@ def _fingerprint() -> dict[str, list[tuple[Any, ...]]]:
             ("status", "version", "request", "end_date", "proposed_end_date", "membership_id"),
         ),
         "secondment_decisions": (SecondmentDecision, ("organisation_id", "request", "decision")),
+        "lessons": (
+            Lesson,
+            ("status", "version", "releasability", "release_round", "release_requested", "title"),
+        ),
+        "lesson_release_requests": (ReleaseRequest, ("release_round", "outcome")),
+        "lesson_release_decisions": (ReleaseDecision, ("release_round", "decision")),
+        "remedial_actions": (RemedialAction, ("status", "version", "evidence")),
+        "lesson_attachments": (LessonAttachment, ()),
+        "lesson_subscriptions": (LessonSubscription, ("person_id", "domain", "theatre")),
     }
     return {
         name: list(model.objects.order_by("pk").values_list("pk", *fields))
@@ -490,6 +552,65 @@ def _all_posts(world: World, persona: str) -> list[int]:
     return sorted(Post.objects.values_list("pk", flat=True))
 
 
+def _lesson_form(world: World) -> dict[str, Any]:
+    """The lesson's edit form as the insider would post it, with one change."""
+    lesson = Lesson.objects.get(pk=world.ids["lesson"])
+    return {
+        "title": "Taken over",
+        "observation": lesson.observation,
+        "theatre": lesson.theatre,
+        "observed_on": lesson.observed_on.isoformat(),
+        "classification": lesson.classification,
+        "domains": ["governance"],
+        "version": lesson.version,
+    }
+
+
+def _lesson_move(world: World) -> dict[str, Any]:
+    return {
+        "to": LessonStatus.ANALYSIS,
+        "comment": "",
+        "version": _current(Lesson, "lesson", "version")(world),
+    }
+
+
+def _lesson_release(world: World) -> dict[str, Any]:
+    return {
+        "releasability": Releasability.ALL_MEMBERS,
+        "reason": "",
+        "version": _current(Lesson, "lesson", "version")(world),
+    }
+
+
+def _lesson_decision(world: World) -> dict[str, Any]:
+    """The API's decision names the release round read."""
+    return {
+        "decision": "release",
+        "release_round": _current(Lesson, "lesson", "release_round")(world),
+    }
+
+
+def _lesson_decision_page(world: World) -> dict[str, Any]:
+    return {"decision": "release", "round": _current(Lesson, "lesson", "release_round")(world)}
+
+
+def _action_task(world: World) -> dict[str, Any]:
+    return {
+        "action_body": Organisation.objects.get(slug="mfa").pk,
+        "description": "Taken over",
+        "due_on": (timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+    }
+
+
+def _action_report(world: World) -> dict[str, Any]:
+    return {
+        "status": "in_progress",
+        "evidence": "Taken over",
+        "reason": "",
+        "version": _current(RemedialAction, "remedial_action", "version")(world),
+    }
+
+
 def _reading(world: World) -> dict[str, Any]:
     return {"date": timezone.localdate().isoformat(), "value": "5"}
 
@@ -564,6 +685,12 @@ API_LISTS: dict[Key, ApiList] = {
     # Posts are in the open directory; who held them comes from the secondments one sees.
     ("api-post-list", "api/v1/posts/"): ApiList("post", _all_posts),
     ("api-training-list", "api/v1/trainings/"): ApiList("training", _all_trainings),
+    ("api-lesson-list", "api/v1/lessons/"): ApiList("lesson"),
+    ("api-remedial-action-list", "api/v1/remedial-actions/"): ApiList("remedial_action"),
+    # Each person's own subscriptions; none of the personas follows anything.
+    ("api-lesson-subscription-list", "api/v1/lesson-subscriptions/"): ApiList(
+        "lesson_subscription"
+    ),
 }
 
 # Only planners (today) start a plan, a strategy or a glossary proposal.
@@ -593,6 +720,11 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("training-list", "trainings/"): PageList(control=None),
     # The trainings the requester completed, loaded into their profile.
     ("trainings-completed", "trainings/completed/"): PageList(control=None),
+    ("lesson-list", "lessons/"): PageList(control="lesson"),
+    # Any current member records a lesson, for their organisation.
+    ("lesson-capture", "lessons/new/"): PageList(control=None, status_for=PLANNERS_ONLY),
+    # The requester's own subscriptions.
+    ("lesson-subscriptions", "lessons/following/"): PageList(control="lesson_subscription"),
 }
 
 OWN_ACTIONS: dict[Key, OwnAction] = {
@@ -851,6 +983,68 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ("api-secondment-cancel", "api/v1/secondments/{pk}/cancel/"): ObjectRoute(
         _pk("secondment"), body=_secondment_version
     ),
+    # --- lessons pages
+    ("lesson-detail", "lessons/<int:pk>/"): ObjectRoute(_pk("lesson"), GET, control=200),
+    ("lesson-edit", "lessons/<int:pk>/edit/"): ObjectRoute(
+        _pk("lesson"), GET_POST, control=200, body=_lesson_form
+    ),
+    ("lesson-transition", "lessons/<int:pk>/move/"): ObjectRoute(
+        _pk("lesson"), POST, body=_lesson_move
+    ),
+    ("lesson-release", "lessons/<int:pk>/release/"): ObjectRoute(
+        _pk("lesson"), POST, body=_lesson_release
+    ),
+    ("lesson-release-decide", "lessons/<int:pk>/release/decide/"): ObjectRoute(
+        _pk("lesson"), GET_POST, control=200, body=_lesson_decision_page
+    ),
+    ("lesson-action-create", "lessons/<int:pk>/actions/new/"): ObjectRoute(
+        _pk("lesson"), POST, body=_action_task
+    ),
+    (
+        "lesson-action-update",
+        "lessons/<int:pk>/actions/<int:action_pk>/",
+    ): ObjectRoute({"pk": "lesson", "action_pk": "remedial_action"}, POST, body=_action_report),
+    (
+        "lesson-attachment",
+        "lessons/<int:pk>/attachments/<int:attachment_pk>/",
+    ): ObjectRoute({"pk": "lesson", "attachment_pk": "lesson_attachment"}, GET, control=200),
+    # The lessons bearing on a plan, loaded into its page: 404 for a plan one does not see.
+    ("lesson-related-plan", "lessons/related/plan/<int:pk>/"): ObjectRoute(
+        _pk("plan"), GET, control=200
+    ),
+    # Another person's subscription is not there to stop.
+    ("lesson-subscription-stop", "lessons/following/<int:pk>/stop/"): ObjectRoute(
+        _pk("lesson_subscription"), POST
+    ),
+    # --- lessons API
+    ("api-lesson-detail", "api/v1/lessons/{pk}/"): ObjectRoute(
+        _pk("lesson"), control=200, body=_edit(Lesson, "lesson", "title")
+    ),
+    ("api-lesson-transition", "api/v1/lessons/{pk}/transition/"): ObjectRoute(
+        _pk("lesson"), body=_lesson_move
+    ),
+    ("api-lesson-release", "api/v1/lessons/{pk}/release/"): ObjectRoute(
+        _pk("lesson"), body=_lesson_release
+    ),
+    ("api-lesson-decide", "api/v1/lessons/{pk}/decide/"): ObjectRoute(
+        _pk("lesson"), body=_lesson_decision
+    ),
+    (
+        "api-lesson-attachment",
+        "api/v1/lessons/{pk}/attachments/{attachment_id}/",
+    ): ObjectRoute({"pk": "lesson", "attachment_id": "lesson_attachment"}, control=200),
+    ("api-remedial-action-detail", "api/v1/remedial-actions/{pk}/"): ObjectRoute(
+        _pk("remedial_action"),
+        control=200,
+        body=_edit(RemedialAction, "remedial_action", "evidence"),
+    ),
+    # DELETE only: another person's subscription is not there.
+    ("api-lesson-subscription-detail", "api/v1/lesson-subscriptions/{pk}/"): ObjectRoute(
+        _pk("lesson_subscription")
+    ),
+    ("api-plan-related-lessons", "api/v1/plans/<int:pk>/related-lessons/"): ObjectRoute(
+        _pk("plan"), GET, control=200
+    ),
 }
 
 NOT_ABOUT_OBJECTS: dict[Key, str] = {
@@ -980,6 +1174,8 @@ def _text_of(obj: str, world: World) -> str:
         "glossary_term": f"{PRIVATE} doctrine",
         "plan": f"{PRIVATE} plan",
         "secondment": f"{PRIVATE.lower()}-advisor",
+        "lesson": f"{PRIVATE} lesson",
+        "lesson_subscription": f"{PRIVATE} Coast",
     }[obj]
 
 
