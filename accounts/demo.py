@@ -108,6 +108,7 @@ USERS = [
     ("eu.planner", "Lucas", "Moreau", [("eu", Role.PLANNER)]),
     ("ngo.contact", "Grace", "Mwangi", [("ngo", Role.PLANNER)]),
     ("field.advisor", "Tom", "Hendriks", [("mfa", Role.FIELD_ADVISOR)]),
+    ("mfa.analyst", "Lena", "Brandt", [("mfa", Role.ANALYST)]),
 ]
 
 DEMO_MEMBERSHIPS_FROM = datetime.date(2025, 1, 1)

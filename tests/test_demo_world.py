@@ -37,7 +37,7 @@ def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path)
     seed = manage("seed_demo")
     assert seed.returncode == 0, seed.stderr
     ready = (
-        "Demo world ready: 10 organisations, 14 users, 2 secondments, 2 strategies, "
+        "Demo world ready: 10 organisations, 15 users, 2 secondments, 2 strategies, "
         "12 glossary terms, "
         "2 plans, 20 lessons (password from DEMO_PASSWORD)."
     )
@@ -91,7 +91,7 @@ def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
         Membership.objects.count(),
     ) == counts
     # A membership more: field.advisor's in mod, from the demo's approved secondment.
-    assert counts == (10, 14, 15)
+    assert counts == (10, 15, 16)
     assert sorted(Organisation.objects.values_list("slug", flat=True)) == [
         "dev",
         "eu",
@@ -111,6 +111,7 @@ def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
     assert ("mfa.planner", "mfa", "planner") in roles
     assert ("mod.approver", "mod", "approver") in roles
     assert ("field.advisor", "mfa", "field_advisor") in roles
+    assert ("mfa.analyst", "mfa", "analyst") in roles
     # Embedded with mod's commander through an approved secondment, for its dates.
     assert ("field.advisor", "mod", "field_advisor") in roles
     assert User.objects.get(username="admin").is_superuser
