@@ -4,8 +4,8 @@
 - a remedial action past its due date, to the action body's planners and approvers and the
   source organisation's analysts, on its first day overdue and then every
   `LESSON_ACTION_OVERDUE_EVERY_DAYS` days;
-- each subscriber's digest of the lessons recorded in the last day, in the domains and
-  theatres they follow, that they may read.
+- each subscriber's digest of the lessons recorded or released wider in the last day, in the
+  domains and theatres they follow, that they may read.
 """
 
 from __future__ import annotations
@@ -14,13 +14,18 @@ import datetime
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, Reminder, register_reminder
-from lessons.models import CLOSED_ACTION_STATUSES, LessonSubscription, RemedialAction
+from lessons.models import (
+    CLOSED_ACTION_STATUSES,
+    LessonSubscription,
+    MarkingChange,
+    RemedialAction,
+)
 from lessons.selectors import visible_lessons
 
 DIGEST_TITLES = 5
@@ -74,10 +79,20 @@ def lessons_digest(now: datetime.datetime) -> Iterator[Reminder]:
     for subscription in LessonSubscription.objects.order_by("person_id", "pk"):
         subscriptions.setdefault(subscription.person_id, []).append(subscription)
     people = User.objects.filter(pk__in=subscriptions, is_active=True).order_by("pk")
+    # New to the reader: recorded in the last day, or released wider in it (to all members too,
+    # which tells no one at the time).
+    widened = Q(
+        Exists(
+            MarkingChange.objects.filter(
+                lesson=OuterRef("pk"), wider=True, changed_at__gte=since, changed_at__lt=now
+            )
+        )
+    )
     for person in people:
         new = (
             visible_lessons(person)
-            .filter(followed(subscriptions[person.pk]), created__gte=since, created__lt=now)
+            .filter(followed(subscriptions[person.pk]), Q(created__gte=since) | widened)
+            .filter(created__lt=now)
             .distinct()
             .order_by("-created", "-pk")
         )

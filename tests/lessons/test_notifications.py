@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Notification, Role
 from accounts.notifications import reminders_send
 from lessons import services as lessons
-from lessons.models import Lesson, RemedialAction
+from lessons.models import Lesson, MarkingChange, RemedialAction
 from missions.models import Domain
 from tests.factories import make_member
 from tests.lessons.conftest import days, fresh, record
@@ -201,7 +201,9 @@ def test_a_subscriber_gets_one_digest_of_the_new_lessons_they_may_read(
     record(world, title="Radios ran flat overnight")  # mfa's only: dev may not read it
     release(world, record(world, title="Fuel convoys bunched"), "participants")  # mod's, not dev's
     old = release(world, record(world, title="Market days drew crowds"), "named", "dev")
-    Lesson.objects.filter(pk=old.pk).update(created=timezone.now() - datetime.timedelta(days=2))
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    Lesson.objects.filter(pk=old.pk).update(created=two_days_ago)
+    MarkingChange.objects.filter(lesson=old).update(changed_at=two_days_ago)
     release(
         world,
         record(world, title="Elders spoke first", theatre="Kora", domains=[Domain.GOVERNANCE]),
@@ -225,6 +227,23 @@ def test_a_subscriber_gets_one_digest_of_the_new_lessons_they_may_read(
     assert digest.url == f"/lessons/?followed=1&since={since:%Y-%m-%d}"
     # The police planner follows policing too, but reads none of these: nothing is sent.
     assert not Notification.objects.filter(kind=DIGEST, recipient=world["police_planner"])
+
+
+def test_an_old_lesson_released_wider_today_is_new_to_its_new_readers(
+    world: dict[str, Any],
+) -> None:
+    """A release to all members tells no one at the time; the digest brings it to those who
+    follow its domain."""
+    lessons.lesson_subscription_add(by=world["police_planner"], domain=Domain.POLICING)
+    old = record(world, title="Market days drew crowds")
+    Lesson.objects.filter(pk=old.pk).update(created=timezone.now() - datetime.timedelta(days=30))
+    release(world, old, "all_members")
+
+    reminders_send(now=timezone.now() + datetime.timedelta(minutes=1))
+
+    assert told(DIGEST) == [
+        ("police-planner", "1 new lesson in what you follow: “Market days drew crowds”.")
+    ]
 
 
 def test_no_new_lessons_no_digest(world: dict[str, Any]) -> None:
