@@ -873,3 +873,44 @@ def test_the_plan_page_loads_its_related_lessons(shared_world: dict[str, Any]) -
     analyst = _as(world["mfa_analyst"]).get(f"/lessons/related/plan/{plan.pk}/")
     assert analyst.context["lessons"] == [mine, shared]
     assert f'href="/lessons/new/?plan={plan.pk}"' in analyst.content.decode()
+
+
+# --- the admin -------------------------------------------------------------------------------
+
+
+def test_the_admin_reads_lessons_and_actions_and_removes_a_subscription(
+    shared_world: dict[str, Any],
+) -> None:
+    world = shared_world
+    lesson = move(
+        record(world),
+        world,
+        LessonStatus.OBSERVATION,
+        LessonStatus.ANALYSIS,
+        LessonStatus.LESSON_IDENTIFIED,
+    )
+    action = services.remedial_action_task(
+        lesson=lesson,
+        by=world["mfa_analyst"],
+        action_body=world["mfa"],
+        description="Staff the night shift.",
+        due_on=days(10),
+    )
+    followed = services.lesson_subscription_add(by=world["mod_planner"], domain="policing")
+    admin = _as(world["superuser"])
+    assert admin.get("/admin/lessons/lesson/", {"q": "checkpoints"}).context["cl"].result_count == 1
+    for url in (
+        f"/admin/lessons/lesson/{lesson.pk}/",
+        f"/admin/lessons/remedialaction/{action.pk}/",
+    ):
+        page = admin.get(f"{url}change/")
+        assert (page.status_code, page.context["has_change_permission"]) == (200, False)
+        changed = admin.post(f"{url}change/", {"title": "Changed in the admin"})
+        assert changed.status_code == 403
+        assert admin.post(f"{url}delete/", {"post": "yes"}).status_code == 403
+    assert admin.get("/admin/lessons/lesson/add/").status_code == 403
+    assert fresh(lesson).title == "Checkpoints closed at night"
+    assert RemedialAction.objects.count() == 1
+    url = f"/admin/lessons/lessonsubscription/{followed.pk}/"
+    assert admin.post(f"{url}delete/", {"post": "yes"}).status_code == 302
+    assert LessonSubscription.objects.count() == 0
