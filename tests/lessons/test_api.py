@@ -710,3 +710,271 @@ def test_a_subscription_follows_a_domain_or_a_theatre(shared_world: World) -> No
     again = planner.post(SUBSCRIPTIONS, {"theatre": "Valeria"}, format="json")
     assert again.status_code == 400
     assert LessonSubscription.objects.count() == 1
+
+
+# --- edits, markings and related lessons through the API ----------------------------------------
+
+
+def test_an_edit_of_the_domains_is_a_new_version_and_no_change_is_none(
+    shared_world: World,
+) -> None:
+    lesson = record(shared_world)
+    analyst = api_as(shared_world["mfa_analyst"])
+    edited = analyst.patch(
+        _url(lesson), {"domains": ["governance", "policing"], "version": 1}, format="json"
+    )
+    assert (edited.status_code, edited.json()["domains"], edited.json()["version"]) == (
+        200,
+        ["governance", "policing"],
+        2,
+    )
+    same = analyst.patch(_url(lesson), {"domains": ["policing", "governance"], "version": 2})
+    assert (same.status_code, same.json()["version"]) == (200, 2)
+
+
+def test_a_named_release_moved_to_another_organisation(shared_world: World) -> None:
+    lesson = _released(shared_world, Releasability.NAMED)
+    response = _post(
+        shared_world,
+        "mfa_approver",
+        _url(lesson, "release"),
+        {
+            "releasability": "named",
+            "organisations": [shared_world["police"].pk],
+            "version": lesson.version,
+        },
+    )
+    assert (response.status_code, response.json()["released_to"]) == (
+        200,
+        [shared_world["police"].pk],
+    )
+    got = {
+        p: api_as(shared_world[p]).get(_url(lesson)).status_code
+        for p in ("dev_planner", "police_planner")
+    }
+    assert got == {"dev_planner": 404, "police_planner": 200}
+
+
+def test_a_rejected_lesson_is_not_related_to_the_plan(shared_world: World) -> None:
+    kept = record(shared_world, title="Checkpoints closed at night")
+    rejected = record(shared_world, title="Checkpoints closed at noon")
+    services.lesson_transition(
+        lesson=rejected,
+        by=shared_world["mfa_analyst"],
+        to=LessonStatus.REJECTED,
+        version=rejected.version,
+        comment="A duplicate of the night closures.",
+    )
+    plan = shared_world["plan"]
+    response = api_as(shared_world["mfa_analyst"]).get(f"/api/v1/plans/{plan.pk}/related-lessons/")
+    assert [row["id"] for row in response.json()] == [kept.pk]
+    listed = _ids(api_as(shared_world["mfa_analyst"]).get(LIST, {"status": "rejected"}))
+    assert listed == [rejected.pk]
+
+
+def test_a_snippet_escapes_the_lessons_text(shared_world: World) -> None:
+    if not full_text():
+        pytest.skip("highlighted passages are PostgreSQL's")
+    lesson = record(
+        shared_world,
+        title="<b>Ferry</b> & boats",
+        observation="<script>alert(1)</script> ferry",
+        **ODCR,
+    )
+    response = api_as(shared_world["mfa_analyst"]).get(LIST, {"search": "ferry"})
+    [row] = response.json()["results"]
+    assert row["id"] == lesson.pk
+    # PostgreSQL's parser drops the tags; what is left is escaped around the marks.
+    assert row["snippet"] == (
+        "<mark>Ferry</mark>  &amp; boats … Crossings need a second route. … Plan a second "
+        "route before the rains. …  alert(1)  <mark>ferry</mark> … The crossing was the only "
+        "road south"
+    )
+
+
+# --- more field messages: decisions and remedial actions ----------------------------------------
+
+
+def _asked(world: World) -> Lesson:
+    """A lesson released to the plan's participants, with a planner's request for dev."""
+    lesson = _released(world, Releasability.PARTICIPANTS)
+    services.lesson_release(
+        lesson=lesson,
+        by=world["mfa_planner"],
+        version=lesson.version,
+        releasability=Releasability.NAMED,
+        organisations=[world["dev"]],
+        reason="Dev trains the border police.",
+    )
+    return fresh(lesson)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            {"decision": "decline", "comment": "  "},
+            {"comment": ["Say why you decline, so the requester knows."]},
+            id="decline-without-a-reason",
+        ),
+        pytest.param(
+            {"decision": "maybe"},
+            {"decision": ['"maybe" is not a valid choice.']},
+            id="no-such-decision",
+        ),
+    ],
+)
+def test_a_release_decision_says_what_is_missing(
+    shared_world: World, body: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    lesson = _asked(shared_world)
+    response = _post(
+        shared_world, "mfa_approver", _url(lesson, "decide"), {**body, "release_round": 1}
+    )
+    assert (response.status_code, response.json()) == (400, expected)
+    assert (fresh(lesson).release_requested, ReleaseDecision.objects.count()) == (True, 0)
+
+
+def test_no_decision_without_a_request(shared_world: World) -> None:
+    lesson = _released(shared_world, Releasability.PARTICIPANTS)
+    response = _post(
+        shared_world,
+        "mfa_approver",
+        _url(lesson, "decide"),
+        {"decision": "release", "release_round": 0},
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"non_field_errors": ["No wider release waits for a decision."]},
+    )
+
+
+def test_a_release_on_a_stale_version_answers_409(shared_world: World) -> None:
+    lesson = _released(shared_world, Releasability.PARTICIPANTS)
+    response = _post(
+        shared_world,
+        "mfa_approver",
+        _url(lesson, "release"),
+        {"releasability": "all_members", "version": lesson.version - 1},
+    )
+    assert response.status_code == 409
+    assert (response.json()["current"]["version"], fresh(lesson).releasability) == (
+        lesson.version,
+        Releasability.PARTICIPANTS,
+    )
+
+
+def _action(world: World) -> RemedialAction:
+    lesson = _move(world, _released(world, Releasability.PARTICIPANTS), *IDENTIFIED)
+    return services.remedial_action_task(
+        lesson=lesson,
+        by=world["mfa_analyst"],
+        action_body=world["mod"],
+        description="Keep the checkpoints open until midnight.",
+        due_on=days(30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            {"status": "done"},
+            {"evidence": ["Say what was done, or attach the evidence."]},
+            id="done-without-evidence",
+        ),
+        pytest.param(
+            {"status": "declined"},
+            {"reason": ["Say why the action is declined."]},
+            id="declined-without-a-reason",
+        ),
+    ],
+)
+def test_an_action_report_says_what_is_missing(
+    shared_world: World, body: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    action = _action(shared_world)
+    response = api_as(shared_world["mod_planner"]).patch(
+        f"{ACTIONS}{action.pk}/", {**body, "version": action.version}, format="json"
+    )
+    assert (response.status_code, response.json()) == (400, expected)
+    assert RemedialAction.objects.get(pk=action.pk).status == "tasked"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            {"action_body": "dev", "due_on": 30},
+            {
+                "action_body": [
+                    "Development Cooperation may not read this lesson: release it to them first."
+                ]
+            },
+            id="a-body-that-cannot-read-it",
+        ),
+        pytest.param(
+            {"action_body": "mod", "due_on": -1},
+            {"due_on": ["The due date cannot be in the past."]},
+            id="due-in-the-past",
+        ),
+    ],
+)
+def test_tasking_an_action_says_what_is_wrong(
+    shared_world: World, body: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    lesson = _move(shared_world, _released(shared_world, Releasability.PARTICIPANTS), *IDENTIFIED)
+    response = _post(
+        shared_world,
+        "mfa_analyst",
+        ACTIONS,
+        {
+            "lesson": lesson.pk,
+            "action_body": shared_world[body["action_body"]].pk,
+            "description": "Keep the checkpoints open until midnight.",
+            "due_on": days(body["due_on"]).isoformat(),
+        },
+    )
+    assert (response.status_code, response.json()) == (400, expected)
+    assert RemedialAction.objects.count() == 0
+
+
+def test_the_remedial_actions_take_the_same_queries_for_2_and_50(shared_world: World) -> None:
+    lesson = _move(shared_world, _released(shared_world, Releasability.PARTICIPANTS), *IDENTIFIED)
+
+    def task(n: int) -> None:
+        for i in range(n):
+            services.remedial_action_task(
+                lesson=fresh(lesson),
+                by=shared_world["mfa_analyst"],
+                action_body=shared_world["mod" if i % 2 else "mfa"],
+                description=f"Keep checkpoint {i} open until midnight.",
+                due_on=days(10 + i),
+            )
+
+    client = api_as(shared_world["mod_planner"])
+    task(2)
+    assert len(_ids(client.get(ACTIONS))) == 2
+    with CaptureQueriesContext(connection) as two:
+        assert len(_ids(client.get(ACTIONS))) == 2
+    task(48)
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(_ids(client.get(ACTIONS))) == 50
+    assert len(fifty) == len(two)
+
+
+def test_the_related_lessons_take_the_same_queries_for_2_and_10(shared_world: World) -> None:
+    plan = shared_world["plan"]
+    url = f"/api/v1/plans/{plan.pk}/related-lessons/"
+    client = api_as(shared_world["mod_planner"])
+    for _ in range(2):
+        _released(shared_world, Releasability.PARTICIPANTS)
+    assert len(client.get(url).json()) == 2
+    with CaptureQueriesContext(connection) as two:
+        assert len(client.get(url).json()) == 2
+    for _ in range(10):
+        _released(shared_world, Releasability.NAMED)  # dev's: not mod's
+        _released(shared_world, Releasability.ALL_MEMBERS)
+    with CaptureQueriesContext(connection) as ten:
+        assert len(client.get(url).json()) == 10
+    assert len(ten) == len(two)
