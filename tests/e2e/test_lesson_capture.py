@@ -81,6 +81,27 @@ def test_a_field_advisor_captures_an_observation_and_the_analyst_finds_it_in_my_
     expect(analyst.page.get_by_role("link", name=TITLE)).to_be_visible()
     assert not analyst.scrolls_horizontally()
     analyst.screenshot("lesson-list-768x1024")
+
+    # The plan's page loads the lessons bearing on it.
+    analyst.page.goto(live_server.url + world["plan"].get_absolute_url())
+    related = analyst.page.get_by_role("region", name="Related lessons")
+    expect(related.get_by_role("link", name=TITLE)).to_be_visible()
+    assert not analyst.scrolls_horizontally()
+
+    # Following a theatre from the profile, where the fragment answers.
+    analyst.page.goto(live_server.url + "/profile/")
+    following = analyst.page.get_by_role("article", name="Lessons you follow")
+    following.get_by_label("Or a theatre", exact=True).fill("Valeria")
+    following.get_by_role("button", name="Follow").click()
+    expect(analyst.page.locator(".flash")).to_have_text(
+        "You follow Valeria: new lessons in it come in your daily digest."
+    )
+    expect(
+        analyst.page.get_by_role("article", name="Lessons you follow").get_by_role(
+            "button", name="Stop following Valeria"
+        )
+    ).to_be_visible()
+    analyst.screenshot("lesson-following-profile-768x1024")
     assert analyst.errors == []
 
     laptop = page_at(1366, 768)
