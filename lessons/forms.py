@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -141,7 +142,20 @@ class LessonCaptureForm(forms.Form):
             # One organisation: nothing to choose, so nothing to show.
             organisation.required = False
             organisation.widget = forms.HiddenInput()
-        self.fields["source_plan"].queryset = plans.order_by("title")  # type: ignore[attr-defined]
+        plan = self.fields["source_plan"]
+        plan.queryset = plans.order_by("title")  # type: ignore[attr-defined]
+        # Choosing a plan fills "Where" with its theatre, unless one is typed (the page
+        # answers with the field filled, and htmx swaps it in; no script of our own).
+        plan.widget.attrs.update(
+            {
+                "hx-get": reverse("lesson-capture"),
+                "hx-trigger": "change",
+                "hx-include": "#id_theatre",
+                "hx-select": "#id_theatre",
+                "hx-target": "#id_theatre",
+                "hx-swap": "outerHTML",
+            }
+        )
         _today_at_most(self, "observed_on")
 
     def quick_fields(self) -> list[forms.BoundField]:

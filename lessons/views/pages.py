@@ -123,11 +123,14 @@ def lesson_capture(request: HttpRequest) -> HttpResponse:
         )
     plans = visible_plans(user)
     initial: dict[str, Any] = {}
-    plan_id = request.GET.get("plan", "")
+    # ?plan= from a plan's page; ?source_plan= (and the typed theatre) when a plan is chosen
+    # on the form, which takes "Where" from the answer.
+    plan_id = request.GET.get("plan") or request.GET.get("source_plan") or ""
     if plan_id.isdigit():
         plan = plans.filter(pk=int(plan_id)).first()
         if plan is not None:
-            initial = {"source_plan": plan.pk, "theatre": plan.theatre}
+            typed = request.GET.get("theatre", "").strip()
+            initial = {"source_plan": plan.pk, "theatre": typed or plan.theatre}
     form = LessonCaptureForm(
         request.POST or None,
         request.FILES or None,

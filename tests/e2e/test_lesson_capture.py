@@ -46,6 +46,7 @@ def test_a_field_advisor_captures_an_observation_and_the_analyst_finds_it_in_my_
         "The joint checkpoint closed at dusk; traders waited on the road all night."
     )
     page.get_by_label("Plan").select_option(label="Valeria stabilisation plan (Valeria)")
+    expect(page.get_by_label("Where")).to_have_value("Valeria")  # the plan's theatre
     page.get_by_label("Photo").set_input_files(str(photo))
     tablet.screenshot("lesson-capture-768x1024")
     assert not tablet.scrolls_horizontally()

@@ -472,6 +472,10 @@ def test_a_plan_given_to_the_capture_form_prefills_the_plan_and_theatre(
     response = _as(shared_world["mfa_field"]).get("/lessons/new/", {"plan": plan.pk})
     assert response.context["form"].initial["source_plan"] == plan.pk
     assert response.context["form"].initial["theatre"] == "Valeria"
+    chosen = _as(shared_world["mfa_field"]).get(
+        "/lessons/new/", {"source_plan": plan.pk, "theatre": "Valeria North"}
+    )
+    assert chosen.context["form"].initial["theatre"] == "Valeria North"  # typed, so kept
     outsider = _as(shared_world["police_planner"]).get("/lessons/new/", {"plan": plan.pk})
     assert "source_plan" not in outsider.context["form"].initial
 
