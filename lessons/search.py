@@ -17,8 +17,8 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast, NullIf
 from django.utils.html import escape
 
 from lessons.models import Lesson
@@ -116,19 +116,16 @@ def snippets(lessons: Sequence[Lesson], text: str) -> dict[int, str]:
     return {lesson.pk: _plain_snippet(lesson, text) for lesson in lessons}
 
 
-def _all_text() -> Concat:
-    separator = Value(" … ")
-    return Concat(
-        "title",
-        separator,
-        "conclusion",
-        separator,
-        "recommendation",
-        separator,
-        "observation",
-        separator,
-        "discussion",
-        # The title is a CharField and the rest TextFields: PostgreSQL needs one type.
+def _all_text() -> Func:
+    """The title and the texts as one passage for the headline, the empty ones left out
+    (`concat_ws` skips NULLs)."""
+    return Func(
+        Value(" … "),
+        *(
+            NullIf(Cast(field, TextField()), Value(""))
+            for field in ("title", "conclusion", "recommendation", "observation", "discussion")
+        ),
+        function="CONCAT_WS",
         output_field=TextField(),
     )
 

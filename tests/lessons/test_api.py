@@ -607,11 +607,6 @@ def test_a_title_hit_outranks_a_body_hit_and_snippets_mark_the_words(
     assert {row["snippet"] for row in plain.json()["results"]} == {""}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lessons/search.py _all_text() joins every section with ' … ', the empty ones too: "
-    "a lesson without discussion, conclusion or recommendation shows '…  …  …' in its snippet",
-)
 def test_a_snippet_shows_no_separators_of_empty_sections(shared_world: World) -> None:
     if not full_text():
         pytest.skip("highlighted passages are PostgreSQL's")
