@@ -1,8 +1,9 @@
-"""What the plan API tests share: messages, the way to a stage, uploads. Personas are in
-tests/missions/conftest.py."""
+"""What the plan API tests share: messages, the way to a stage, uploads, and the world of
+tests/missions/conftest.py built once per module (the fixtures at the end)."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 from rest_framework import serializers
@@ -24,6 +26,7 @@ from missions.models import (
     Plan,
 )
 from tests.factories import submission_of
+from tests.missions.conftest import plan_people_make, plan_world_make
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +196,101 @@ def filed(plan: Plan, field_advisor: User, *files: SimpleUploadedFile) -> FieldR
         place="Kora",
         attachments=list(files),
     )
+
+
+# --- the world, built once per module -----------------------------------------------------------
+# A module that imports these replaces the per-test fixtures of tests/missions/conftest.py with
+# one world built once for the module (see `module_db`): the same names and the same rows, made
+# by the same functions. Each test gets its own copy, and its changes roll back at its end. Every
+# test of such a module sees the whole world, even one that asks only for `lead_org`.
+# `built_plan_world` is one of two: with the plan (then import `plan_world_plan` too), or without
+# it, for a module some of whose tests must start with no plan at all (each test that asks for
+# `plan` then gets one of its own, from the fixture in tests/missions/conftest.py).
+# The passwords are hashed as in the tests (tests/conftest.py): quickly, and with the one hasher
+# the tests check them with.
+FAST_HASHING = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+
+
+@pytest.fixture(scope="module", name="built_plan_world")
+def built_plan_world_with_plan(module_db: Any) -> dict[str, Any]:
+    with module_db.unblock(), override_settings(**FAST_HASHING):
+        organisations, personas, plan = plan_world_make()
+    return {**organisations, "personas": personas, "plan": plan}
+
+
+@pytest.fixture(scope="module", name="built_plan_world")
+def built_plan_world_without_plan(module_db: Any) -> dict[str, Any]:
+    with module_db.unblock(), override_settings(**FAST_HASHING):
+        organisations, personas = plan_people_make()
+    return {**organisations, "personas": personas}
+
+
+@pytest.fixture
+def plan_world(built_plan_world: dict[str, Any], db: None) -> dict[str, Any]:
+    return copy.deepcopy(built_plan_world)
+
+
+@pytest.fixture(name="lead_org")
+def plan_world_lead_org(plan_world: dict[str, Any]) -> Organisation:
+    return plan_world["lead_org"]
+
+
+@pytest.fixture(name="contributor_org")
+def plan_world_contributor_org(plan_world: dict[str, Any]) -> Organisation:
+    return plan_world["contributor_org"]
+
+
+@pytest.fixture(name="consulted_org")
+def plan_world_consulted_org(plan_world: dict[str, Any]) -> Organisation:
+    return plan_world["consulted_org"]
+
+
+@pytest.fixture(name="outsider_org")
+def plan_world_outsider_org(plan_world: dict[str, Any]) -> Organisation:
+    return plan_world["outsider_org"]
+
+
+@pytest.fixture(name="personas")
+def plan_world_personas(plan_world: dict[str, Any]) -> dict[str, User | None]:
+    return plan_world["personas"]
+
+
+def _person(personas: dict[str, User | None], persona: str) -> User:
+    user = personas[persona]
+    assert user is not None
+    return user
+
+
+@pytest.fixture(name="lead_planner")
+def plan_world_lead_planner(personas: dict[str, User | None]) -> User:
+    return _person(personas, "lead_planner")
+
+
+@pytest.fixture(name="lead_approver")
+def plan_world_lead_approver(personas: dict[str, User | None]) -> User:
+    return _person(personas, "lead_approver")
+
+
+@pytest.fixture(name="contributor_planner")
+def plan_world_contributor_planner(personas: dict[str, User | None]) -> User:
+    return _person(personas, "contributor_planner")
+
+
+@pytest.fixture(name="contributor_approver")
+def plan_world_contributor_approver(personas: dict[str, User | None]) -> User:
+    return _person(personas, "contributor_approver")
+
+
+@pytest.fixture(name="field_advisor")
+def plan_world_field_advisor(personas: dict[str, User | None]) -> User:
+    return _person(personas, "field_advisor")
+
+
+@pytest.fixture(name="plan_outsider")
+def plan_world_plan_outsider(personas: dict[str, User | None]) -> User:
+    return _person(personas, "outsider")
+
+
+@pytest.fixture(name="plan")
+def plan_world_plan(plan_world: dict[str, Any]) -> Plan:
+    return plan_world["plan"]

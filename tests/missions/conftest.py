@@ -163,16 +163,22 @@ def personas(
     )
 
 
-def plan_world_make() -> tuple[dict[str, Organisation], dict[str, User | None], Plan]:
-    """Every organisation and persona above and the plan, as the fixtures make them."""
+def plan_people_make() -> tuple[dict[str, Organisation], dict[str, User | None]]:
+    """Every organisation and persona above, as the fixtures make them."""
     organisations = {name: make_organisation(**data) for name, data in ORGANISATIONS.items()}
     people = {
         persona: member_make(persona, organisations[organisation])
         for persona, (organisation, _, _) in MEMBERS.items()
     }
     people["outsider"] = plan_outsider_make(organisations["outsider_org"])
-    personas = personas_with(organisations["lead_org"], people)
-    lead_planner = people["lead_planner"]
+    return organisations, personas_with(organisations["lead_org"], people)
+
+
+def plan_world_make() -> tuple[dict[str, Organisation], dict[str, User | None], Plan]:
+    """Every organisation and persona above and the plan, as the fixtures make them."""
+    organisations, personas = plan_people_make()
+    lead_planner = personas["lead_planner"]
+    assert lead_planner is not None
     plan = plan_make(
         lead_planner=lead_planner,
         lead_org=organisations["lead_org"],

@@ -1,7 +1,8 @@
 """The plan API's parts: lines of effort, activities (as civilian as possible; who updates
 status and progress, who changes scope), milestones and consultations, and the consultation gaps.
 
-Personas: tests/missions/conftest.py.
+Personas and plan: tests/missions/conftest.py, built once for the module (see the end of
+tests/missions/api_support.py): each test gets its own copy and its changes roll back at its end.
 """
 
 from __future__ import annotations
@@ -43,6 +44,24 @@ from tests.missions.api_support import (
     state,
 )
 from tests.missions.conftest import END, START
+
+# isort: split
+from tests.missions.api_support import (  # noqa: F401 (fixtures: the world, built once)
+    built_plan_world_with_plan,
+    plan_world,
+    plan_world_consulted_org,
+    plan_world_contributor_approver,
+    plan_world_contributor_org,
+    plan_world_contributor_planner,
+    plan_world_field_advisor,
+    plan_world_lead_approver,
+    plan_world_lead_org,
+    plan_world_lead_planner,
+    plan_world_outsider_org,
+    plan_world_personas,
+    plan_world_plan,
+    plan_world_plan_outsider,
+)
 
 # --- as civilian as possible --------------------------------------------------------------------
 
