@@ -32,6 +32,23 @@ from tests.missions.api_support import (
 )
 from tests.missions.conftest import END, START
 
+# isort: split
+from tests.missions.api_support import (  # noqa: F401 (fixtures: the world, built once)
+    built_plan_world_without_plan,
+    plan_world,
+    plan_world_consulted_org,
+    plan_world_contributor_approver,
+    plan_world_contributor_org,
+    plan_world_contributor_planner,
+    plan_world_field_advisor,
+    plan_world_lead_approver,
+    plan_world_lead_org,
+    plan_world_lead_planner,
+    plan_world_outsider_org,
+    plan_world_personas,
+    plan_world_plan_outsider,
+)
+
 # --- versions -----------------------------------------------------------------------------------
 
 
