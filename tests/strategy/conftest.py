@@ -67,17 +67,24 @@ def personas_with(lead_org: Organisation, people: dict[str, User]) -> dict[str, 
     }
 
 
-def strategy_world_make() -> tuple[dict[str, Organisation], dict[str, User | None], Strategy]:
-    """Every organisation and persona above and the strategy, as the fixtures make them."""
+def strategy_people_make() -> tuple[dict[str, Organisation], dict[str, User | None]]:
+    """Every organisation and persona above, as the fixtures make them."""
     organisations = {name: make_organisation(**data) for name, data in ORGANISATIONS.items()}
     people = {
         persona: member_make(persona, organisations[organisation])
         for persona, (organisation, _, _) in MEMBERS.items()
     }
     people["outsider"] = strategy_outsider_make(organisations["outsider_org"])
-    personas = personas_with(organisations["lead_org"], people)
+    return organisations, personas_with(organisations["lead_org"], people)
+
+
+def strategy_world_make() -> tuple[dict[str, Organisation], dict[str, User | None], Strategy]:
+    """Every organisation and persona above and the strategy, as the fixtures make them."""
+    organisations, personas = strategy_people_make()
+    lead_planner = personas["lead_planner"]
+    assert lead_planner is not None
     strategy = strategy_make(
-        lead_planner=people["lead_planner"],
+        lead_planner=lead_planner,
         lead_org=organisations["lead_org"],
         partner_org=organisations["partner_org"],
     )

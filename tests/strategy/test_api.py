@@ -6,15 +6,21 @@ Personas (tests/strategy/conftest.py): the lead organisation is `mfa`, the partn
 `ended_yesterday` and `starts_tomorrow` did or will for `mfa`, but not today, so get what the
 outsider gets (except where it is served as a planner somewhere: they plan nowhere today);
 `superuser` sees every strategy but acts on none.
+
+The organisations and personas are built once for the module (`built_people`): each test gets
+its own copy and its changes roll back at its end; each test that asks for `strategy` gets one
+of its own (tests/strategy/conftest.py), as some must start with none.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -33,6 +39,7 @@ from strategy.models import (
 )
 from tests.conftest import api_as
 from tests.factories import add_membership, edition_of, make_member, make_organisation
+from tests.strategy.conftest import strategy_people_make
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +47,78 @@ ANONYMOUS = {"detail": "Authentication credentials were not provided."}
 NOT_ALLOWED = {"detail": "You do not have permission to do this."}
 NOT_A_LEAD_PLANNER = {"detail": "Only planners of the lead organisation can change this strategy."}
 NOT_FOUND = {"detail": "No Strategy matches the given query."}
+
+
+# --- the organisations and personas, built once for the module ----------------------------------
+# The same names and rows as the per-test fixtures of tests/strategy/conftest.py, which these
+# replace: every test sees them all, even one that asks only for `lead_org`.
+
+
+@pytest.fixture(scope="module")
+def built_people(module_db: Any) -> dict[str, Any]:
+    # Passwords hashed as in the tests (tests/conftest.py): quickly, with the hasher they check.
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with module_db.unblock(), fast_hashing:
+        organisations, personas = strategy_people_make()
+    return {**organisations, "personas": personas}
+
+
+@pytest.fixture
+def people(built_people: dict[str, Any], db: None) -> dict[str, Any]:
+    return copy.deepcopy(built_people)
+
+
+@pytest.fixture(name="lead_org")
+def people_lead_org(people: dict[str, Any]) -> Organisation:
+    return people["lead_org"]
+
+
+@pytest.fixture(name="partner_org")
+def people_partner_org(people: dict[str, Any]) -> Organisation:
+    return people["partner_org"]
+
+
+@pytest.fixture(name="outsider_org")
+def people_outsider_org(people: dict[str, Any]) -> Organisation:
+    return people["outsider_org"]
+
+
+@pytest.fixture(name="personas")
+def people_personas(people: dict[str, Any]) -> dict[str, User | None]:
+    return people["personas"]
+
+
+def _person(personas: dict[str, User | None], persona: str) -> User:
+    user = personas[persona]
+    assert user is not None
+    return user
+
+
+@pytest.fixture(name="lead_planner")
+def people_lead_planner(personas: dict[str, User | None]) -> User:
+    return _person(personas, "lead_planner")
+
+
+@pytest.fixture(name="lead_approver")
+def people_lead_approver(personas: dict[str, User | None]) -> User:
+    return _person(personas, "lead_approver")
+
+
+@pytest.fixture(name="partner_planner")
+def people_partner_planner(personas: dict[str, User | None]) -> User:
+    return _person(personas, "partner_planner")
+
+
+@pytest.fixture(name="partner_approver")
+def people_partner_approver(personas: dict[str, User | None]) -> User:
+    return _person(personas, "partner_approver")
+
+
+@pytest.fixture(name="strategy_outsider")
+def people_strategy_outsider(personas: dict[str, User | None]) -> User:
+    return _person(personas, "outsider")
 
 
 def detail(strategy: Strategy, suffix: str = "") -> str:
