@@ -36,16 +36,29 @@ def days(n: int) -> datetime.date:
 
 @pytest.fixture
 def home(db: None) -> Organisation:
-    return make_organisation(slug="mfa", name="Ministry of Foreign Affairs")
+    return home_make()
 
 
 @pytest.fixture
 def host(db: None) -> Organisation:
-    return make_organisation(slug="mod", name="Ministry of Defence", kind=OrganisationKind.DEFENCE)
+    return host_make()
 
 
 @pytest.fixture
 def people(home: Organisation, host: Organisation) -> dict[str, User]:
+    return people_make(home, host)
+
+
+def home_make() -> Organisation:
+    return make_organisation(slug="mfa", name="Ministry of Foreign Affairs")
+
+
+def host_make() -> Organisation:
+    return make_organisation(slug="mod", name="Ministry of Defence", kind=OrganisationKind.DEFENCE)
+
+
+def people_make(home: Organisation, host: Organisation) -> dict[str, User]:
+    """The personas of both organisations, the outsider (with `police`) and the rest."""
     police = make_organisation(slug="police", name="National Police", kind=OrganisationKind.POLICE)
     outsider = make_member(police, Role.PLANNER, username="outsider")
     add_membership(outsider, police, Role.APPROVER)

@@ -1,22 +1,66 @@
 """The secondment API: access to the host for exactly the dates (pages and API, no task run),
-decisions with stale rounds, the authorization matrix and flat query counts."""
+decisions with stale rounds, the authorization matrix and flat query counts.
+
+Every test starts from the organisations and people of tests/secondments/conftest.py, built once
+for the module (`built_world`): each test gets its own copy and its changes roll back at its end.
+"""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Membership, Notification, Organisation, User
 from missions.models import Plan
 from secondments.models import Post, Secondment, SecondmentDecision
 from tests.conftest import api_as
-from tests.secondments.conftest import approve_both, days, request
+from tests.secondments.conftest import (
+    approve_both,
+    days,
+    home_make,
+    host_make,
+    people_make,
+    request,
+)
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/secondments/"
+
+
+@pytest.fixture(scope="module")
+def built_world(module_db: Any) -> dict[str, Any]:
+    # Passwords hashed as in the tests (tests/conftest.py): quickly, with the hasher they check.
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with module_db.unblock(), fast_hashing:
+        home, host = home_make(), host_make()
+        return {"home": home, "host": host, "people": people_make(home, host)}
+
+
+@pytest.fixture
+def world(built_world: dict[str, Any], db: None) -> dict[str, Any]:
+    return copy.deepcopy(built_world)
+
+
+@pytest.fixture(name="home")
+def world_home(world: dict[str, Any]) -> Organisation:
+    return world["home"]
+
+
+@pytest.fixture(name="host")
+def world_host(world: dict[str, Any]) -> Organisation:
+    return world["host"]
+
+
+@pytest.fixture(name="people")
+def world_people(world: dict[str, Any]) -> dict[str, User]:
+    return world["people"]
 
 
 def _url(s: Secondment, action: str = "") -> str:
