@@ -4,6 +4,7 @@ the marking exactly (`lessons.permissions`)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from accounts.authority import visible
@@ -42,6 +44,27 @@ from lessons.models import (
 from lessons.permissions import RELEASE_DECISION
 from lessons.search import full_text, lessons_matching, plan_words, words_query
 from missions.models import Domain, LineOfEffort, Plan
+from missions.selectors import visible_plans
+
+
+class _LessonsWithSeenPlansOnly(ModelIterable):
+    """A lesson released beyond its source plan's participants comes to its other readers
+    without the plan (`source_plan` None, `source_plan_hidden` True): the release shares the
+    lesson, not the plan."""
+
+    def __iter__(self) -> Iterator[Any]:
+        for lesson in super().__iter__():
+            lesson.source_plan_hidden = bool(lesson.source_plan_id and not lesson.plan_seen)
+            if lesson.source_plan_hidden:
+                lesson.source_plan = None
+            yield lesson
+
+
+def _plans_seen_only(lessons: QuerySet[Lesson], user: User) -> QuerySet[Lesson]:
+    seen = visible_plans(user).filter(pk=OuterRef("source_plan_id"))
+    lessons = lessons.annotate(plan_seen=Exists(seen))
+    lessons._iterable_class = _LessonsWithSeenPlansOnly
+    return lessons
 
 
 def visible_lessons(user: User) -> QuerySet[Lesson]:
@@ -84,7 +107,7 @@ def lesson_list(*, user: User, filters: LessonFilters | None = None) -> QuerySet
         lessons = lessons.filter(observed_on__gte=filters.observed_after)
     if filters.observed_before:
         lessons = lessons.filter(observed_on__lte=filters.observed_before)
-    lessons = lessons_matching(lessons, filters.search)
+    lessons = _plans_seen_only(lessons_matching(lessons, filters.search), user)
     return lessons.select_related("source_organisation", "source_plan", "author").prefetch_related(
         "domain_rows", "releases"
     )
@@ -93,7 +116,7 @@ def lesson_list(*, user: User, filters: LessonFilters | None = None) -> QuerySet
 def lesson_detail(*, user: User) -> QuerySet[Lesson]:
     """Visible lessons with everything the ODCR page shows."""
     return (
-        visible_lessons(user)
+        _plans_seen_only(visible_lessons(user), user)
         .select_related("source_organisation", "source_plan", "author")
         .prefetch_related(
             "domain_rows",
@@ -201,7 +224,7 @@ def related_lessons(*, user: User, plan: Plan, limit: int = RELATED_LESSONS) -> 
         match |= Q(search_vector=query)
         score = score + Coalesce(SearchRank(F("search_vector"), query), Value(0.0)) * Value(4.0)
     lessons = (
-        visible_lessons(user)
+        _plans_seen_only(visible_lessons(user), user)
         .exclude(status=LessonStatus.REJECTED)
         .filter(match)
         .annotate(score=score)

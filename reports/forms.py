@@ -43,6 +43,12 @@ class ReportRequestForm(forms.Form):
         kind = next(k for k in all_kinds() if k.name == self.cleaned_data["kind"])
         if kind.subject_param:
             params[kind.subject_param] = self.cleaned_data[kind.subject_param]
+        # The kind's own filters (the lessons list sends its search and facets): checked by
+        # the kind's parameter serializer when the report is requested.
+        for name in list(kind.params_serializer().fields):
+            value = self.data.get(str(name))
+            if name not in params and value:
+                params[name] = value
         return params
 
 

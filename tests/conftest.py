@@ -19,6 +19,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, OrganisationKind, Role, User
@@ -31,10 +32,12 @@ from tests.factories import (
     make_user,
 )
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def cache_clear() -> None:
@@ -103,7 +106,9 @@ def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
-    yield django_db_blocker
+    # The module's users are made with the tests' fast hasher, as each test's own are.
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield django_db_blocker
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)

@@ -973,3 +973,39 @@ def test_the_related_lessons_take_the_same_queries_for_2_and_10(shared_world: Wo
     with CaptureQueriesContext(connection) as ten:
         assert len(client.get(url).json()) == 10
     assert len(ten) == len(two)
+
+
+def test_a_lesson_comes_without_its_source_plan_to_readers_who_do_not_see_the_plan(
+    shared_world: World,
+) -> None:
+    """Releasing a lesson shares the lesson, not its plan: `dev` reads it, not the plan."""
+    lesson = _released(shared_world, Releasability.NAMED)
+    plan = shared_world["plan"].pk
+
+    shown = {
+        persona: (
+            api_as(shared_world[persona]).get(_url(lesson)).json()["source_plan"],
+            [
+                row["source_plan"]
+                for row in api_as(shared_world[persona]).get(LIST).json()["results"]
+            ],
+        )
+        for persona in ("mfa_analyst", "dev_planner", "superuser")
+    }
+
+    assert shown == {
+        "mfa_analyst": (plan, [plan]),
+        "dev_planner": (None, [None]),
+        "superuser": (plan, [plan]),
+    }
+    page = _page_as(shared_world["dev_planner"], lesson)
+    assert "A plan of Ministry of Foreign Affairs you do not take part in" in page
+    assert "Valeria stabilisation plan" not in page
+
+
+def _page_as(user: Any, lesson: Lesson) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(lesson.get_absolute_url()).content.decode()

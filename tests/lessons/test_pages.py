@@ -385,11 +385,6 @@ def test_the_digest_form_asks_for_a_lessons_digest(shared_world: dict[str, Any])
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports.forms.ReportRequestForm.params() passes only the format and a subject: "
-    "the list's filters do not reach the digest yet",
-)
 def test_the_digest_is_filtered_as_the_list_was(shared_world: dict[str, Any]) -> None:
     client = _as(shared_world["mfa_analyst"])
     client.post(
@@ -401,6 +396,16 @@ def test_the_digest_is_filtered_as_the_list_was(shared_world: dict[str, Any]) ->
         "search": "radios",
         "domain": "security",
     }
+
+
+def test_a_digest_asked_with_a_filter_it_cannot_read_says_so(shared_world: dict[str, Any]) -> None:
+    client = _as(shared_world["mfa_analyst"])
+    response = client.post(
+        "/reports/", {"kind": "lessons_digest", "format": "pdf", "domain": "piracy"}
+    )
+    assert response.status_code == 200
+    assert "&quot;piracy&quot; is not a valid choice." in response.content.decode()
+    assert not Report.objects.exists()
 
 
 def test_the_list_takes_as_many_queries_for_20_lessons_as_for_2(
@@ -844,8 +849,7 @@ def test_following_a_domain_and_a_theatre_and_stopping(shared_world: dict[str, A
     ]
     again = client.post("/lessons/following/", {"domain": "policing"})
     assert again.context["form"].non_field_errors() == [
-        # The model's constraint answers before the service's own words (see the report).
-        "Lesson subscription with this Person, Domain and Theatre already exists."
+        "You already follow this."
     ]
     from_profile = client.post("/lessons/following/", {"theatre": "Valeria", "back": "profile"})
     assert from_profile["Location"] == "/profile/"

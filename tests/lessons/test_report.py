@@ -117,7 +117,15 @@ def _rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode())))
 
 
-def _row(lesson: Lesson, status: str, classification: str, releasability: str) -> list[str]:
+def _row(
+    lesson: Lesson,
+    status: str,
+    classification: str,
+    releasability: str,
+    *,
+    plan_seen: bool = True,
+) -> list[str]:
+    """A lesson's CSV row; its source plan only for those who take part in the plan."""
     return [
         str(lesson.pk),
         lesson.title,
@@ -125,7 +133,7 @@ def _row(lesson: Lesson, status: str, classification: str, releasability: str) -
         classification,
         releasability,
         "Ministry of Foreign Affairs",
-        lesson.source_plan.title if lesson.source_plan else "",
+        lesson.source_plan.title if lesson.source_plan and plan_seen else "",
         lesson.theatre,
         "; ".join(
             label for value, label in Domain.choices if lesson.domain_rows.filter(domain=value)
@@ -157,7 +165,7 @@ def test_another_organisation_reads_exactly_what_is_released_to_it(
         "The vetting office had no deadline.",
         "Vetting must finish before deployment.",
         "Give the vetting office a ten-day deadline.",
-        "Source Ministry of Foreign Affairs, Valeria stabilisation plan",
+        "Source Ministry of Foreign Affairs Observed on",
         f"Observed on {days(-20):%-d %b %Y}",
         "Domains Security, Policing",
         "Market days drew the crowds",
@@ -167,6 +175,8 @@ def test_another_organisation_reads_exactly_what_is_released_to_it(
     ):
         assert shown in text, shown
     for hidden in (
+        # Released the lesson, not the plan: dev does not take part in it.
+        "Valeria stabilisation plan",
         "Fuel convoys bunched at the border",
         "Radios ran flat overnight",
         "Night patrols met no one",
@@ -177,12 +187,19 @@ def test_another_organisation_reads_exactly_what_is_released_to_it(
 
     assert _rows(_built(world, "dev_planner", {"format": "csv"})) == [
         HEADER,
-        _row(marked["everyone"], "Observation", "Public", "All member organisations"),
+        _row(
+            marked["everyone"],
+            "Observation",
+            "Public",
+            "All member organisations",
+            plan_seen=False,
+        ),
         _row(
             marked["named_dev"],
             "Submitted",
             "Restricted",
             "Releasable to Development Cooperation",
+            plan_seen=False,
         ),
     ]
     assert _rows(_built(world, "mod_planner", {"format": "csv"})) == [
@@ -222,6 +239,7 @@ def test_filters_narrow_the_digest_and_nothing_readable_says_so(
             "Submitted",
             "Restricted",
             "Releasable to Development Cooperation",
+            plan_seen=False,
         ),
     ]
     nothing = _text(_built(world, "nobody", {"format": "pdf"}))

@@ -1451,7 +1451,7 @@ def test_nav_marks_plans_and_not_reports(world: World) -> None:
         assert '<a href="/plans/" aria-current="page">Plans</a>' in html, url
         assert '<a href="/reports/" aria-current="page">' not in html, url
     reports = client.get("/reports/").content.decode()
-    assert '<a href="/reports/" aria-current="page">Reports</a>' in reports
+    assert '<a href="/reports/" aria-current="page">Your reports</a>' in reports
 
 
 # --- the pages stay cheap -----------------------------------------------------------------------
