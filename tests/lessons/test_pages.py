@@ -848,9 +848,7 @@ def test_following_a_domain_and_a_theatre_and_stopping(shared_world: dict[str, A
         "Choose a domain or type a theatre, not both."
     ]
     again = client.post("/lessons/following/", {"domain": "policing"})
-    assert again.context["form"].non_field_errors() == [
-        "You already follow this."
-    ]
+    assert again.context["form"].non_field_errors() == ["You already follow this."]
     from_profile = client.post("/lessons/following/", {"theatre": "Valeria", "back": "profile"})
     assert from_profile["Location"] == "/profile/"
     followed = LessonSubscription.objects.filter(person=world["mod_planner"])
