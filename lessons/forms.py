@@ -56,6 +56,9 @@ class LessonFilterForm(forms.Form):
     theatre = forms.CharField(required=False, max_length=120)
     observed_after = forms.DateField(required=False, label="Observed from", widget=_date_input())
     observed_before = forms.DateField(required=False, label="Observed until", widget=_date_input())
+    # From the daily digest's link: what is new since a day in what the person follows.
+    followed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    since = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def filters(self) -> LessonFilters:
         """The filters that are valid; a bad value is ignored (and shown on the form)."""
@@ -69,6 +72,8 @@ class LessonFilterForm(forms.Form):
             classification=data.get("classification") or "",
             observed_after=data.get("observed_after"),
             observed_before=data.get("observed_before"),
+            followed=bool(data.get("followed")),
+            new_since=data.get("since"),
         )
 
 

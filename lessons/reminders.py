@@ -14,7 +14,6 @@ import datetime
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,10 +22,9 @@ from accounts.notifications import OrganisationRole, Reminder, register_reminder
 from lessons.models import (
     CLOSED_ACTION_STATUSES,
     LessonSubscription,
-    MarkingChange,
     RemedialAction,
 )
-from lessons.selectors import visible_lessons
+from lessons.selectors import followed_condition, new_condition, visible_lessons
 
 DIGEST_TITLES = 5
 
@@ -60,18 +58,6 @@ def actions_overdue(now: datetime.datetime) -> Iterator[Reminder]:
         )
 
 
-def followed(subscriptions: list[LessonSubscription]) -> Q:
-    """The lessons in the domains and theatres these subscriptions follow."""
-    condition = Q(pk__in=[])
-    domains = [s.domain for s in subscriptions if s.domain]
-    theatres = [s.theatre for s in subscriptions if s.theatre]
-    if domains:
-        condition |= Q(domain_rows__domain__in=domains)
-    for theatre in theatres:
-        condition |= Q(theatre__iexact=theatre)
-    return condition
-
-
 @register_reminder("lessons_digest")
 def lessons_digest(now: datetime.datetime) -> Iterator[Reminder]:
     since = now - datetime.timedelta(days=1)
@@ -79,21 +65,12 @@ def lessons_digest(now: datetime.datetime) -> Iterator[Reminder]:
     for subscription in LessonSubscription.objects.order_by("person_id", "pk"):
         subscriptions.setdefault(subscription.person_id, []).append(subscription)
     people = User.objects.filter(pk__in=subscriptions, is_active=True).order_by("pk")
-    # New to the reader: recorded in the last day, or released wider in it (to all members too,
-    # which tells no one at the time).
-    widened = Q(
-        Exists(
-            MarkingChange.objects.filter(
-                lesson=OuterRef("pk"), wider=True, changed_at__gte=since, changed_at__lt=now
-            )
-        )
-    )
     for person in people:
         new = (
             visible_lessons(person)
-            .filter(followed(subscriptions[person.pk]), Q(created__gte=since) | widened)
-            .filter(created__lt=now)
-            .distinct()
+            # New to the reader: recorded in the last day, or released wider in it (to all
+            # members too, which tells no one at the time).
+            .filter(followed_condition(subscriptions[person.pk]), new_condition(since, now))
             .order_by("-created", "-pk")
         )
         titles = list(new.values_list("title", flat=True)[: DIGEST_TITLES + 1])

@@ -30,12 +30,14 @@ from django.utils import timezone
 from accounts.authority import visible
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import Membership, Organisation, User
+from accounts.work import start_of
 from lessons.models import (
     Classification,
     Lesson,
     LessonDomain,
     LessonStatus,
     LessonSubscription,
+    MarkingChange,
     Releasability,
     Release,
     ReleaseRequest,
@@ -85,6 +87,33 @@ class LessonFilters:
     classification: str = ""
     observed_after: datetime.date | None = None
     observed_before: datetime.date | None = None
+    followed: bool = False
+    """Only the lessons in the domains and theatres the person follows."""
+    new_since: datetime.date | None = None
+    """Only the lessons recorded, or released wider, on this day or after (the digest's)."""
+
+
+def followed_condition(subscriptions: list[LessonSubscription]) -> Q:
+    """The lessons in the domains and theatres these subscriptions follow."""
+    condition = Q(pk__in=[])
+    domains = [s.domain for s in subscriptions if s.domain]
+    if domains:
+        condition |= Q(
+            Exists(LessonDomain.objects.filter(lesson=OuterRef("pk"), domain__in=domains))
+        )
+    for theatre in (s.theatre for s in subscriptions if s.theatre):
+        condition |= Q(theatre__iexact=theatre)
+    return condition
+
+
+def new_condition(since: datetime.datetime, until: datetime.datetime | None = None) -> Q:
+    """Recorded, or released wider, from `since` (until `until`): new to their readers."""
+    recorded = Q(created__gte=since)
+    changes = MarkingChange.objects.filter(lesson=OuterRef("pk"), wider=True, changed_at__gte=since)
+    if until is not None:
+        recorded &= Q(created__lt=until)
+        changes = changes.filter(changed_at__lt=until)
+    return recorded | Q(Exists(changes))
 
 
 def lesson_list(*, user: User, filters: LessonFilters | None = None) -> QuerySet[Lesson]:
@@ -107,6 +136,10 @@ def lesson_list(*, user: User, filters: LessonFilters | None = None) -> QuerySet
         lessons = lessons.filter(observed_on__gte=filters.observed_after)
     if filters.observed_before:
         lessons = lessons.filter(observed_on__lte=filters.observed_before)
+    if filters.followed:
+        lessons = lessons.filter(followed_condition(list(subscription_list(user=user))))
+    if filters.new_since:
+        lessons = lessons.filter(new_condition(start_of(filters.new_since)))
     lessons = _plans_seen_only(lessons_matching(lessons, filters.search), user)
     return lessons.select_related("source_organisation", "source_plan", "author").prefetch_related(
         "domain_rows", "releases"

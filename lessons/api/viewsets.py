@@ -7,7 +7,7 @@ from typing import Any, cast
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.drf import STALE_RESPONSE, IdFilter, SelectorViewSet, VersionedUpdateMixin
+from accounts.files import attachment_among, attachment_response
 from accounts.models import Organisation, User
 from lessons import selectors, services
 from lessons.api.serializers import (
@@ -275,15 +276,7 @@ class LessonViewSet(
     ) -> FileResponse:
         """Download one attachment of the lesson or its actions; only its readers can."""
         lesson = self.get_object()
-        attachment = next((a for a in lesson.attachments.all() if str(a.pk) == attachment_id), None)
-        if attachment is None:
-            raise Http404("No attachment matches the given query.")
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return attachment_response(attachment_among(lesson.attachments.all(), attachment_id))
 
 
 def _recording_for(user: User, chosen: Organisation | None) -> Organisation:

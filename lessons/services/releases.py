@@ -175,7 +175,17 @@ def lesson_release(
     if not wider or may_release:
         _apply(lesson, by=by, releasability=releasability, organisations=named)
         if wider:
-            _close_request(lesson, ReleaseRequest.Outcome.SUPERSEDED)
+            replaced = _close_request(lesson, ReleaseRequest.Outcome.SUPERSEDED)
+            if replaced is not None:
+                notify(
+                    recipients=[replaced.requested_by],
+                    kind="lesson.release_decided",
+                    text=f"{name_of(by)} released “{lesson.title}” to "
+                    f"{_audience_words(releasability, named)} instead of deciding your request.",
+                    url=lesson.get_absolute_url(),
+                    event_key=f"lesson:{lesson.pk}:release:{replaced.release_round}:decided",
+                    actor=by,
+                )
         return ReleaseOutcome(lesson=lesson, applied=True)
     _close_request(lesson, ReleaseRequest.Outcome.SUPERSEDED)
     lesson.release_round += 1

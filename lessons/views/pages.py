@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.files import attachment_among, attachment_response
 from accounts.pages import show_service_error, versioned_save
 from lessons import search, selectors, services
 from lessons.forms import (
@@ -289,16 +290,4 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """A lesson's photo or document, only for those who may read the lesson."""
     lesson = _visible(request, pk)
-    attachment = get_object_or_404(lesson.attachments.all(), pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("This file is no longer stored.") from error
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachment_response(attachment_among(lesson.attachments.all(), attachment_pk), page=True)

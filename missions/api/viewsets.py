@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
@@ -21,6 +21,7 @@ from accounts.drf import (
     VersionedUpdateMixin,
     decision_action,
 )
+from accounts.files import attachment_among, attachment_response
 from missions import selectors, services
 from missions.api.serializers import (
     ActivitySerializer,
@@ -452,12 +453,4 @@ class FieldReportViewSet(
     ) -> FileResponse:
         """Download one attachment; only those who see the plan can."""
         report = self.get_object()
-        attachment = next((a for a in report.attachments.all() if str(a.pk) == attachment_id), None)
-        if attachment is None:
-            raise Http404("No attachment matches the given query.")
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return attachment_response(attachment_among(report.attachments.all(), attachment_id))

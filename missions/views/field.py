@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
+from accounts.files import attachment_response
 from accounts.pages import show_service_error
 from missions import services
 from missions.forms import FieldReportForm, ProgressForm
@@ -152,18 +153,4 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = _visible_attachment(request, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("This file is no longer stored.") from error
-    # Photos open in the browser; a PDF is downloaded, since the page's strict content policy
-    # would not let the browser's viewer show it.
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachment_response(_visible_attachment(request, pk), page=True)

@@ -255,3 +255,23 @@ def test_no_new_lessons_no_digest(world: dict[str, Any]) -> None:
     assert told(DIGEST) == [
         ("mfa-planner", "1 new lesson in what you follow: “Radios ran flat overnight”.")
     ]
+
+
+def test_the_digests_link_lists_what_it_announced(world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    lessons.lesson_subscription_add(by=world["mfa_planner"], domain=Domain.POLICING)
+    record(world, title="Radios ran flat overnight")
+    record(world, title="Elders spoke first", theatre="Kora", domains=[Domain.GOVERNANCE])
+    old = record(world, title="Market days drew crowds")
+    Lesson.objects.filter(pk=old.pk).update(created=timezone.now() - datetime.timedelta(days=3))
+    reminders_send(now=timezone.now() + datetime.timedelta(minutes=1))
+    digest = Notification.objects.get(kind=DIGEST)
+    client = Client()
+    client.force_login(world["mfa_planner"])
+
+    page = client.get(digest.url)
+
+    shown = [lesson.title for lesson, _ in page.context["rows"]]
+    assert shown == ["Radios ran flat overnight"]
+    assert "the lessons new to you since" in page.content.decode()

@@ -312,3 +312,32 @@ def test_an_action_body_must_read_the_lesson(world: dict[str, Any]) -> None:
             "Development Cooperation may not read this lesson: release it to them first."
         ]
     }
+
+
+def test_an_approver_who_releases_directly_tells_the_waiting_requester(
+    world: dict[str, Any],
+) -> None:
+    lesson = record(world)
+    services.lesson_release(
+        lesson=lesson,
+        by=world["mfa_planner"],
+        version=lesson.version,
+        releasability=Releasability.NAMED,
+        organisations=[world["dev"]],
+    )
+    lesson = fresh(lesson)
+
+    services.lesson_release(
+        lesson=lesson,
+        by=world["mfa_approver"],
+        version=lesson.version,
+        releasability=Releasability.ALL_MEMBERS,
+    )
+
+    told = Notification.objects.get(kind="lesson.release_decided")
+    assert (told.recipient, told.text) == (
+        world["mfa_planner"],
+        "mfa-approver released “Checkpoints closed at night” to all member organisations "
+        "instead of deciding your request.",
+    )
+    assert fresh(lesson).release_requested is False
