@@ -19,6 +19,13 @@ from missions.models import Domain
 from tests.factories import make_member
 from tests.lessons.conftest import days, fresh, record
 
+
+@pytest.fixture
+def world(shared_world: dict[str, Any]) -> dict[str, Any]:
+    """The module's world, built once; each test's changes roll back."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 OVERDUE = "reminder.lesson_action_overdue"

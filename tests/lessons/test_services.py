@@ -25,6 +25,12 @@ from lessons.selectors import visible_lessons
 from tests.lessons.conftest import PERSONAS, days, fresh, record
 
 
+@pytest.fixture
+def world(shared_world: dict[str, Any]) -> dict[str, Any]:
+    """The module's world, built once; each test's changes roll back."""
+    return shared_world
+
+
 def readers(lesson: Lesson, world: dict[str, Any]) -> list[str]:
     return [p for p in PERSONAS if visible_lessons(world[p]).filter(pk=lesson.pk).exists()]
 

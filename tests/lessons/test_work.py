@@ -15,6 +15,13 @@ from lessons.models import Lesson, RemedialAction
 from tests.factories import make_member
 from tests.lessons.conftest import PERSONAS, days, fresh, record
 
+
+@pytest.fixture
+def world(shared_world: dict[str, Any]) -> dict[str, Any]:
+    """The module's world, built once; each test's changes roll back."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 
