@@ -33,6 +33,22 @@ from tests.factories import (
 )
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LONG_RUNNING = ("fuzz", "slow", "browser")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first (the API fuzzing, the browser, a fresh SQLite database), the rest
+    in their order: pytest-xdist's workers then end on short tests and finish together, not
+    one waiting while the other runs a minute-long test at the end."""
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (n for n, marker in enumerate(LONG_RUNNING) if item.get_closest_marker(marker)),
+            len(LONG_RUNNING),
+        )
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from accounts.models import Membership, Organisation, User
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path) -> None:
     """What `make run` does with nothing configured: SQLite, no Redis, tasks in-process."""
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
