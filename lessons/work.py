@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.authority import visible
 from accounts.decisions import awaiting_decision
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.work import WorkItem, register_work, start_of
 from lessons.models import CLOSED_ACTION_STATUSES, Lesson, LessonStatus, RemedialAction
-from lessons.permissions import RELEASE_DECISION
+from lessons.permissions import ACTION_BODY_ROLES, RELEASE_DECISION
 
 
 def _show_observation(lesson: Lesson) -> WorkItem:
@@ -66,8 +67,14 @@ def _show_action(action: RemedialAction) -> WorkItem:
 
 @register_work(section="lessons", kind="remedial_action", show=_show_action)
 def actions_to_report_on(user: User) -> QuerySet[RemedialAction]:
-    """Open actions tasked to an organisation the person reports for, soonest due first."""
-    open_actions = RemedialAction.objects.exclude(status__in=CLOSED_ACTION_STATUSES)
+    """Open actions tasked to an organisation the person reports for, soonest due first (the
+    source organisation's analysts follow theirs on the lesson, and hear when one is late)."""
+    bodies = Membership.objects.valid_on(timezone.localdate()).filter(
+        user_id=user.pk, role__in=ACTION_BODY_ROLES
+    )
+    open_actions = RemedialAction.objects.exclude(status__in=CLOSED_ACTION_STATUSES).filter(
+        action_body_id__in=bodies.values("organisation_id")
+    )
     return (
         visible(open_actions, user=user, codename="change_remedialaction")
         .select_related("lesson", "action_body")

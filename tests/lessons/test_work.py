@@ -145,7 +145,8 @@ def test_an_action_body_sees_the_open_actions_tasked_to_it(world: dict[str, Any]
     }
     item = first_item(world["dev_planner"], "lessons")
     assert item.detail == f"Development Cooperation, due {days(5):%-d %b %Y}: tasked"
-    for persona in ("mod_planner", "police_planner", "mfa_planner"):
+    # The source's analysts follow them on the lesson: not work for them to do.
+    for persona in ("mod_planner", "police_planner", "mfa_planner", "mfa_analyst"):
         assert waiting(world[persona]) == {}, persona
 
     action = RemedialAction.objects.get(pk=sooner.pk)
