@@ -69,6 +69,7 @@ def remedial_action_task(
         tasked_by=by,
     )
     action.full_clean()
+    action._history_user = by  # type: ignore[attr-defined]
     action.save()
     grants_recompute(action)
     notify(
@@ -142,6 +143,7 @@ def remedial_action_update(
             raise ValidationError({"reason": "Say why the action is declined."})
         locked.full_clean()
         locked.version += 1
+        locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
         return locked
 

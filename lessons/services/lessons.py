@@ -163,6 +163,7 @@ def lesson_record(
             releasability=Releasability.ORIGINATOR,
         )
         _check(lesson, by=by)
+        lesson._history_user = by  # type: ignore[attr-defined]
         lesson.save()
         LessonDomain.objects.bulk_create(
             [LessonDomain(lesson=lesson, domain=d) for d in chosen_domains]
@@ -223,6 +224,7 @@ def lesson_update(*, lesson: Lesson, by: User, version: int, data: dict[str, Any
             }
         )
     lesson.version += 1
+    lesson._history_user = by  # type: ignore[attr-defined]
     lesson.save()
     search_vector_update([lesson.pk])
     return lesson
@@ -271,6 +273,7 @@ def lesson_transition(
     lesson.status = to
     lesson.status_comment = comment
     lesson.version += 1
+    lesson._history_user = by  # type: ignore[attr-defined]
     lesson.save(update_fields=["status", "status_comment", "version", "updated"])
     if to == LessonStatus.REJECTED:
         notify(

@@ -91,6 +91,7 @@ def _apply(
     now = timezone.now()
     lesson.releasability = releasability
     lesson.version += 1
+    lesson._history_user = by  # type: ignore[attr-defined]
     lesson.save(update_fields=["releasability", "version", "updated"])
     keep = [o.pk for o in organisations] if releasability == Releasability.NAMED else []
     lesson.releases.exclude(organisation_id__in=keep).delete()
@@ -191,6 +192,7 @@ def lesson_release(
     lesson.release_round += 1
     lesson.release_requested = True
     lesson.version += 1
+    lesson._history_user = by  # type: ignore[attr-defined]
     lesson.save(update_fields=["release_round", "release_requested", "version", "updated"])
     request = ReleaseRequest.objects.create(
         lesson=lesson,
@@ -253,6 +255,7 @@ def lesson_release_decide(
     else:
         _close_request(lesson, ReleaseRequest.Outcome.DECLINED)
         lesson.version += 1
+        lesson._history_user = by  # type: ignore[attr-defined]
         lesson.save(update_fields=["version", "updated"])
     notify(
         recipients=[request.requested_by],

@@ -669,7 +669,7 @@ def test_an_approver_releases_at_once_and_a_restricted_lesson_never_to_all(
     history = client.get(f"/lessons/{lesson.pk}/").context["history"]
     assert [(e["who"] and e["who"].username, e["what"]) for e in history] == [
         ("mfa-approver", "Widened its release: participants of the source plan, restricted"),
-        (None, "Recorded it"),  # recorded by the test, outside a request: no one to name
+        ("mfa-analyst", "Recorded it"),
     ]
 
 

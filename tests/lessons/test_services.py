@@ -347,3 +347,24 @@ def test_an_approver_who_releases_directly_tells_the_waiting_requester(
         "instead of deciding your request.",
     )
     assert fresh(lesson).release_requested is False
+
+
+def test_the_history_names_who_did_each_step_whatever_called_the_service(
+    world: dict[str, Any],
+) -> None:
+    """Outside a request too (the demo, a task): the service names the person."""
+    lesson = record(world, by="mfa_field")
+    _to(lesson, LessonStatus.OBSERVATION, world["mfa_analyst"])
+    services.lesson_release(
+        lesson=fresh(lesson),
+        by=world["mfa_approver"],
+        version=fresh(lesson).version,
+        releasability=Releasability.PARTICIPANTS,
+    )
+
+    steps = fresh(lesson).history.order_by("history_date", "history_id")
+    assert [(h.status, h.releasability, h.history_user.username) for h in steps] == [
+        (LessonStatus.SUBMITTED, Releasability.ORIGINATOR, "mfa-field"),
+        (LessonStatus.OBSERVATION, Releasability.ORIGINATOR, "mfa-analyst"),
+        (LessonStatus.OBSERVATION, Releasability.PARTICIPANTS, "mfa-approver"),
+    ]
