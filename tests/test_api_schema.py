@@ -17,16 +17,22 @@ from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.models import Notification, Organisation, User
+from accounts.models import Notification, Organisation, Role, User
 from tests.conftest import api_as
+from tests.factories import make_member, make_organisation
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 VALIDATION_ERROR = {"$ref": "#/components/schemas/ValidationError"}
 
 
-@pytest.fixture
-def schema(member: User) -> dict[str, Any]:
-    response = api_as(member).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+@pytest.fixture(scope="module")
+def schema(module_db: Any) -> dict[str, Any]:
+    """Generated once for the module: it follows the code, not the data."""
+    with module_db.unblock():
+        member = make_member(make_organisation(), Role.PLANNER)
+        response = api_as(member).get(
+            "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+        )
     assert response.status_code == 200
     return dict(response.json())
 
