@@ -25,6 +25,7 @@ from accounts.concurrency import StaleVersion
 from accounts.decisions import DecisionKind
 from accounts.inputs import IdField
 from accounts.models import AuditOutcome, Organisation
+from accounts.pagination import CappedCountPagination
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -156,9 +157,11 @@ class SelectorViewSet(viewsets.GenericViewSet):
     actions all start there, so an object the user may not see is absent and answers 404.
 
     `queryset` stays as `Model.objects.none()`: it names the model for the schema only.
+    Lists come in pages whose count stops at a cap (`accounts.pagination`).
     """
 
     selector: Callable[..., QuerySet[Any]] | None = None
+    pagination_class = CappedCountPagination
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -89,6 +89,7 @@ class Plan(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["-updated", "-id"], name="plan_recent_first"),
             models.Index(fields=["status", "-updated"]),
             models.Index(fields=["phase"]),
             models.Index(fields=["theatre"]),
@@ -176,8 +177,11 @@ class LineOfEffort(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["plan", "order", "id"]
+        # By the plan's id, not through the plan to its own order (most recently updated): an
+        # index serves this order without joining and sorting the plans.
+        ordering = ["plan_id", "order", "id"]
         verbose_name_plural = "lines of effort"
+        indexes = [models.Index(fields=["plan", "order", "id"], name="line_of_effort_in_order")]
 
     def __str__(self) -> str:
         return self.title
@@ -258,7 +262,8 @@ class Activity(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["line_of_effort", "start_date", "id"]
+        # The line's id, not its order through the plan: see LineOfEffort.
+        ordering = ["line_of_effort_id", "start_date", "id"]
         verbose_name_plural = "activities"
         constraints = [
             models.CheckConstraint(
@@ -296,6 +301,7 @@ class Activity(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["line_of_effort", "start_date", "id"], name="activity_in_order"),
             models.Index(fields=["status", "end_date"]),
             models.Index(fields=["responsible_organisation", "status"]),
         ]
@@ -330,7 +336,8 @@ class Milestone(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["plan", "due_date", "id"]
+        ordering = ["plan_id", "due_date", "id"]  # see LineOfEffort
+        indexes = [models.Index(fields=["plan", "due_date", "id"], name="milestone_in_order")]
 
     def __str__(self) -> str:
         return self.title
@@ -345,7 +352,8 @@ class Consultation(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["plan", "-date", "id"]
+        ordering = ["plan_id", "-date", "id"]  # see LineOfEffort
+        indexes = [models.Index(fields=["plan", "-date", "id"], name="consultation_in_order")]
 
     def __str__(self) -> str:
         return f"{self.stakeholder} on {self.date}"
@@ -366,8 +374,8 @@ class FieldReport(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["plan", "-date", "-id"]
-        indexes = [models.Index(fields=["plan", "-date"])]
+        ordering = ["plan_id", "-date", "-id"]  # see LineOfEffort
+        indexes = [models.Index(fields=["plan", "-date", "-id"], name="field_report_in_order")]
 
     def __str__(self) -> str:
         return f"Field report {self.date} on {self.plan}"

@@ -7,7 +7,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.query import ModelIterable
 
 from accounts.authority import visible
@@ -24,6 +34,7 @@ from missions.models import (
     ParticipantRole,
     Plan,
     Review,
+    ReviewDecision,
 )
 from missions.permissions import REVIEW
 from secondments.models import Post
@@ -55,28 +66,65 @@ class _PlansWithSharedStrategyOnly(ModelIterable):
             yield plan
 
 
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """How many of `rows` (filtered by an outer reference) there are, as one subquery: an
+    aggregate without GROUP BY, so always one row, 0 when none match."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 def plan_list(*, user: User) -> QuerySet[Plan]:
-    """Visible plans, each with its strategy only where the user may see that strategy."""
+    """Visible plans, each with its strategy only where the user may see that strategy, and
+    how far the review of its current submission got (`contributor_count`, `approved_count`,
+    `changes_requested_count`, counted in SQL)."""
     shared = visible_strategies(user).filter(pk=OuterRef("strategy_id"))
+    contributors = Participant.objects.filter(plan=OuterRef("pk"), role=ParticipantRole.CONTRIBUTOR)
+    current_reviews = Review.objects.filter(
+        plan=OuterRef("pk"),
+        submission=OuterRef("submission"),
+        organisation__in=Participant.objects.filter(
+            plan=OuterRef(OuterRef("pk")), role=ParticipantRole.CONTRIBUTOR
+        ).values("organisation"),
+    )
     plans = (
         visible_plans(user)
-        .annotate(strategy_shared=Exists(shared))
-        .select_related("lead_organisation", "strategy")
-        .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.select_related("organisation")),
-            Prefetch("posts", queryset=Post.objects.select_related("host_organisation")),
-            Prefetch(
-                "reviews", queryset=Review.objects.select_related("organisation", "decided_by")
+        .annotate(
+            strategy_shared=Exists(shared),
+            contributor_count=_count(contributors),
+            approved_count=_count(current_reviews.filter(decision=ReviewDecision.APPROVE)),
+            changes_requested_count=_count(
+                current_reviews.filter(decision=ReviewDecision.REQUEST_CHANGES)
             ),
         )
+        .select_related("lead_organisation", "strategy")
     )
     plans._iterable_class = _PlansWithSharedStrategyOnly
     return plans
 
 
+PLAN_REVIEWS = (
+    Prefetch("participants", queryset=Participant.objects.select_related("organisation")),
+    Prefetch("reviews", queryset=Review.objects.select_related("organisation", "decided_by")),
+)
+"""What a review panel reads: the participants (contributors review) and their reviews."""
+
+
+def with_plan_figures(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """A plan as the detail shows it: participants, posts, the review panel, and what the
+    civil/military balance and the consultation gaps are computed from."""
+    return plans.prefetch_related(
+        *PLAN_REVIEWS,
+        Prefetch("posts", queryset=Post.objects.select_related("host_organisation")),
+        Prefetch("lines_of_effort", queryset=LineOfEffort.objects.prefetch_related("activities")),
+        Prefetch("consultations", queryset=Consultation.objects.select_related("stakeholder")),
+    )
+
+
 def plan_detail(*, user: User) -> QuerySet[Plan]:
     """As `plan_list`, plus everything the plan page shows, in a fixed number of queries."""
     return plan_list(user=user).prefetch_related(
+        *PLAN_REVIEWS,
+        Prefetch("posts", queryset=Post.objects.select_related("host_organisation")),
         Prefetch(
             "lines_of_effort",
             queryset=LineOfEffort.objects.select_related("lead_organisation").prefetch_related(
@@ -181,7 +229,7 @@ def consultation_gaps(plan: Plan) -> list[str]:
 @dataclass(frozen=True)
 class PlanListRow:
     """A row of the plans list: the plan, its participants, and each contributor's review of
-    the current submission, all from the rows `plan_list` prefetched (no query per plan)."""
+    the current submission, from rows prefetched for the page (no query per plan)."""
 
     plan: Plan
     participants: list[Organisation]
@@ -197,15 +245,18 @@ class PlanListRow:
 
     @property
     def approved(self) -> int:
-        return sum(1 for row in self.reviews if row.state == "approved")
+        return int(self.plan.approved_count)  # type: ignore[attr-defined]  # counted by plan_list
 
     @property
     def changes_requested(self) -> int:
-        return sum(1 for row in self.reviews if row.state == "changes_requested")
+        return int(self.plan.changes_requested_count)  # type: ignore[attr-defined]
 
 
 def plan_list_rows(plans: Iterable[Plan]) -> list[PlanListRow]:
-    """Rows for a page of `plan_list`: who has reviewed the current submission, who has not."""
+    """Rows for a page of `plan_list`: who takes part, who has reviewed the current
+    submission and who has not (one query each for the page's participants and reviews)."""
+    plans = list(plans)
+    prefetch_related_objects(plans, *PLAN_REVIEWS)
     return [
         PlanListRow(
             plan=plan,

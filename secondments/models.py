@@ -173,6 +173,7 @@ class Secondment(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["-start_date", "-id"], name="secondment_latest_first"),
             models.Index(fields=["status", "start_date", "end_date"]),
             models.Index(fields=["person", "start_date"]),
         ]

@@ -79,6 +79,7 @@ class Strategy(models.Model):
             ("record_reading", "Can record indicator readings on the strategy"),
         ]
         indexes = [
+            models.Index(fields=["-updated", "-id"], name="strategy_recent_first"),
             models.Index(fields=["status", "-updated"]),
             models.Index(fields=["approach"]),
             models.Index(fields=["theatre"]),

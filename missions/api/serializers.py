@@ -207,6 +207,48 @@ class PlanSerializer(CreateOnlyFieldsMixin, ModelSerializer):
         return [str(kind) for kind in selectors.consultation_gaps(plan)]
 
 
+class PlanListSerializer(ModelSerializer):
+    """A plan as the list shows it: flat, with the review of its current submission counted
+    (contributors, approvals, requests for changes). Participants, posts, each review, the
+    civil/military balance and the consultation gaps are on the plan itself
+    (`/api/v1/plans/{id}/`)."""
+
+    strategy: serializers.PrimaryKeyRelatedField[Strategy] = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="Null also when the strategy is not shared with you."
+    )
+    lead_organisation_name = serializers.CharField(source="lead_organisation.name")
+    contributor_count = serializers.IntegerField(help_text="Contributors, who review the plan.")
+    approved_count = serializers.IntegerField(
+        help_text="Contributors who approved the current submission."
+    )
+    changes_requested_count = serializers.IntegerField(
+        help_text="Contributors who asked for changes to the current submission."
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "title",
+            "strategy",
+            "theatre",
+            "phase",
+            "status",
+            "lead_organisation",
+            "lead_organisation_name",
+            "start_date",
+            "end_date",
+            "submission",
+            "version",
+            "created",
+            "updated",
+            "contributor_count",
+            "approved_count",
+            "changes_requested_count",
+        ]
+        read_only_fields = fields
+
+
 # --- lines of effort, activities, milestones, consultations ------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,6 +31,7 @@ from missions.api.serializers import (
     LineOfEffortSerializer,
     MilestoneSerializer,
     PlanApproveSerializer,
+    PlanListSerializer,
     PlanReviewSerializer,
     PlanSerializer,
     _user,
@@ -74,18 +75,6 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(strategy=value, strategy__in=shared)
 
 
-def plans_with_balance(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
-    """What the civil/military balance and the consultation gaps read, prefetched once for
-    the whole page rather than per plan."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "lines_of_effort",
-            queryset=LineOfEffort.objects.prefetch_related("activities"),
-        ),
-        Prefetch("consultations", queryset=Consultation.objects.select_related("stakeholder")),
-    )
-
-
 class PlanViewSet(
     VersionedUpdateMixin,
     mixins.ListModelMixin,
@@ -107,8 +96,12 @@ class PlanViewSet(
 
     selector = staticmethod(selectors.plan_list)
 
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return PlanListSerializer if self.action == "list" else PlanSerializer
+
     def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return plans_with_balance(queryset)
+        # The list carries only what `plan_list` counts; one plan carries everything.
+        return queryset if self.action == "list" else selectors.with_plan_figures(queryset)
 
     def _participants(self, rows: list[dict[str, Any]], lead_id: int) -> list[tuple[Any, str]]:
         # The lead's own row, as the representation shows it, may be sent back unchanged.
