@@ -18,7 +18,15 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # its own test database and its own keys in the Redis database; 0 runs it in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup run test fuzz lint typecheck services worker beat clean
+# `make bench SCALE=1`: a fresh database with the demo and the benchmark world on it, then the
+# measurements, written to docs/benchmarks.md (see README). Not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/joined_forces_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+SCALE ?= 1
+BENCH_MEASURE_ARGS ?= --rebuild
+BENCH_ENV = DEBUG=1 REQUIRE_STAFF_2FA=0 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
+
+.PHONY: setup run test fuzz lint typecheck services worker beat clean bench bench-measure
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -58,6 +66,21 @@ test: setup services
 fuzz: setup services
 	DEBUG=1 STATIC_USE_FINDERS=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest --create-db -n $(PYTEST_WORKERS) -m fuzz $(PYTEST_ARGS)
+
+bench: setup services
+	@# The database named by the URL's last part, made anew on its server's `postgres` database.
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -q -v ON_ERROR_STOP=1 \
+		-c 'DROP DATABASE IF EXISTS "$(notdir $(BENCH_DATABASE_URL))" WITH (FORCE)' \
+		-c 'CREATE DATABASE "$(notdir $(BENCH_DATABASE_URL))"'
+	redis-cli -u $(BENCH_REDIS_URL) flushdb
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput
+	$(BENCH_ENV) $(BIN)/python manage.py seed_demo
+	$(BENCH_ENV) $(BIN)/python manage.py bench_world --scale $(SCALE)
+	$(MAKE) bench-measure
+
+# Measure the world `make bench` built again (after a change), without building it anew.
+bench-measure: setup services
+	$(BENCH_ENV) $(BIN)/python manage.py bench_measure $(BENCH_MEASURE_ARGS)
 
 typecheck: setup
 	DEBUG=1 $(BIN)/mypy .

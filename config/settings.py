@@ -62,7 +62,15 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Our own apps, in the order they depend on each other (a later one may import an earlier one).
-PROJECT_APPS = ["accounts", "secondments", "strategy", "missions", "lessons", "reports"]
+PROJECT_APPS = [
+    "accounts",
+    "secondments",
+    "strategy",
+    "missions",
+    "lessons",
+    "reports",
+    "benchmarks",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
