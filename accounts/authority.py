@@ -13,6 +13,7 @@ Superusers administer: they see every object (for support), but act in a workflo
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import Permission
@@ -22,6 +23,7 @@ from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from accounts.models import Membership, Organisation, OrganisationGroup, Role
+from accounts.object_permissions import ObjectGrants, object_grants
 
 M = TypeVar("M", bound=models.Model)
 
@@ -108,14 +110,7 @@ def acting_organisations(user: Any, obj: models.Model, codename: str) -> set[int
     """
     if not _signed_in(user):
         return set()
-    group_perm_model: Any = get_group_obj_perms_model(obj)
-    return set(
-        group_perm_model.objects.filter(
-            content_object=obj,
-            permission__codename=codename,
-            group__organisation_role__in=role_groups_held(user),
-        ).values_list("group__organisation_role__organisation_id", flat=True)
-    )
+    return set(_grants_on(user, obj).organisations.get(codename, ()))
 
 
 def may(user: Any, obj: models.Model, codename: str) -> bool:
@@ -124,14 +119,35 @@ def may(user: Any, obj: models.Model, codename: str) -> bool:
         return False
     if _sees_everything(user, codename):
         return True
-    if acting_organisations(user, obj, codename):
-        return True
-    user_perm_model: Any = get_user_obj_perms_model(obj)
-    return bool(
-        user_perm_model.objects.filter(
-            content_object=obj, permission__codename=codename, user_id=user.pk
-        ).exists()
-    )
+    return _grants_on(user, obj).holds(codename)
+
+
+def _grants_on(user: Any, obj: models.Model) -> ObjectGrants:
+    """Every codename `user` holds on `obj` today, in one query (once per request)."""
+    day = timezone.localdate()
+
+    def fetch() -> ObjectGrants:
+        group_perm_model: Any = get_group_obj_perms_model(obj)
+        user_perm_model: Any = get_user_obj_perms_model(obj)
+        through_groups = group_perm_model.objects.filter(
+            content_object=obj, group__organisation_role__in=role_groups_held(user, day)
+        ).values_list("permission__codename", "group__organisation_role__organisation_id")
+        personal = user_perm_model.objects.filter(content_object=obj, user_id=user.pk).values_list(
+            "permission__codename", models.Value(None, output_field=models.BigIntegerField())
+        )
+        organisations: dict[str, set[int]] = defaultdict(set)
+        personal_codenames: set[str] = set()
+        for codename, organisation_id in through_groups.union(personal, all=True):
+            if organisation_id is None:
+                personal_codenames.add(codename)
+            else:
+                organisations[codename].add(organisation_id)
+        return ObjectGrants(
+            organisations={codename: frozenset(ids) for codename, ids in organisations.items()},
+            personal=frozenset(personal_codenames),
+        )
+
+    return object_grants(user, obj, day, fetch)
 
 
 def organisations_in_role(

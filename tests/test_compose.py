@@ -61,6 +61,13 @@ def test_environment_points_at_the_compose_database_and_broker(services: dict[st
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
 
 
+def test_the_stack_keeps_database_connections_and_checks_them(
+    services: dict[str, Any], settings: Any
+) -> None:
+    assert services["web"]["environment"]["CONN_MAX_AGE"] == "${CONN_MAX_AGE:-60}"
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
 def test_web_runs_gunicorn_on_the_django_wsgi_application(services: dict[str, Any]) -> None:
     assert "command" not in services["web"]
     command = dockerfile_cmd()
