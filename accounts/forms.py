@@ -8,6 +8,31 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts.models import EmailPreference, Organisation
 from accounts.services import ORGANISATION_EDITABLE_FIELDS
+from accounts.suggest import SuggestChoiceField
+
+ORGANISATION_SEARCH = ("name", "acronym")
+
+
+def organisation_label(organisation: Organisation) -> str:
+    if organisation.acronym and organisation.acronym != organisation.name:
+        return f"{organisation.name} ({organisation.acronym})"
+    return organisation.name
+
+
+class OrganisationSuggestField(SuggestChoiceField):
+    """An organisation of `queryset`, chosen by typing its name or acronym."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("placeholder", "Type an organisation's name or acronym")
+        super().__init__(
+            url_name="suggest-organisations",
+            search_fields=ORGANISATION_SEARCH,
+            noun="organisation",
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Any) -> str:
+        return organisation_label(obj)
 
 
 class OrganisationForm(forms.ModelForm):

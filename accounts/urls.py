@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("work/badge/", views.work_badge, name="work-badge"),
     path("organisations/", views.organisation_list, name="organisation-list"),
+    path("suggest/organisations/", views.organisation_suggestions, name="suggest-organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
     path("notifications/", views.notification_inbox, name="notification-inbox"),

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services, two_factor
 from accounts.authority import may
 from accounts.forms import (
+    ORGANISATION_SEARCH,
     EmailPreferenceForm,
     OrganisationFilterForm,
     OrganisationForm,
     TwoFactorCodeForm,
+    organisation_label,
 )
 from accounts.models import Organisation, User
 from accounts.notifications import (
@@ -29,6 +31,7 @@ from accounts.notifications import (
     user_email_preference_set,
 )
 from accounts.pages import versioned_save, visible_or_404
+from accounts.suggest import suggestions
 from accounts.work import my_work, work_count
 
 ORGANISATIONS_PER_PAGE = 25
@@ -73,6 +76,18 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             )
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/organisation_list.html", {"form": form, "page": page})
+
+
+@login_required
+def organisation_suggestions(request: HttpRequest) -> HttpResponse:
+    """The organisations the person may see whose name or acronym holds `?q=`."""
+    return suggestions(
+        request,
+        selectors.organisation_list(user=request.user),  # type: ignore[arg-type]
+        search_fields=ORGANISATION_SEARCH,
+        order_by="name",
+        label=organisation_label,
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.forms import OrganisationSuggestField
 from accounts.models import Organisation
 from lessons.models import (
     ActionStatus,
@@ -21,7 +22,7 @@ from lessons.models import (
 )
 from lessons.selectors import LessonFilters
 from lessons.services.actions import ACTION_TRANSITIONS
-from missions.forms import MultipleFileField
+from missions.forms import MultipleFileField, PlanSuggestField
 from missions.models import Domain, Plan
 from strategy.forms import OrganisationChoiceField, OrganisationMultipleChoiceField
 
@@ -77,11 +78,6 @@ class LessonFilterForm(forms.Form):
         )
 
 
-class PlanChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.title} ({obj.theatre})" if obj.theatre else str(obj.title)
-
-
 class LessonCaptureForm(forms.Form):
     """The tablet form: the observation in under a minute; the rest of ODCR is optional."""
 
@@ -91,12 +87,12 @@ class LessonCaptureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what happened."},
     )
-    source_plan = PlanChoiceField(
+    source_plan = PlanSuggestField(
         label="Plan",
         queryset=Plan.objects.none(),
         required=False,
-        empty_label="No plan",
-        help_text="Optional: the plan it happened under.",
+        placeholder="No plan",
+        help_text="Optional: the plan it happened under. Type part of its title or theatre.",
     )
     theatre = forms.CharField(
         label="Where",
@@ -148,10 +144,10 @@ class LessonCaptureForm(forms.Form):
             organisation.required = False
             organisation.widget = forms.HiddenInput()
         plan = self.fields["source_plan"]
-        plan.queryset = plans.order_by("title")  # type: ignore[attr-defined]
+        plan.queryset = plans  # type: ignore[attr-defined]
         # Choosing a plan fills "Where" with its theatre, unless one is typed (the page
-        # answers with the field filled, and htmx swaps it in; no script of our own).
-        plan.widget.attrs.update(
+        # answers with the field filled, and htmx swaps it in).
+        plan.widget.value_attrs.update(
             {
                 "hx-get": reverse("lesson-capture"),
                 "hx-trigger": "change",
@@ -187,8 +183,8 @@ class LessonEditForm(forms.ModelForm):
     domains = forms.MultipleChoiceField(
         choices=Domain.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    source_plan = PlanChoiceField(
-        label="Plan", queryset=Plan.objects.none(), required=False, empty_label="No plan"
+    source_plan = PlanSuggestField(
+        label="Plan", queryset=Plan.objects.none(), required=False, placeholder="No plan"
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -222,7 +218,7 @@ class LessonEditForm(forms.ModelForm):
         self.fields["source_plan"].queryset = (  # type: ignore[attr-defined]
             Plan.objects.filter(pk__in=plans.values("pk"))
             | Plan.objects.filter(pk=lesson.source_plan_id)
-        ).order_by("title")
+        )
         if not self.is_bound:
             self.initial["version"] = lesson.version
             self.initial["domains"] = [row.domain for row in lesson.domain_rows.all()]
@@ -283,7 +279,7 @@ class ReleaseForm(forms.Form):
 
 
 class ActionTaskForm(forms.Form):
-    action_body = OrganisationChoiceField(
+    action_body = OrganisationSuggestField(
         label="Action body",
         queryset=Organisation.objects.none(),
         help_text="The organisation that must act: it must be able to read the lesson.",

@@ -12,7 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.forms import OrganisationSuggestField
+from accounts.models import Organisation, User
+from accounts.selectors import organisation_list
+from accounts.suggest import SuggestChoiceField
 from missions.models import (
     Activity,
     ActivityStatus,
@@ -34,7 +37,11 @@ from missions.services import (
     PLAN_FIELDS,
 )
 from secondments.models import Post
-from strategy.forms import OrganisationChoiceField, OrganisationMultipleChoiceField
+from strategy.forms import (
+    OrganisationChoiceField,
+    OrganisationMultipleChoiceField,
+    StrategySuggestField,
+)
 from strategy.models import Goal, Strategy
 from strategy.selectors import visible_strategies
 
@@ -55,6 +62,24 @@ def _participant_organisations(plan: Plan) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=plan.participants.values("organisation_id")).order_by(
         "name"
     )
+
+
+PLAN_SEARCH = ("title", "theatre")
+
+
+def plan_label(plan: Plan) -> str:
+    return f"{plan.title} ({plan.theatre})" if plan.theatre else str(plan.title)
+
+
+class PlanSuggestField(SuggestChoiceField):
+    """A plan of `queryset`, chosen by typing its title or theatre."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("placeholder", "Type a plan's title or theatre")
+        super().__init__(url_name="suggest-plans", search_fields=PLAN_SEARCH, noun="plan", **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return plan_label(obj)
 
 
 class PlanFilterForm(forms.Form):
@@ -79,22 +104,25 @@ class PlanFilterForm(forms.Form):
         choices=[("", "Any phase"), *Phase.choices],
         widget=forms.Select(attrs={"aria-label": "Phase"}),
     )
-    strategy = forms.ModelChoiceField(
+    strategy = StrategySuggestField(
         required=False,
         queryset=Strategy.objects.none(),
-        empty_label="Any strategy",
-        widget=forms.Select(attrs={"aria-label": "Strategy"}),
+        placeholder="Any strategy",
+        widget_attrs={"aria-label": "Strategy"},
     )
-    participant = OrganisationChoiceField(
+    participant = OrganisationSuggestField(
         required=False,
-        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
-        empty_label="Any participant",
-        widget=forms.Select(attrs={"aria-label": "Participating organisation"}),
+        queryset=Organisation.objects.none(),
+        placeholder="Any participant",
+        widget_attrs={"aria-label": "Participating organisation"},
     )
 
-    def __init__(self, *args: Any, strategies: QuerySet[Strategy], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["strategy"].queryset = strategies.order_by("title")  # type: ignore[attr-defined]
+        strategy: Any = self.fields["strategy"]
+        strategy.queryset = visible_strategies(user)
+        participant: Any = self.fields["participant"]
+        participant.queryset = organisation_list(user=user)
 
 
 class PlanForm(forms.ModelForm):
@@ -115,6 +143,13 @@ class PlanForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="They see the plan and can be recorded as consulted; they do not review it.",
     )
+    strategy = StrategySuggestField(
+        label="Strategy it serves",
+        queryset=Strategy.objects.none(),
+        required=False,
+        placeholder="None yet: the crisis is being assessed",
+        help_text="Type part of its title or theatre, then choose it.",
+    )
     posts = forms.ModelMultipleChoiceField(
         label="Posts serving this plan",
         queryset=Post.objects.none(),
@@ -126,7 +161,6 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = PLAN_FIELDS
-        labels = {"strategy": "Strategy it serves"}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "start_date": _date_input(),
@@ -151,8 +185,7 @@ class PlanForm(forms.ModelForm):
         strategy_field: Any = self.fields["strategy"]
         strategy_field.queryset = Strategy.objects.filter(
             Q(pk__in=strategies.values("pk")) | Q(pk=plan.strategy_id or 0)
-        ).order_by("title")
-        strategy_field.empty_label = "None yet: the crisis is being assessed"
+        )
         for name in ("contributors", "consulted"):
             field: Any = self.fields[name]
             field.queryset = organisations

@@ -5,6 +5,7 @@ from missions import views
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
+    path("suggest/plans/", views.plan_suggestions, name="suggest-plans"),
     path("plans/new/", views.plan_create, name="plan-create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.forms import OrganisationSuggestField
 from accounts.models import Organisation, Role, User
 from secondments.models import Post, SecondmentKind
 
@@ -18,11 +19,13 @@ class SecondmentRequestForm(forms.Form):
     username = forms.CharField(
         label="Person", max_length=150, help_text="Their username in Joined Forces."
     )
-    home_organisation = forms.ModelChoiceField(
+    home_organisation = OrganisationSuggestField(
         queryset=Organisation.objects.filter(is_active=True),
         help_text="Where the person is a member on the start day.",
     )
-    host_organisation = forms.ModelChoiceField(queryset=Organisation.objects.filter(is_active=True))
+    host_organisation = OrganisationSuggestField(
+        queryset=Organisation.objects.filter(is_active=True)
+    )
     post = forms.ModelChoiceField(
         queryset=Post.objects.select_related("host_organisation"), required=False
     )

@@ -10,7 +10,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.forms import OrganisationSuggestField, organisation_label
+from accounts.models import Organisation, User
+from accounts.selectors import organisation_list
+from accounts.suggest import SuggestChoiceField
 from strategy.models import (
     Approach,
     ConflictDriver,
@@ -37,20 +40,30 @@ def _active_organisations(also: Iterable[int] = ()) -> Any:
     return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=list(also))).order_by("name")
 
 
-def _organisation_label(organisation: Organisation) -> str:
-    if organisation.acronym and organisation.acronym != organisation.name:
-        return f"{organisation.name} ({organisation.acronym})"
-    return organisation.name
-
-
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _organisation_label(obj)
+        return organisation_label(obj)
 
 
 class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _organisation_label(obj)
+        return organisation_label(obj)
+
+
+STRATEGY_SEARCH = ("title", "theatre")
+
+
+class StrategySuggestField(SuggestChoiceField):
+    """A strategy of `queryset`, chosen by typing its title or theatre."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("placeholder", "Type a strategy's title or theatre")
+        super().__init__(
+            url_name="suggest-strategies", search_fields=STRATEGY_SEARCH, noun="strategy", **kwargs
+        )
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.title)
 
 
 class StrategyFilterForm(forms.Form):
@@ -76,12 +89,17 @@ class StrategyFilterForm(forms.Form):
         choices=[("", "Any approach"), *Approach.choices],
         widget=forms.Select(attrs={"aria-label": "Approach"}),
     )
-    partner = OrganisationChoiceField(
+    partner = OrganisationSuggestField(
         required=False,
-        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
-        empty_label="Any partner",
-        widget=forms.Select(attrs={"aria-label": "Partner organisation"}),
+        queryset=Organisation.objects.none(),
+        placeholder="Any partner",
+        widget_attrs={"aria-label": "Partner organisation"},
     )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partner: Any = self.fields["partner"]
+        partner.queryset = organisation_list(user=user)
 
 
 class StrategyForm(forms.ModelForm):

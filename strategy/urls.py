@@ -5,6 +5,7 @@ from strategy import views
 
 urlpatterns = [
     path("strategies/", views.strategy_list, name="strategy-list"),
+    path("suggest/strategies/", views.strategy_suggestions, name="suggest-strategies"),
     path("strategies/new/", views.strategy_create, name="strategy-create"),
     path("strategies/<int:pk>/", views.strategy_detail, name="strategy-detail"),
     path("strategies/<int:pk>/edit/", views.strategy_edit, name="strategy-edit"),

@@ -30,6 +30,7 @@ from missions.views.plans import (
     plan_list,
     plan_review,
     plan_submit,
+    plan_suggestions,
 )
 
 __all__ = [
@@ -57,4 +58,5 @@ __all__ = [
     "plan_list",
     "plan_review",
     "plan_submit",
+    "plan_suggestions",
 ]

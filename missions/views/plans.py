@@ -19,9 +19,10 @@ from accounts.authority import lead_organisations_for
 from accounts.decisions import DecisionForm, StaleRound, decision_page, split_decided
 from accounts.models import OrganisationKind
 from accounts.pages import show_service_error, versioned_save
+from accounts.suggest import suggestions
 from charts import horizontal_bar_chart, timeline_chart
 from missions import selectors, services
-from missions.forms import PlanFilterForm, PlanForm
+from missions.forms import PLAN_SEARCH, PlanFilterForm, PlanForm, plan_label
 from missions.models import Activity, ActorType, PlanStatus, ReviewDecision
 from missions.permissions import (
     REVIEW,
@@ -56,7 +57,7 @@ KIND_LABELS = dict(OrganisationKind.choices)
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = PlanFilterForm(request.GET or None, strategies=visible_strategies(user))
+    form = PlanFilterForm(request.GET or None, user=user)
     plans = selectors.plan_list(user=user)
     if form.is_valid():
         data = form.cleaned_data
@@ -81,6 +82,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "can_create": bool(lead_organisations_for(user)),
         },
+    )
+
+
+@login_required
+def plan_suggestions(request: HttpRequest) -> HttpResponse:
+    """The plans the person may see whose title or theatre holds `?q=`."""
+    return suggestions(
+        request,
+        selectors.visible_plans(_user(request)),
+        search_fields=PLAN_SEARCH,
+        order_by="title",
+        label=plan_label,
     )
 
 

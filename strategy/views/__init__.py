@@ -31,6 +31,7 @@ from strategy.views.strategies import (
     strategy_endorse,
     strategy_list,
     strategy_submit,
+    strategy_suggestions,
 )
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "strategy_endorse",
     "strategy_list",
     "strategy_submit",
+    "strategy_suggestions",
 ]

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from accounts.authority import lead_organisations_for
 from accounts.decisions import DecisionForm, decision_page, split_decided
 from accounts.pages import show_service_error, versioned_save
+from accounts.suggest import suggestions
 from charts import line_chart
 from strategy import selectors, services
 from strategy.forms import (
+    STRATEGY_SEARCH,
     ReadingForm,
     StrategyFilterForm,
     StrategyForm,
@@ -50,7 +52,7 @@ ENDORSE_COMMENT_HELP = "Needed when you reject: say what the lead organisation s
 @login_required
 def strategy_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = StrategyFilterForm(request.GET or None)
+    form = StrategyFilterForm(request.GET or None, user=user)
     strategies = selectors.strategy_list(user=user)
     if form.is_valid():
         data = form.cleaned_data
@@ -83,6 +85,18 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
             ],
             "can_create": bool(lead_organisations_for(user)),
         },
+    )
+
+
+@login_required
+def strategy_suggestions(request: HttpRequest) -> HttpResponse:
+    """The strategies the person may see whose title or theatre holds `?q=`."""
+    return suggestions(
+        request,
+        selectors.visible_strategies(_user(request)),
+        search_fields=STRATEGY_SEARCH,
+        order_by="title",
+        label=lambda strategy: strategy.title,
     )
 
 

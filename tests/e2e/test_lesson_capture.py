@@ -45,7 +45,14 @@ def test_a_field_advisor_captures_an_observation_and_the_analyst_finds_it_in_my_
     page.get_by_label("What happened").fill(
         "The joint checkpoint closed at dusk; traders waited on the road all night."
     )
-    page.get_by_label("Plan").select_option(label="Valeria stabilisation plan (Valeria)")
+    # The plan is found by typing part of its name and chosen with the keyboard.
+    page.get_by_role("combobox", name="Plan").press_sequentially("stabil")
+    expect(page.get_by_role("option")).to_have_text(["Valeria stabilisation plan (Valeria)"])
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("combobox", name="Plan")).to_have_value(
+        "Valeria stabilisation plan (Valeria)"
+    )
     expect(page.get_by_label("Where")).to_have_value("Valeria")  # the plan's theatre
     page.get_by_label("Photo").set_input_files(str(photo))
     tablet.screenshot("lesson-capture-768x1024")
