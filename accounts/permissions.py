@@ -8,13 +8,14 @@ object need the object permission the view names, else 403.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db.models import Model, Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.authority import may
-from accounts.grants import register_grant_rules
+from accounts.grants import organisation_groups, register_grant_rules
 from accounts.models import Organisation, Role
 
 if TYPE_CHECKING:  # DRF's settings import this module: importing its views here would loop.
@@ -61,11 +62,21 @@ ORGANISATION_VISIBLE_TO_ALL = Q(is_active=True)
 
 
 @register_grant_rules(Organisation)
-def organisation_grant_rules(organisation: Organisation) -> dict[int, set[str]]:
+def organisation_grant_rules(
+    organisations: Sequence[Organisation],
+) -> dict[int, dict[int, set[str]]]:
+    groups = organisation_groups(organisation.pk for organisation in organisations)
+    return {
+        organisation.pk: _organisation_grants(groups[organisation.pk])
+        for organisation in organisations
+    }
+
+
+def _organisation_grants(groups: list[tuple[str, int]]) -> dict[int, set[str]]:
     """Every member sees the organisation (even once inactive) and its member list; its
     organisation administrators edit its profile."""
     grants: dict[int, set[str]] = {}
-    for role, group_id in organisation.role_groups.values_list("role", "group_id"):
+    for role, group_id in groups:
         codes = {"view_organisation", "view_organisation_members"}
         if role == Role.ORG_ADMIN:
             codes.add("change_organisation")

@@ -14,15 +14,16 @@ analysts report on the actions tasked to it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from accounts.authority import acting_organisations, holds_role, may, organisations_in_role
 from accounts.decisions import DecisionKind
-from accounts.grants import register_grant_dependents, register_grant_rules
-from accounts.models import Organisation, OrganisationGroup, Role, User
+from accounts.grants import organisation_groups, register_grant_dependents, register_grant_rules
+from accounts.models import Organisation, Role, User
 from lessons.models import (
     Lesson,
     Releasability,
+    Release,
     ReleaseDecision,
     ReleaseDecisionChoice,
     RemedialAction,
@@ -35,18 +36,25 @@ RECORDING_ROLES = (Role.PLANNER, Role.ANALYST, Role.FIELD_ADVISOR, Role.APPROVER
 ACTION_BODY_ROLES = (Role.PLANNER, Role.APPROVER, Role.ANALYST)
 
 
-def audience(lesson: Lesson, *, releasability: str, named: Iterable[int] = ()) -> set[int] | None:
+def audience(
+    lesson: Lesson,
+    *,
+    releasability: str,
+    named: Iterable[int] = (),
+    participants: Iterable[int] | None = None,
+) -> set[int] | None:
     """The organisations (ids) a marking releases the lesson to; None means every member
-    organisation."""
+    organisation. `participants` are the source plan's participating organisations, read here
+    unless the caller has them."""
     if releasability == Releasability.ALL_MEMBERS:
         return None
     organisations = {lesson.source_organisation_id}
     if releasability == Releasability.PARTICIPANTS and lesson.source_plan_id is not None:
-        organisations |= set(
-            Participant.objects.filter(plan_id=lesson.source_plan_id).values_list(
+        if participants is None:
+            participants = Participant.objects.filter(plan_id=lesson.source_plan_id).values_list(
                 "organisation_id", flat=True
             )
-        )
+        organisations |= set(participants)
     if releasability == Releasability.NAMED:
         organisations |= set(named)
     return organisations
@@ -68,22 +76,55 @@ def is_wider(new: set[int] | None, old: set[int] | None) -> bool:
 
 
 @register_grant_rules(Lesson)
-def lesson_grant_rules(lesson: Lesson) -> dict[int, set[str]]:
+def lesson_grant_rules(lessons: Sequence[Lesson]) -> dict[int, dict[int, set[str]]]:
+    participants: dict[int, set[int]] = defaultdict(set)
+    for plan_id, organisation_id in Participant.objects.filter(
+        plan_id__in={
+            lesson.source_plan_id
+            for lesson in lessons
+            if lesson.releasability == Releasability.PARTICIPANTS
+        }
+    ).values_list("plan_id", "organisation_id"):
+        participants[plan_id].add(organisation_id)
+    named: dict[int, set[int]] = defaultdict(set)
+    for lesson_id, organisation_id in Release.objects.filter(
+        lesson__in=[lesson for lesson in lessons if lesson.releasability == Releasability.NAMED]
+    ).values_list("lesson_id", "organisation_id"):
+        named[lesson_id].add(organisation_id)
+    readers = {
+        lesson.pk: audience(
+            lesson,
+            releasability=lesson.releasability,
+            named=named[lesson.pk],
+            participants=(
+                participants[lesson.source_plan_id] if lesson.source_plan_id is not None else ()
+            ),
+        )
+        or {lesson.source_organisation_id}
+        for lesson in lessons
+    }
+    groups = organisation_groups(set().union(*readers.values()))
+    return {lesson.pk: _lesson_grants(lesson, readers[lesson.pk], groups) for lesson in lessons}
+
+
+def _lesson_grants(
+    lesson: Lesson, readers: set[int], groups: Mapping[int, list[tuple[str, int]]]
+) -> dict[int, set[str]]:
+    """Readers see the lesson (with `all_members`, only the source organisation holds a grant:
+    the others read through `lessons.selectors`); the source organisation moves and releases
+    it."""
     grants: dict[int, set[str]] = defaultdict(set)
-    readers = current_audience(lesson) or {lesson.source_organisation_id}
-    groups = OrganisationGroup.objects.filter(organisation_id__in=readers)
-    for organisation_id, role, group_id in groups.values_list(
-        "organisation_id", "role", "group_id"
-    ):
-        grants[group_id].add("view_lesson")
-        if organisation_id != lesson.source_organisation_id:
-            continue
-        if role in PROCESS_ROLES:
-            grants[group_id].add("move_lesson")
-        if role == Role.APPROVER:
-            grants[group_id].add("release_lesson")
-        if role in REQUESTER_ROLES:
-            grants[group_id].add("request_release")
+    for organisation_id in readers:
+        for role, group_id in groups[organisation_id]:
+            grants[group_id].add("view_lesson")
+            if organisation_id != lesson.source_organisation_id:
+                continue
+            if role in PROCESS_ROLES:
+                grants[group_id].add("move_lesson")
+            if role == Role.APPROVER:
+                grants[group_id].add("release_lesson")
+            if role in REQUESTER_ROLES:
+                grants[group_id].add("request_release")
     return grants
 
 
@@ -94,19 +135,38 @@ def lessons_of_plan(plan: Plan) -> Iterable[Lesson]:
 
 
 @register_grant_rules(RemedialAction)
-def remedial_action_grant_rules(action: RemedialAction) -> dict[int, set[str]]:
+def remedial_action_grant_rules(
+    actions: Sequence[RemedialAction],
+) -> dict[int, dict[int, set[str]]]:
+    sources = dict(
+        Lesson.objects.filter(pk__in={action.lesson_id for action in actions}).values_list(
+            "pk", "source_organisation_id"
+        )
+    )
+    groups = organisation_groups(
+        organisation_id
+        for action in actions
+        for organisation_id in (sources[action.lesson_id], action.action_body_id)
+    )
+    return {
+        action.pk: _remedial_action_grants(action, sources[action.lesson_id], groups)
+        for action in actions
+    }
+
+
+def _remedial_action_grants(
+    action: RemedialAction, source: int, groups: Mapping[int, list[tuple[str, int]]]
+) -> dict[int, set[str]]:
     """Reading an action is reading its lesson; reporting on it is for the action body's
     planners, approvers and analysts, and the source organisation's analysts and approvers."""
-    source = action.lesson.source_organisation_id
-    groups = OrganisationGroup.objects.filter(organisation_id__in={source, action.action_body_id})
-    return {
-        group_id: {"change_remedialaction"}
-        for organisation_id, role, group_id in groups.values_list(
-            "organisation_id", "role", "group_id"
-        )
-        if (organisation_id == action.action_body_id and role in ACTION_BODY_ROLES)
-        or (organisation_id == source and role in PROCESS_ROLES)
-    }
+    grants: dict[int, set[str]] = {}
+    for organisation_id in {source, action.action_body_id}:
+        for role, group_id in groups[organisation_id]:
+            if (organisation_id == action.action_body_id and role in ACTION_BODY_ROLES) or (
+                organisation_id == source and role in PROCESS_ROLES
+            ):
+                grants[group_id] = {"change_remedialaction"}
+    return grants
 
 
 RELEASE_DECISION = DecisionKind(

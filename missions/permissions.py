@@ -10,32 +10,43 @@ checked per activity by the service.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from accounts.authority import acting_organisations, holds_role, may, organisations_in_role
 from accounts.decisions import DecisionKind
-from accounts.grants import register_grant_rules
-from accounts.models import Organisation, OrganisationGroup, Role, User
-from missions.models import Activity, ParticipantRole, Plan, Review, ReviewDecision
+from accounts.grants import organisation_groups, register_grant_rules
+from accounts.models import Organisation, Role, User
+from missions.models import Activity, Participant, ParticipantRole, Plan, Review, ReviewDecision
 
 
 @register_grant_rules(Plan)
-def plan_grant_rules(plan: Plan) -> dict[int, set[str]]:
-    roles = dict(plan.participants.values_list("organisation_id", "role"))
+def plan_grant_rules(plans: Sequence[Plan]) -> dict[int, dict[int, set[str]]]:
+    participations: dict[int, dict[int, str]] = {plan.pk: {} for plan in plans}
+    for plan_id, organisation_id, participation in Participant.objects.filter(
+        plan__in=plans
+    ).values_list("plan_id", "organisation_id", "role"):
+        participations[plan_id][organisation_id] = participation
+    groups = organisation_groups(
+        organisation_id for roles in participations.values() for organisation_id in roles
+    )
+    return {plan.pk: _plan_grants(participations[plan.pk], groups) for plan in plans}
+
+
+def _plan_grants(
+    participations: dict[int, str], groups: Mapping[int, list[tuple[str, int]]]
+) -> dict[int, set[str]]:
     grants: dict[int, set[str]] = defaultdict(set)
-    groups = OrganisationGroup.objects.filter(organisation_id__in=roles)
-    for organisation_id, role, group_id in groups.values_list(
-        "organisation_id", "role", "group_id"
-    ):
-        participation = roles[organisation_id]
-        grants[group_id].add("view_plan")
-        if role == Role.FIELD_ADVISOR:
-            grants[group_id].add("file_field_report")
-        if participation == ParticipantRole.LEAD and role == Role.PLANNER:
-            grants[group_id].add("change_plan")
-        if participation == ParticipantRole.LEAD and role == Role.APPROVER:
-            grants[group_id].add("approve_plan")
-        if participation == ParticipantRole.CONTRIBUTOR and role == Role.APPROVER:
-            grants[group_id].add("review_plan")
+    for organisation_id, participation in participations.items():
+        for role, group_id in groups[organisation_id]:
+            grants[group_id].add("view_plan")
+            if role == Role.FIELD_ADVISOR:
+                grants[group_id].add("file_field_report")
+            if participation == ParticipantRole.LEAD and role == Role.PLANNER:
+                grants[group_id].add("change_plan")
+            if participation == ParticipantRole.LEAD and role == Role.APPROVER:
+                grants[group_id].add("approve_plan")
+            if participation == ParticipantRole.CONTRIBUTOR and role == Role.APPROVER:
+                grants[group_id].add("review_plan")
     return grants
 
 

@@ -8,11 +8,12 @@ organisation administrators request it, change it while requested, and cancel it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from accounts.authority import acting_organisations, may, organisations_in_role
 from accounts.decisions import DecisionKind
-from accounts.grants import register_grant_rules
-from accounts.models import Organisation, OrganisationGroup, Role, User
+from accounts.grants import organisation_groups, register_grant_rules
+from accounts.models import Organisation, Role, User
 from secondments.models import (
     Secondment,
     SecondmentDecision,
@@ -24,16 +25,26 @@ REQUESTER_ROLES = (Role.PLANNER, Role.ORG_ADMIN)
 
 
 @register_grant_rules(Secondment)
-def secondment_grant_rules(secondment: Secondment) -> dict[int, set[str]]:
+def secondment_grant_rules(secondments: Sequence[Secondment]) -> dict[int, dict[int, set[str]]]:
+    groups = organisation_groups(
+        organisation_id
+        for secondment in secondments
+        for organisation_id in (secondment.home_organisation_id, secondment.host_organisation_id)
+    )
+    return {secondment.pk: _secondment_grants(secondment, groups) for secondment in secondments}
+
+
+def _secondment_grants(
+    secondment: Secondment, groups: Mapping[int, list[tuple[str, int]]]
+) -> dict[int, set[str]]:
     grants: dict[int, set[str]] = defaultdict(set)
-    organisations = {secondment.home_organisation_id, secondment.host_organisation_id}
-    groups = OrganisationGroup.objects.filter(organisation_id__in=organisations)
-    for role, group_id in groups.values_list("role", "group_id"):
-        grants[group_id].add("view_secondment")
-        if role == Role.APPROVER:
-            grants[group_id].add("decide_secondment")
-        if role in REQUESTER_ROLES:
-            grants[group_id].add("change_secondment")
+    for organisation_id in {secondment.home_organisation_id, secondment.host_organisation_id}:
+        for role, group_id in groups[organisation_id]:
+            grants[group_id].add("view_secondment")
+            if role == Role.APPROVER:
+                grants[group_id].add("decide_secondment")
+            if role in REQUESTER_ROLES:
+                grants[group_id].add("change_secondment")
     return grants
 
 
@@ -114,15 +125,18 @@ def deciding_organisations(user: User, secondment: Secondment) -> list[Organisat
 
 
 @register_grant_rules(Training)
-def training_grant_rules(training: Training) -> dict[int, set[str]]:
+def training_grant_rules(trainings: Sequence[Training]) -> dict[int, dict[int, set[str]]]:
+    groups = organisation_groups(training.organiser_id for training in trainings)
+    return {training.pk: _training_grants(groups[training.organiser_id]) for training in trainings}
+
+
+def _training_grants(organiser_groups: list[tuple[str, int]]) -> dict[int, set[str]]:
     """Every signed-in person sees the training calendar; the organiser's planners and
     organisation administrators change a training and record who attended."""
-    groups = OrganisationGroup.objects.filter(
-        organisation_id=training.organiser_id, role__in=REQUESTER_ROLES
-    )
     return {
         group_id: {"change_training", "record_attendance"}
-        for group_id in groups.values_list("group_id", flat=True)
+        for role, group_id in organiser_groups
+        if role in REQUESTER_ROLES
     }
 
 

@@ -8,6 +8,7 @@ their organisation; planners, analysts and field advisors of partners record rea
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -15,9 +16,9 @@ from django.utils import timezone
 
 from accounts.authority import acting_organisations, may
 from accounts.decisions import DecisionKind
-from accounts.grants import register_grant_rules
-from accounts.models import Membership, Organisation, OrganisationGroup, Role, User
-from strategy.models import Decision, Endorsement, Strategy, StrategyStatus
+from accounts.grants import organisation_groups, register_grant_rules
+from accounts.models import Membership, Organisation, Role, User
+from strategy.models import Decision, Endorsement, Strategy, StrategyPartner, StrategyStatus
 
 READING_ROLES = {Role.PLANNER, Role.ANALYST, Role.FIELD_ADVISOR}
 
@@ -29,19 +30,34 @@ def partner_ids(strategy: Strategy) -> set[int]:
 
 
 @register_grant_rules(Strategy)
-def strategy_grant_rules(strategy: Strategy) -> dict[int, set[str]]:
+def strategy_grant_rules(strategies: Sequence[Strategy]) -> dict[int, dict[int, set[str]]]:
+    partners: dict[int, set[int]] = {
+        strategy.pk: {strategy.lead_organisation_id} for strategy in strategies
+    }
+    for strategy_id, organisation_id in StrategyPartner.objects.filter(
+        strategy__in=strategies
+    ).values_list("strategy_id", "organisation_id"):
+        partners[strategy_id].add(organisation_id)
+    groups = organisation_groups(set().union(*partners.values()))
+    return {
+        strategy.pk: _strategy_grants(strategy, partners[strategy.pk], groups)
+        for strategy in strategies
+    }
+
+
+def _strategy_grants(
+    strategy: Strategy, partners: set[int], groups: Mapping[int, list[tuple[str, int]]]
+) -> dict[int, set[str]]:
     grants: dict[int, set[str]] = defaultdict(set)
-    groups = OrganisationGroup.objects.filter(organisation_id__in=partner_ids(strategy))
-    for organisation_id, role, group_id in groups.values_list(
-        "organisation_id", "role", "group_id"
-    ):
-        grants[group_id].add("view_strategy")
-        if role == Role.APPROVER:
-            grants[group_id].add("endorse_strategy")
-        if role in READING_ROLES:
-            grants[group_id].add("record_reading")
-        if role == Role.PLANNER and organisation_id == strategy.lead_organisation_id:
-            grants[group_id].add("change_strategy")
+    for organisation_id in partners:
+        for role, group_id in groups[organisation_id]:
+            grants[group_id].add("view_strategy")
+            if role == Role.APPROVER:
+                grants[group_id].add("endorse_strategy")
+            if role in READING_ROLES:
+                grants[group_id].add("record_reading")
+            if role == Role.PLANNER and organisation_id == strategy.lead_organisation_id:
+                grants[group_id].add("change_strategy")
     return grants
 
 
