@@ -9,13 +9,9 @@ from typing import Any
 
 from django.db.models import (
     Exists,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
 from django.db.models.query import ModelIterable
@@ -23,6 +19,7 @@ from django.db.models.query import ModelIterable
 from accounts.authority import visible
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import Organisation, OrganisationKind, User
+from accounts.subqueries import subquery_count
 from missions.models import (
     Activity,
     ActorType,
@@ -66,13 +63,6 @@ class _PlansWithSharedStrategyOnly(ModelIterable):
             yield plan
 
 
-def _count(rows: QuerySet[Any]) -> Subquery:
-    """How many of `rows` (filtered by an outer reference) there are, as one subquery: an
-    aggregate without GROUP BY, so always one row, 0 when none match."""
-    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Subquery(counted, output_field=IntegerField())
-
-
 def plan_list(*, user: User) -> QuerySet[Plan]:
     """Visible plans, each with its strategy only where the user may see that strategy, and
     how far the review of its current submission got (`contributor_count`, `approved_count`,
@@ -90,9 +80,9 @@ def plan_list(*, user: User) -> QuerySet[Plan]:
         visible_plans(user)
         .annotate(
             strategy_shared=Exists(shared),
-            contributor_count=_count(contributors),
-            approved_count=_count(current_reviews.filter(decision=ReviewDecision.APPROVE)),
-            changes_requested_count=_count(
+            contributor_count=subquery_count(contributors),
+            approved_count=subquery_count(current_reviews.filter(decision=ReviewDecision.APPROVE)),
+            changes_requested_count=subquery_count(
                 current_reviews.filter(decision=ReviewDecision.REQUEST_CHANGES)
             ),
         )

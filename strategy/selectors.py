@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
 from accounts.authority import visible
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import User
+from accounts.subqueries import subquery_count
 from strategy.models import (
     ConflictDriver,
+    Decision,
     Endorsement,
     GlossaryStatus,
     GlossaryTerm,
@@ -24,9 +26,25 @@ from strategy.permissions import ENDORSEMENT, can_curate_glossary
 
 
 def strategy_list(*, user: User) -> QuerySet[Strategy]:
-    """Strategies the user may see (members of partner organisations), ready for a list."""
+    """Strategies the user may see (members of partner organisations), ready for a list: how
+    far the endorsement of the current edition got is counted in SQL (`partner_count`,
+    `endorsed_count`, `rejected_count`); the partners and their decisions are prefetched
+    for the pages' panels."""
+    partners = StrategyPartner.objects.filter(strategy=OuterRef("pk"))
+    current = Endorsement.objects.filter(
+        strategy=OuterRef("pk"),
+        edition=OuterRef("edition"),
+        organisation__in=StrategyPartner.objects.filter(strategy=OuterRef(OuterRef("pk"))).values(
+            "organisation"
+        ),
+    )
     return (
         visible(Strategy.objects.all(), user=user, codename="view_strategy")
+        .annotate(
+            partner_count=subquery_count(partners),
+            endorsed_count=subquery_count(current.filter(decision=Decision.ENDORSE)),
+            rejected_count=subquery_count(current.filter(decision=Decision.REJECT)),
+        )
         .select_related("lead_organisation")
         .prefetch_related(
             Prefetch(

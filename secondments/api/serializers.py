@@ -79,6 +79,15 @@ class SecondmentSerializer(CreateOnlyFieldsMixin, ModelSerializer):
         return [row.as_dict() for row in selectors.secondment_panel(secondment)]
 
 
+class SecondmentListSerializer(SecondmentSerializer):
+    """A secondment as the list shows it: without each organisation's decision on the
+    current request round, which is on the secondment itself (`/api/v1/secondments/{id}/`)."""
+
+    class Meta(SecondmentSerializer.Meta):
+        fields = [name for name in SecondmentSerializer.Meta.fields if name != "decisions"]
+        read_only_fields = fields
+
+
 class SecondmentDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=SecondmentDecisionChoice.choices)
     comment = serializers.CharField(

@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from secondments.api.serializers import (
     SecondmentCancelSerializer,
     SecondmentDateChangeSerializer,
     SecondmentDecideSerializer,
+    SecondmentListSerializer,
     SecondmentSerializer,
     TrainingAttendanceSerializer,
     TrainingRegisterSerializer,
@@ -84,6 +85,13 @@ class SecondmentViewSet(
         ["update", "partial_update", "decide", "extend", "end", "cancel"]
     )
     selector = staticmethod(selectors.secondment_list)
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return SecondmentListSerializer if self.action == "list" else SecondmentSerializer
+
+    def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The list leaves out the decision panel, so none of the decisions the pages read.
+        return queryset.prefetch_related(None) if self.action == "list" else queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -133,6 +133,41 @@ class StrategySerializer(CreateOnlyFieldsMixin, ModelSerializer):
         return [row.as_dict() for row in selectors.endorsement_panel(strategy)]
 
 
+class StrategyListSerializer(ModelSerializer):
+    """A strategy as the list shows it: flat, with the endorsement of its current edition
+    counted. Its partners, processes, predecessor and each partner's decision are on the
+    strategy itself (`/api/v1/strategies/{id}/`)."""
+
+    lead_organisation_name = serializers.CharField(source="lead_organisation.name")
+    partner_count = serializers.IntegerField(help_text="Partners, who endorse each edition.")
+    endorsed_count = serializers.IntegerField(
+        help_text="Partners who endorsed the current edition."
+    )
+    rejected_count = serializers.IntegerField(
+        help_text="Partners who rejected the current edition."
+    )
+
+    class Meta:
+        model = Strategy
+        fields = [
+            "id",
+            "title",
+            "theatre",
+            "approach",
+            "lead_organisation",
+            "lead_organisation_name",
+            "status",
+            "edition",
+            "version",
+            "created",
+            "updated",
+            "partner_count",
+            "endorsed_count",
+            "rejected_count",
+        ]
+        read_only_fields = fields
+
+
 class DriverSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     """A root cause or mitigating factor of the conflict, from the shared assessment."""
 

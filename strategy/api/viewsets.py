@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -38,6 +38,7 @@ from strategy.api.serializers import (
     GoalSerializer,
     IndicatorSerializer,
     ReadingSerializer,
+    StrategyListSerializer,
     StrategySerializer,
     _user,
 )
@@ -86,6 +87,14 @@ class StrategyViewSet(
     object_permissions = {"submit": None, "endorse": None, "archive": None}
 
     selector = staticmethod(selectors.strategy_list)
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return StrategyListSerializer if self.action == "list" else StrategySerializer
+
+    def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The list carries the counts `strategy_list` adds, not the partners' panel the
+        # pages read: none of the prefetched rows.
+        return queryset.prefetch_related(None) if self.action == "list" else queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
