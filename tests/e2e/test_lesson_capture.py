@@ -47,7 +47,9 @@ def test_a_field_advisor_captures_an_observation_and_the_analyst_finds_it_in_my_
     )
     # The plan is found by typing part of its name and chosen with the keyboard.
     page.get_by_role("combobox", name="Plan").press_sequentially("stabil")
-    expect(page.get_by_role("option")).to_have_text(["Valeria stabilisation plan (Valeria)"])
+    expect(page.locator("#id_source_plan-suggestions").get_by_role("option")).to_have_text(
+        ["Valeria stabilisation plan (Valeria)"]
+    )
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.get_by_role("combobox", name="Plan")).to_have_value(

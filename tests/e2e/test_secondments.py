@@ -49,8 +49,16 @@ def test_request_both_approve_and_the_person_sees_the_host_plan_on_the_first_day
     page.locator(".site-nav").get_by_role("link", name="Secondments").click()
     page.get_by_role("button", name="Request a secondment").click()
     page.get_by_label("Person").fill("person")
-    page.get_by_label("Home organisation").select_option(label="MFA")
-    page.get_by_label("Host organisation").select_option(label="MOD")
+    # Organisations are found by typing: one chosen among the suggestions, one left typed
+    # (the page reads a name or acronym that matches one organisation).
+    page.get_by_label("Home organisation").press_sequentially("foreign")
+    page.locator("#id_home_organisation-suggestions").get_by_role(
+        "option", name="Ministry of Foreign Affairs (MFA)"
+    ).click()
+    expect(page.get_by_label("Home organisation")).to_have_value(
+        "Ministry of Foreign Affairs (MFA)"
+    )
+    page.get_by_label("Host organisation").fill("MOD")
     page.get_by_label("Kind").select_option(label="Embedded advisor")
     page.get_by_label("Role").select_option(label="Planner")
     page.get_by_label("Start date").fill(today.isoformat())
