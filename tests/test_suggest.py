@@ -370,3 +370,44 @@ def test_the_lesson_form_refuses_a_plan_the_person_may_not_see(world: dict[str, 
         "That plan is not among those you can see: choose another."
     ]
     assert not Lesson.objects.exists()
+
+
+def test_the_strategies_page_filters_by_a_partner_typed_or_chosen(world: dict[str, Any]) -> None:
+    client = client_as(world["mod_planner"])
+
+    def titles(**params: Any) -> list[str]:
+        response = client.get("/strategies/", params)
+        assert response.status_code == 200
+        return [row["strategy"].title for row in response.context["rows"]]
+
+    assert titles(partner=world["mfa"].pk) == ["Peace in Northern Valeria"]
+    assert titles(partner_name="MFA") == ["Peace in Northern Valeria"]
+    assert titles(partner_name="Ministry of Defence (MOD)") == [
+        "Delta recovery strategy",
+        "Peace in Northern Valeria",
+    ]
+    refused = client.get("/strategies/", {"partner": world["former"].pk})
+    assert refused.context["form"].errors == {
+        "partner": ["That organisation is not among those you can see: choose another."]
+    }
+    assert "Former Agency" not in refused.content.decode()
+
+
+def test_a_new_plan_takes_its_strategy_by_typed_name(world: dict[str, Any]) -> None:
+    response = client_as(world["planner"]).post(
+        "/plans/new/",
+        {
+            "title": "Northern Valeria police plan",
+            "theatre": "Valeria",
+            "summary": "",
+            "phase": "assessment",
+            "lead_organisation": world["mfa"].pk,
+            "start_date": "2026-01-01",
+            "end_date": "2026-12-31",
+            "strategy": "",
+            "strategy_name": "peace in northern valeria",
+        },
+    )
+    plan = Plan.objects.get(title="Northern Valeria police plan")
+    assert response.status_code == 302
+    assert plan.strategy_id == world["peace"].pk
