@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db.models import (
@@ -63,11 +64,10 @@ class _PlansWithSharedStrategyOnly(ModelIterable):
             yield plan
 
 
-def plan_list(*, user: User) -> QuerySet[Plan]:
-    """Visible plans, each with its strategy only where the user may see that strategy, and
-    how far the review of its current submission got (`contributor_count`, `approved_count`,
-    `changes_requested_count`, counted in SQL)."""
-    shared = visible_strategies(user).filter(pk=OuterRef("strategy_id"))
+@cache
+def _plans_with_review_counts() -> QuerySet[Plan]:
+    """Plans with how far the review of their current submission got, counted in SQL.
+    Built once: resolving these subqueries costs more than running them for a page."""
     contributors = Participant.objects.filter(plan=OuterRef("pk"), role=ParticipantRole.CONTRIBUTOR)
     current_reviews = Review.objects.filter(
         plan=OuterRef("pk"),
@@ -76,16 +76,23 @@ def plan_list(*, user: User) -> QuerySet[Plan]:
             plan=OuterRef(OuterRef("pk")), role=ParticipantRole.CONTRIBUTOR
         ).values("organisation"),
     )
+    return Plan.objects.annotate(
+        contributor_count=subquery_count(contributors),
+        approved_count=subquery_count(current_reviews.filter(decision=ReviewDecision.APPROVE)),
+        changes_requested_count=subquery_count(
+            current_reviews.filter(decision=ReviewDecision.REQUEST_CHANGES)
+        ),
+    )
+
+
+def plan_list(*, user: User) -> QuerySet[Plan]:
+    """Visible plans, each with its strategy only where the user may see that strategy, and
+    how far the review of its current submission got (`contributor_count`, `approved_count`,
+    `changes_requested_count`)."""
+    shared = visible_strategies(user).filter(pk=OuterRef("strategy_id"))
     plans = (
-        visible_plans(user)
-        .annotate(
-            strategy_shared=Exists(shared),
-            contributor_count=subquery_count(contributors),
-            approved_count=subquery_count(current_reviews.filter(decision=ReviewDecision.APPROVE)),
-            changes_requested_count=subquery_count(
-                current_reviews.filter(decision=ReviewDecision.REQUEST_CHANGES)
-            ),
-        )
+        visible(_plans_with_review_counts().all(), user=user, codename="view_plan")
+        .annotate(strategy_shared=Exists(shared))
         .select_related("lead_organisation", "strategy")
     )
     plans._iterable_class = _PlansWithSharedStrategyOnly

@@ -213,8 +213,10 @@ class PlanListSerializer(ModelSerializer):
     civil/military balance and the consultation gaps are on the plan itself
     (`/api/v1/plans/{id}/`)."""
 
-    strategy: serializers.PrimaryKeyRelatedField[Strategy] = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Null also when the strategy is not shared with you."
+    strategy = serializers.IntegerField(
+        source="strategy_id",
+        allow_null=True,
+        help_text="Null also when the strategy is not shared with you.",
     )
     lead_organisation_name = serializers.CharField(source="lead_organisation.name")
     contributor_count = serializers.IntegerField(help_text="Contributors, who review the plan.")

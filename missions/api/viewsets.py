@@ -54,6 +54,9 @@ from strategy.selectors import visible_strategies
 # --- plans --------------------------------------------------------------------------------------
 
 
+PLAN_COLUMNS = {field.name for field in Plan._meta.concrete_fields}
+
+
 class PlanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
@@ -100,8 +103,15 @@ class PlanViewSet(
         return PlanListSerializer if self.action == "list" else PlanSerializer
 
     def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        # The list carries only what `plan_list` counts; one plan carries everything.
-        return queryset if self.action == "list" else selectors.with_plan_figures(queryset)
+        if self.action != "list":
+            return selectors.with_plan_figures(queryset)
+        # The list's columns only: no strategy row, and of the lead only its name.
+        shown = [f for f in PlanListSerializer.Meta.fields if f in PLAN_COLUMNS]
+        return (
+            queryset.select_related(None)
+            .select_related("lead_organisation")
+            .only(*shown, "lead_organisation__name")
+        )
 
     def _participants(self, rows: list[dict[str, Any]], lead_id: int) -> list[tuple[Any, str]]:
         # The lead's own row, as the representation shows it, may be sent back unchanged.
