@@ -35,7 +35,7 @@ GrantRule = Callable[[Sequence[Any]], Mapping[int, Grants]]
 GrantDependents = Callable[[Any], Iterable[models.Model]]
 
 REBUILD_CHUNK = 2000
-"""Objects a rebuild reads, computes and writes at a time (about 50 grant rows each)."""
+"""Objects a rebuild reads, computes and writes at a time (a plan has some 30 grant rows)."""
 
 _rules: dict[type[models.Model], GrantRule] = {}
 _dependents: dict[type[models.Model], list[GrantDependents]] = {}
@@ -145,9 +145,9 @@ def _rows_insert(perm_model: Any, rows: Iterable[tuple[int, int, int]]) -> None:
     """Insert grant rows (object, group, permission), skipping any a concurrent recompute
     inserted meanwhile.
 
-    On PostgreSQL as three arrays: a rebuild inserts some 50,000 rows per chunk, and building
-    that many model instances for `bulk_create` costs more than the insert itself. In the
-    order of the unique index, which the insert then fills from left to right."""
+    On PostgreSQL as three arrays: a rebuild inserts some 55,000 rows per chunk of plans, and
+    building that many model instances for `bulk_create` costs more than the insert itself.
+    In the order of the unique index, which the insert then fills from left to right."""
     ordered = sorted(rows, key=lambda row: (row[1], row[2], row[0]))
     if connection.vendor != "postgresql":
         perm_model.objects.bulk_create(
