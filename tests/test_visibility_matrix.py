@@ -725,6 +725,10 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("lesson-capture", "lessons/new/"): PageList(control=None, status_for=PLANNERS_ONLY),
     # The requester's own subscriptions.
     ("lesson-subscriptions", "lessons/following/"): PageList(control="lesson_subscription"),
+    # Search-as-you-type fields ask these for the first matches of what one may see.
+    ("suggest-organisations", "suggest/organisations/"): PageList(control="dissolved_organisation"),
+    ("suggest-strategies", "suggest/strategies/"): PageList(control="strategy"),
+    ("suggest-plans", "suggest/plans/"): PageList(control="plan"),
 }
 
 OWN_ACTIONS: dict[Key, OwnAction] = {
