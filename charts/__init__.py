@@ -51,14 +51,16 @@ def _text(
     fill: str = "#444",
     room: float | None = None,
     weight: str = "",
+    tooltip: bool = True,
 ) -> str:
-    """A label; given the `room` it has, one too long is shortened and whole in its tooltip."""
+    """A label; given the `room` it has, one too long is shortened and whole in its tooltip
+    (unless `tooltip` is off)."""
     shown = content if room is None else _shorten(content, _fits(size, room))
-    tooltip = f"<title>{escape(content)}</title>" if shown != content else ""
+    tooltip_tag = f"<title>{escape(content)}</title>" if tooltip and shown != content else ""
     bold = f' font-weight="{weight}"' if weight else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{max(size, MIN_TEXT)}"{bold} '
-        f'text-anchor="{anchor}" fill="{fill}">{tooltip}{escape(shown)}</text>'
+        f'text-anchor="{anchor}" fill="{fill}">{tooltip_tag}{escape(shown)}</text>'
     )
 
 
@@ -305,10 +307,14 @@ def timeline_chart(
     today: datetime.date | None = None,
     width: int = 760,
     row_height: int = 24,
+    label_tooltips: bool = True,
 ) -> str:
     """A Gantt-style timeline: one bar per activity (label, start, end, status) coloured by its
     status, then one diamond per milestone (label, due date, achieved: filled when achieved),
-    and a line at today when it falls within the plan's span."""
+    and a line at today when it falls within the plan's span.
+
+    Without `label_tooltips` a shortened label has no tooltip of its whole text: for a PDF,
+    which shows none, and where WeasyPrint would lay each one out as text all the same."""
     label_width, right, top = 220, 12, 64
     # Days as ordinals: the day after `date.max` is a number, where it would be no date.
     days = [
@@ -380,6 +386,7 @@ def timeline_chart(
                 anchor="end",
                 fill="#333",
                 room=label_width - 10,
+                tooltip=label_tooltips,
             )
             + f'<rect x="{left:.1f}" y="{y + 4}" width="{bar:.1f}" height="{row_height - 8}" '
             f'rx="2" fill="{colour}"><title>{escape(label)}: {begins:%d %b %Y} to '
@@ -398,6 +405,7 @@ def timeline_chart(
                 anchor="end",
                 fill="#4a235a",
                 room=label_width - 10,
+                tooltip=label_tooltips,
             )
             + f'<path d="M{cx:.1f} {middle - 7:.1f} l7 7 l-7 7 l-7 -7 z" fill="{fill}" '
             f'stroke="#6c3483" stroke-width="1.5"><title>{escape(label)}: {state} '

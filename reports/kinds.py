@@ -17,7 +17,7 @@ from charts import horizontal_bar_chart, line_chart, timeline_chart
 from charts.flow import flow_chart
 from lessons.models import Classification, Lesson, LessonStatus, Releasability
 from lessons.selectors import LessonFilters, lesson_list
-from missions.models import ActorType, Domain, Plan
+from missions.models import Activity, ActorType, Domain, Plan
 from missions.selectors import (
     civil_military_balance,
     consultation_gaps,
@@ -182,6 +182,51 @@ class PlanParams(serializers.Serializer):
         return value
 
 
+TIMELINE_ROWS_PER_PAGE = 40
+"""Rows of the brief's timeline that fit an A4 page under its heading. A chart cannot break
+across pages, so a longer plan's timeline goes on in charts of this many rows, on one scale."""
+
+
+def plan_brief_timeline(plan: Plan, activities: list[Activity]) -> list[str]:
+    """The plan's timeline as page-sized charts: the activities in order, then the milestones
+    (with the last activities where they fit)."""
+    rows = [(a.title, a.start_date, a.end_date, a.status) for a in activities]
+    milestones = [(m.title, m.due_date, m.achieved_on is not None) for m in plan.milestones.all()]
+    per_page = TIMELINE_ROWS_PER_PAGE
+    pages: list[tuple[int, list[Any], list[Any]]] = [
+        (first, rows[first : first + per_page], []) for first in range(0, len(rows), per_page)
+    ] or [(0, [], [])]
+    first, last_rows, _ = pages[-1]
+    if len(last_rows) + len(milestones) <= per_page:
+        pages[-1] = (first, last_rows, milestones)
+    else:
+        pages.append((len(rows), [], milestones))
+    # Every page on the scale of the whole timeline, so a bar means the same dates on each.
+    days = [plan.start_date, plan.end_date]
+    days += [day for _, begins, ends, _ in rows for day in (begins, ends)]
+    days += [due for _, due, _ in milestones]
+    charts = []
+    for first, page_rows, page_milestones in pages:
+        title = "Activities and milestones"
+        if len(pages) > 1 and page_rows:
+            title = f"Activities {first + 1} to {first + len(page_rows)} of {len(rows)}"
+            title += " and the milestones" if page_milestones else ""
+        elif len(pages) > 1:
+            title = "Milestones"
+        charts.append(
+            timeline_chart(
+                page_rows,
+                page_milestones,
+                title=title,
+                start=min(days),
+                end=max(days),
+                today=timezone.localdate(),
+                label_tooltips=False,
+            )
+        )
+    return charts
+
+
 def gather_plan_brief(context: BuildContext) -> dict[str, Any]:
     plan = plan_detail(user=context.user).filter(pk=context.params["plan"]).first()
     if plan is None:
@@ -197,14 +242,7 @@ def gather_plan_brief(context: BuildContext) -> dict[str, Any]:
         "generated": timezone.now(),
         "requested_by": context.user,
         "lines": plan.lines_of_effort.all(),
-        "timeline": timeline_chart(
-            [(a.title, a.start_date, a.end_date, a.status) for a in activities],
-            [(m.title, m.due_date, m.achieved_on is not None) for m in plan.milestones.all()],
-            title="Activities and milestones",
-            start=plan.start_date,
-            end=plan.end_date,
-            today=timezone.localdate(),
-        ),
+        "timeline": plan_brief_timeline(plan, activities),
         "balance": balance,
         "balance_chart": horizontal_bar_chart(
             [(actor_labels[actor], count) for actor, count in balance.per_actor_type.items()],
