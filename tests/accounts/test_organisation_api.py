@@ -81,7 +81,8 @@ def test_directory_lists_active_organisations_and_filters_by_kind(
     everything = api_as(outsider).get("/api/v1/organisations/")
     assert everything.status_code == 200
     body = everything.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_exact", "next", "previous", "results"}
+    assert (body["count"], body["count_exact"]) == (3, True)
     assert [o["slug"] for o in body["results"]] == ["mod", "mfa", "police"]  # by name
 
     police = api_as(outsider).get("/api/v1/organisations/", {"kind": "police"})
