@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Role, User
 from missions import services
 from missions.models import (
     Activity,
@@ -18,7 +19,7 @@ from missions.models import (
 )
 from strategy import services as strategy_services
 from tests.conftest import api_as
-from tests.factories import make_organisation, submission_of
+from tests.factories import make_member, make_organisation, submission_of
 from tests.missions.api_support import (
     Personas,
     a_part,
@@ -386,6 +387,56 @@ def test_plan_list_query_count_does_not_grow_with_rows(
         response = client.get("/api/v1/plans/")
     assert response.json()["count"] == 50
     assert len(response.json()["results"]) == 50
+
+
+def test_a_list_row_counts_the_current_submissions_reviews(
+    personas: Personas,
+    lead_org: Organisation,
+    contributor_org: Organisation,
+    outsider_org: Organisation,
+) -> None:
+    """Two contributors: one approves, the other asks for changes (back to draft); the API
+    row and the plans page count both from the same selector."""
+    police_approver = make_member(outsider_org, Role.APPROVER)
+    plan = services.plan_create(
+        by=personas["lead_planner"],
+        title="Two reviews",
+        theatre="Valeria",
+        lead_organisation=lead_org,
+        participants=[(contributor_org, "contributor"), (outsider_org, "contributor")],
+        start_date=START,
+        end_date=END,
+    )
+    services.line_of_effort_create(
+        plan=plan,
+        by=personas["lead_planner"],
+        data={"domain": "security", "title": "Borders", "lead_organisation": lead_org},
+    )
+    services.plan_submit(plan=plan, by=personas["lead_planner"])
+    services.plan_review(
+        plan=plan, submission=1, by=personas["contributor_approver"], decision="approve"
+    )
+    services.plan_review(
+        plan=plan,
+        submission=1,
+        by=police_approver,
+        decision="request_changes",
+        comment="Add the border posts.",
+    )
+
+    rows = api_as(personas["lead_planner"]).get("/api/v1/plans/").json()["results"]
+    row = next(row for row in rows if row["id"] == plan.pk)
+    assert (row["status"], row["submission"]) == ("draft", 1)
+    assert (row["contributor_count"], row["approved_count"], row["changes_requested_count"]) == (
+        2,
+        1,
+        1,
+    )
+    client = Client()
+    client.force_login(personas["lead_planner"])
+    page = client.get("/plans/", {"theatre": "Valeria"}).content.decode()
+    assert "1 of 2 approved" in page
+    assert "1 asked for changes" in page
 
 
 def test_the_plan_itself_carries_reviews_balance_and_gaps(
