@@ -8,7 +8,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts.models import EmailPreference, Organisation
 from accounts.services import ORGANISATION_EDITABLE_FIELDS
-from accounts.suggest import SuggestChoiceField
+from accounts.suggest import SuggestChoiceField, SuggestMultipleChoiceField
 
 ORGANISATION_SEARCH = ("name", "acronym")
 
@@ -24,6 +24,22 @@ class OrganisationSuggestField(SuggestChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("placeholder", "Type an organisation's name or acronym")
+        super().__init__(
+            url_name="suggest-organisations",
+            search_fields=ORGANISATION_SEARCH,
+            noun="organisation",
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Any) -> str:
+        return organisation_label(obj)
+
+
+class OrganisationsSuggestField(SuggestMultipleChoiceField):
+    """Organisations of `queryset`, each chosen by typing its name or acronym."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("placeholder", "Type to add an organisation")
         super().__init__(
             url_name="suggest-organisations",
             search_fields=ORGANISATION_SEARCH,

@@ -28,6 +28,32 @@ SUGGESTIONS = 20
 NAME_SUFFIX = "_name"
 
 
+def choose_by_name(
+    queryset: QuerySet[Any], typed: str, *, search_fields: tuple[str, ...], noun: str
+) -> Model:
+    """The one object of `queryset` whose `search_fields` match `typed` (exactly, else as a
+    part; else its id), or a form error in plain words."""
+    exact = Q()
+    part = Q()
+    for field in search_fields:
+        exact |= Q(**{f"{field}__iexact": typed})
+        part |= Q(**{f"{field}__icontains": typed})
+    for condition in (exact, part):
+        found: list[Model] = list(queryset.filter(condition).order_by("pk")[:2])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(
+                f"More than one {noun} matches “{typed}”: type more of the name, "
+                "or choose one from the suggestions.",
+                code="ambiguous",
+            )
+    by_id: Model | None = queryset.filter(pk=int(typed)).first() if typed.isdigit() else None
+    if by_id is not None:
+        return by_id
+    raise ValidationError(f"No {noun} you can see matches “{typed}”.", code="no_match")
+
+
 class SuggestInput(forms.Widget):
     """A text box that asks `url_name` for matches as the person types (htmx, with the
     keyboard handled by static/js/suggest.js), and a hidden input with the chosen id.
@@ -141,25 +167,9 @@ class SuggestChoiceField(forms.ModelChoiceField):
         return cast("QuerySet[Any]", self.queryset)
 
     def _by_name(self, typed: str) -> Model:
-        exact = Q()
-        part = Q()
-        for field in self.search_fields:
-            exact |= Q(**{f"{field}__iexact": typed})
-            part |= Q(**{f"{field}__icontains": typed})
-        for condition in (exact, part):
-            found: list[Model] = list(self._choosable().filter(condition).order_by("pk")[:2])
-            if len(found) == 1:
-                return found[0]
-            if found:
-                raise ValidationError(
-                    f"More than one {self.noun} matches “{typed}”: type more of the name, "
-                    "or choose one from the suggestions.",
-                    code="ambiguous",
-                )
-        by_id: Model | None = super().to_python(typed) if typed.isdigit() else None
-        if by_id is not None:
-            return by_id
-        raise ValidationError(f"No {self.noun} you can see matches “{typed}”.", code="no_match")
+        return choose_by_name(
+            self._choosable(), typed, search_fields=self.search_fields, noun=self.noun
+        )
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         if self.disabled:
@@ -190,6 +200,93 @@ class SuggestChoiceField(forms.ModelChoiceField):
             return self._choosable().filter(pk=pk).first()
         except (ValueError, TypeError, ValidationError):
             return None
+
+
+class SuggestMultipleInput(SuggestInput):
+    """The chosen objects as ticked boxes (untick to drop one) and a text box that adds one
+    more: a suggestion chosen adds its box (static/js/suggest.js); a name typed without
+    scripts is added when the form is sent."""
+
+    template_name = "suggest_multiple_input.html"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> tuple[Any, Any]:
+        ids = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return ids or [], data.get(name + NAME_SUFFIX)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        chosen, typed = value if isinstance(value, tuple) else ([], "")
+        context = super().get_context(name, ("", typed), attrs)
+        context["widget"]["chosen"] = chosen
+        return context
+
+
+class SuggestMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects of `queryset`: the ids of the ticked boxes, plus one typed name."""
+
+    def __init__(
+        self,
+        *,
+        queryset: QuerySet[Any],
+        url_name: str,
+        search_fields: tuple[str, ...],
+        noun: str,
+        placeholder: str = "",
+        **kwargs: Any,
+    ) -> None:
+        refused = f"That {noun} cannot be chosen here: choose another."
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": refused, "invalid_pk_value": refused}
+        )
+        super().__init__(
+            queryset=queryset,
+            widget=SuggestMultipleInput(url_name=url_name, placeholder=placeholder),
+            **kwargs,
+        )
+        self.search_fields = search_fields
+        self.noun = noun
+        self.chosen: list[Model] | None = None
+
+    def clean(self, value: Any) -> list[Model]:  # type: ignore[override]
+        ids, typed = value if isinstance(value, tuple) else (value, None)
+        if not isinstance(ids, list | tuple):
+            ids = [ids] if ids else []
+        chosen = list(self._check_values(ids)) if ids else []  # type: ignore[attr-defined]
+        typed = (typed or "").strip()
+        if typed:
+            extra = choose_by_name(
+                cast("QuerySet[Any]", self.queryset),
+                typed,
+                search_fields=self.search_fields,
+                noun=self.noun,
+            )
+            if extra.pk not in {each.pk for each in chosen}:
+                chosen.append(extra)
+        if self.required and not chosen:
+            raise ValidationError(self.error_messages["required"], code="required")
+        self.chosen = chosen
+        return chosen
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        before = {str(each.pk if isinstance(each, Model) else each) for each in initial or []}
+        try:
+            after = {str(each.pk) for each in self.clean(data)}
+        except ValidationError:
+            return True
+        return before != after
+
+    def prepare_value(self, value: Any) -> tuple[list[tuple[Any, str]], str]:
+        """([(id, label)] of the chosen objects, the typed text) for the widget."""
+        typed = ""
+        if isinstance(value, tuple):
+            if self.chosen is not None:
+                return [(each.pk, self.label_from_instance(each)) for each in self.chosen], ""
+            value, typed = value[0], value[1] or ""
+        pks = [each.pk if isinstance(each, Model) else each for each in value or []]
+        pks = [pk for pk in pks if str(pk).isdigit()]
+        if not pks:
+            return [], typed
+        found = cast("QuerySet[Any]", self.queryset).filter(pk__in=pks)
+        return [(each.pk, self.label_from_instance(each)) for each in found], typed
 
 
 def suggestions(

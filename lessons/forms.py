@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.forms import OrganisationSuggestField
+from accounts.forms import OrganisationsSuggestField, OrganisationSuggestField
 from accounts.models import Organisation
 from lessons.models import (
     ActionStatus,
@@ -24,7 +24,7 @@ from lessons.selectors import LessonFilters
 from lessons.services.actions import ACTION_TRANSITIONS
 from missions.forms import MultipleFileField, PlanSuggestField
 from missions.models import Domain, Plan
-from strategy.forms import OrganisationChoiceField, OrganisationMultipleChoiceField
+from strategy.forms import OrganisationChoiceField
 
 
 def _date_input(**attrs: Any) -> forms.DateInput:
@@ -249,11 +249,10 @@ class ReleaseForm(forms.Form):
     releasability = forms.ChoiceField(
         label="Who may read it", choices=Releasability.choices, widget=forms.RadioSelect
     )
-    organisations = OrganisationMultipleChoiceField(
+    organisations = OrganisationsSuggestField(
         label="Named organisations",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="Only for a release to named organisations.",
     )
     reason = forms.CharField(

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.forms import OrganisationSuggestField
+from accounts.forms import OrganisationsSuggestField, OrganisationSuggestField
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_list
 from accounts.suggest import SuggestChoiceField
@@ -39,7 +39,6 @@ from missions.services import (
 from secondments.models import Post
 from strategy.forms import (
     OrganisationChoiceField,
-    OrganisationMultipleChoiceField,
     StrategySuggestField,
 )
 from strategy.models import Goal, Strategy
@@ -129,18 +128,16 @@ class PlanForm(forms.ModelForm):
     """Create (with a lead) or edit (with the version). Participants are chosen in two lists,
     contributors (who review the plan) and consulted organisations (who do not)."""
 
-    contributors = OrganisationMultipleChoiceField(
+    contributors = OrganisationsSuggestField(
         label="Contributing organisations",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="Each contributor's approvers review the plan before the lead approves it.",
     )
-    consulted = OrganisationMultipleChoiceField(
+    consulted = OrganisationsSuggestField(
         label="Consulted organisations",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="They see the plan and can be recorded as consulted; they do not review it.",
     )
     strategy = StrategySuggestField(
@@ -220,7 +217,7 @@ class PlanForm(forms.ModelForm):
             help_text="Organisations where you are a planner. The lead's approvers approve it.",
         )
         contributors: Any = self.fields["contributors"]
-        contributors.help_text += " The lead takes part as the lead, whether ticked or not."
+        contributors.help_text += " The lead takes part as the lead, whether chosen or not."
         self.order_fields(
             ["title", "theatre", "strategy", "phase", "lead_organisation", "start_date", "end_date"]
         )

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.forms import OrganisationSuggestField, organisation_label
+from accounts.forms import OrganisationsSuggestField, OrganisationSuggestField, organisation_label
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_list
 from accounts.suggest import SuggestChoiceField
@@ -41,11 +41,6 @@ def _active_organisations(also: Iterable[int] = ()) -> Any:
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return organisation_label(obj)
-
-
-class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return organisation_label(obj)
 
@@ -111,11 +106,10 @@ class StrategyForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    partners = OrganisationMultipleChoiceField(
+    partners = OrganisationsSuggestField(
         label="Partner organisations",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="The lead organisation is always a partner. Every partner must endorse.",
     )
 
@@ -145,7 +139,7 @@ class StrategyForm(forms.ModelForm):
             )
             return
         self.fields["partners"].help_text = (
-            "The lead organisation is always a partner, whether ticked or not. "
+            "The lead organisation is always a partner, whether chosen or not. "
             "Every partner must endorse."
         )
         self.fields["lead_organisation"] = OrganisationChoiceField(

@@ -411,3 +411,45 @@ def test_a_new_plan_takes_its_strategy_by_typed_name(world: dict[str, Any]) -> N
     plan = Plan.objects.get(title="Northern Valeria police plan")
     assert response.status_code == 302
     assert plan.strategy_id == world["peace"].pk
+
+
+def _plan_form(plan: Plan, **changes: Any) -> dict[str, Any]:
+    return {
+        "title": plan.title,
+        "theatre": plan.theatre,
+        "summary": "",
+        "phase": plan.phase,
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "version": Plan.objects.get(pk=plan.pk).version,
+        "strategy": plan.strategy_id,
+        **changes,
+    }
+
+
+def test_the_plan_form_carries_only_the_chosen_organisations(world: dict[str, Any]) -> None:
+    plan = world["valeria_plan"]
+    client = client_as(world["planner"])
+    url = f"/plans/{plan.pk}/edit/"
+    before = client.get(url).content.decode()
+    for n in range(30):
+        make_organisation(slug=f"extra-{n}", name=f"Extra Agency {n}")
+    assert len(client.get(url).content.decode()) == len(before)
+    assert 'type="checkbox"' not in before
+
+    refused = client.post(url, _plan_form(plan, contributors=[world["former"].pk]))
+    assert refused.context["form"].errors == {
+        "contributors": ["That organisation cannot be chosen here: choose another."]
+    }
+    # One chosen from the suggestions (its box), one typed without scripts.
+    saved = client.post(url, _plan_form(plan, contributors=[world["mod"].pk], consulted_name="ngo"))
+    assert saved.status_code == 302
+    assert sorted(
+        Plan.objects.get(pk=plan.pk).participants.values_list("organisation__slug", "role")
+    ) == [("mfa", "lead"), ("mod", "contributor"), ("ngo", "consulted")]
+    page = client.get(url).content.decode()
+    assert (
+        f'<label><input type="checkbox" name="contributors" value="{world["mod"].pk}" checked> '
+        "Ministry of Defence (MOD)</label>"
+    ) in page
+    assert page.count('type="checkbox"') == 2

@@ -33,7 +33,30 @@
     }
   };
 
+  // In a field of several, a chosen suggestion becomes one more ticked box.
+  const add = (suggest, option) => {
+    const chosen = suggest.field.querySelector("[data-suggest-chosen]");
+    const boxes = Array.from(chosen.querySelectorAll("input[type=checkbox]"));
+    let box = boxes.find((each) => each.value === option.dataset.value);
+    if (!box) {
+      const label = document.createElement("label");
+      box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = suggest.field.dataset.suggestMultiple;
+      box.value = option.dataset.value;
+      label.append(box, ` ${option.textContent.trim()}`);
+      chosen.append(label);
+    }
+    box.checked = true;
+    suggest.input.value = "";
+    close(suggest);
+  };
+
   const choose = (suggest, option) => {
+    if (!suggest.value) {
+      add(suggest, option);
+      return;
+    }
     suggest.value.value = option.dataset.value;
     suggest.input.value = option.textContent.trim();
     close(suggest);
@@ -66,7 +89,7 @@
   // Typing makes the choice a name again, until a suggestion is chosen.
   document.addEventListener("input", (event) => {
     const suggest = event.target.matches("[data-suggest-input]") && parts(event.target);
-    if (suggest) {
+    if (suggest && suggest.value) {
       suggest.value.value = "";
     }
   });
