@@ -21,7 +21,7 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(CappedCountPaginator, "count_cap", 3)
 
 
-def _page(client: Any, page: int) -> tuple[int, Any]:
+def _page(client: Any, page: int | str) -> tuple[int, Any]:
     response = client.get(f"{NGOS}&page={page}")
     return response.status_code, response.json()
 
@@ -48,6 +48,11 @@ def test_the_count_stops_at_the_cap_and_says_so(db: None, small_pages: None) -> 
     assert [row["name"] for row in third["results"]] == names[4:]
 
     assert _page(client, 4)[0] == 404
+
+    # The last page is wherever the rows end, so asking for it counts them all.
+    status, last = _page(client, "last")
+    assert (status, last["count"], last["count_exact"]) == (200, 5, True)
+    assert [row["name"] for row in last["results"]] == names[4:]
 
 
 def test_a_short_list_is_counted_exactly(db: None) -> None:
