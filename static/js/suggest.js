@@ -53,6 +53,8 @@
   };
 
   const choose = (suggest, option) => {
+    // A request still waiting for its delay would reopen the list: it is not sent (below).
+    suggest.input.dataset.suggestChosen = "";
     if (!suggest.value) {
       add(suggest, option);
       return;
@@ -67,6 +69,10 @@
   document.addEventListener("htmx:configRequest", (event) => {
     const input = event.detail.elt;
     if (input.matches && input.matches("[data-suggest-input]")) {
+      if ("suggestChosen" in input.dataset) {
+        event.preventDefault();
+        return;
+      }
       event.detail.parameters.delete(input.name);
       event.detail.parameters.set("q", input.value);
     }
@@ -80,7 +86,8 @@
     options(suggest.list).forEach((option, index) => {
       option.id = `${suggest.list.id}-${index}`;
     });
-    const open = document.activeElement === suggest.input;
+    const open =
+      document.activeElement === suggest.input && !("suggestChosen" in suggest.input.dataset);
     suggest.list.hidden = !open;
     suggest.input.setAttribute("aria-expanded", open ? "true" : "false");
     highlight(suggest, null);
@@ -89,7 +96,11 @@
   // Typing makes the choice a name again, until a suggestion is chosen.
   document.addEventListener("input", (event) => {
     const suggest = event.target.matches("[data-suggest-input]") && parts(event.target);
-    if (suggest && suggest.value) {
+    if (!suggest) {
+      return;
+    }
+    delete suggest.input.dataset.suggestChosen;
+    if (suggest.value) {
       suggest.value.value = "";
     }
   });
@@ -135,6 +146,8 @@
     const suggest = event.target.matches("[data-suggest-input]") && parts(event.target);
     if (suggest) {
       close(suggest);
+      // Coming back to the field asks for suggestions again.
+      delete suggest.input.dataset.suggestChosen;
     }
   });
 })();

@@ -278,12 +278,22 @@ def test_lead_planner_takes_a_plan_from_draft_to_active(
     expect(page.get_by_label("Lead organisation", exact=True)).to_have_value(str(theatre.mfa.pk))
     page.get_by_label("Start date", exact=True).fill("2026-01-01")
     page.get_by_label("End date", exact=True).fill("2027-12-31")
-    page.get_by_role("group", name="Contributing organisations").get_by_label(
-        "Ministry of Defence (MOD)", exact=True
-    ).check()
-    page.get_by_role("group", name="Consulted organisations").get_by_label(
-        "Peacebuilding Partners (NGO)", exact=True
-    ).check()
+    # Organisations are added by typing: one chosen with the keyboard, one by pointer.
+    page.get_by_role("combobox", name="Contributing organisations").press_sequentially("defence")
+    contributors = page.locator("#id_contributors-suggestions").get_by_role("option")
+    expect(contributors).to_have_text(["Ministry of Defence (MOD)"])
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Ministry of Defence (MOD)", exact=True)).to_be_checked()
+    page.get_by_role("combobox", name="Consulted organisations").press_sequentially("peace")
+    page.locator("#id_consulted-suggestions").get_by_role(
+        "option", name="Peacebuilding Partners (NGO)"
+    ).click()
+    expect(page.get_by_label("Peacebuilding Partners (NGO)", exact=True)).to_be_checked()
+    option = page.get_by_label("Peacebuilding Partners (NGO)", exact=True).locator("..")
+    box = option.bounding_box()
+    assert box is not None
+    assert box["height"] >= TOUCH_TARGET_PX
     assert not drafting.scrolls_horizontally()
     drafting.screenshot("plan-new-768x1024")
     page.get_by_role("button", name="Create draft").click()

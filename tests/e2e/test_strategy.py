@@ -71,7 +71,12 @@ def test_draft_submit_and_endorse_a_strategy_on_a_tablet(
     page.get_by_label("Theatre", exact=True).fill("Valeria")
     page.get_by_label("Approach", exact=True).select_option(label="Stabilisation")
     expect(page.get_by_label("Lead organisation", exact=True)).to_have_value(str(mfa.pk))
-    page.get_by_label("Ministry of Defence (MOD)", exact=True).check()
+    # Partners are added by typing and choosing a suggestion.
+    page.get_by_role("combobox", name="Partner organisations").press_sequentially("MOD")
+    page.locator("#id_partners-suggestions").get_by_role(
+        "option", name="Ministry of Defence (MOD)"
+    ).click()
+    expect(page.get_by_label("Ministry of Defence (MOD)", exact=True)).to_be_checked()
     page.get_by_label("UN integrated mission planning (IMPP)", exact=True).check()
     assert not drafting.scrolls_horizontally()
     drafting.screenshot("strategy-new-768x1024")
