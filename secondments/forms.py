@@ -8,11 +8,30 @@ from django import forms
 
 from accounts.forms import OrganisationSuggestField
 from accounts.models import Organisation, Role, User
+from accounts.suggest import SuggestChoiceField
 from secondments.models import Post, SecondmentKind
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+POST_SEARCH = ("title", "host_organisation__name", "host_organisation__acronym")
+
+
+def post_label(post: Post) -> str:
+    host = post.host_organisation
+    return f"{post.title} ({host.acronym or host.name})"
+
+
+class PostSuggestField(SuggestChoiceField):
+    """A post, chosen by typing its title or its host's name or acronym."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(url_name="suggest-posts", search_fields=POST_SEARCH, noun="post", **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return post_label(obj)
 
 
 class SecondmentRequestForm(forms.Form):
@@ -26,8 +45,10 @@ class SecondmentRequestForm(forms.Form):
     host_organisation = OrganisationSuggestField(
         queryset=Organisation.objects.filter(is_active=True)
     )
-    post = forms.ModelChoiceField(
-        queryset=Post.objects.select_related("host_organisation"), required=False
+    post = PostSuggestField(
+        queryset=Post.objects.select_related("host_organisation"),
+        required=False,
+        placeholder="No post",
     )
     kind = forms.ChoiceField(choices=SecondmentKind.choices, initial=SecondmentKind.SECONDMENT)
     role = forms.ChoiceField(choices=Role.choices, help_text="Their role in the host.")

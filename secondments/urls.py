@@ -16,6 +16,7 @@ urlpatterns = [
         name="secondment-person",
     ),
     path("posts/<int:pk>/", views.post_detail, name="post-detail"),
+    path("suggest/posts/", views.post_suggestions, name="suggest-posts"),
     path("trainings/", views.training_list, name="training-list"),
     path("trainings/completed/", views.trainings_completed, name="trainings-completed"),
     path("trainings/<int:pk>/register/", views.training_register, name="training-register"),

@@ -20,9 +20,16 @@ from accounts.concurrency import StaleVersion
 from accounts.decisions import decision_page
 from accounts.models import User
 from accounts.pages import show_service_error, visible_or_404
+from accounts.suggest import suggestions
 from charts.flow import flow_chart
 from secondments import selectors, services
-from secondments.forms import CancelForm, EndDateForm, SecondmentRequestForm
+from secondments.forms import (
+    POST_SEARCH,
+    CancelForm,
+    EndDateForm,
+    SecondmentRequestForm,
+    post_label,
+)
 from secondments.models import Secondment, SecondmentDecisionChoice
 from secondments.permissions import (
     SECONDMENT_DECISION,
@@ -212,6 +219,20 @@ def secondment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             secondment=s, by=_user(request), version=d["version"]
         ),
         "Cancelled: the host access is removed.",
+    )
+
+
+@login_required
+def post_suggestions(request: HttpRequest) -> HttpResponse:
+    """Posts (an open directory) whose title or host holds `?q=`."""
+    return suggestions(
+        request,
+        selectors.post_list(user=_user(request))
+        .select_related("host_organisation")
+        .prefetch_related(None),
+        search_fields=POST_SEARCH,
+        order_by="title",
+        label=post_label,
     )
 
 

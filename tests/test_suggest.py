@@ -22,6 +22,8 @@ from accounts.models import Organisation, Role, User
 from lessons.models import Lesson
 from missions import services as plans
 from missions.models import Plan
+from secondments.forms import SecondmentRequestForm
+from secondments.models import Post
 from strategy import services as strategies
 from tests.factories import make_member, make_organisation, make_user
 
@@ -453,3 +455,37 @@ def test_the_plan_form_carries_only_the_chosen_organisations(world: dict[str, An
         "Ministry of Defence (MOD)</label>"
     ) in page
     assert page.count('type="checkbox"') == 2
+
+
+def test_posts_are_suggested_by_title_or_host_and_a_request_takes_one_typed(
+    world: dict[str, Any],
+) -> None:
+    Post.objects.create(title="Liaison officer", host_organisation=world["mod"])
+    Post.objects.create(title="Political adviser", host_organisation=world["mfa"])
+    assert suggested(world["outsider"], "posts", "o") == [
+        "Liaison officer (MOD)",
+        "Political adviser (MFA)",
+    ]
+    assert suggested(world["outsider"], "posts", "mod") == ["Liaison officer (MOD)"]
+    form = SecondmentRequestForm(
+        {
+            "username": "ngo-planner",
+            "home_organisation_name": "ngo",
+            "host_organisation_name": "mod",
+            "post_name": "liaison",
+            "kind": "secondment",
+            "role": "planner",
+            "start_date": "2026-03-01",
+            "end_date": "2026-06-30",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert (
+        form.cleaned_data["home_organisation"].slug,
+        form.cleaned_data["host_organisation"].slug,
+        form.cleaned_data["post"].title,
+    ) == ("ngo", "mod", "Liaison officer")
+    refused = SecondmentRequestForm({"host_organisation": world["former"].pk})
+    assert refused.errors["host_organisation"] == [
+        "That organisation is not among those you can see: choose another."
+    ]

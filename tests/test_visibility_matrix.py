@@ -729,6 +729,8 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("suggest-organisations", "suggest/organisations/"): PageList(control="dissolved_organisation"),
     ("suggest-strategies", "suggest/strategies/"): PageList(control="strategy"),
     ("suggest-plans", "suggest/plans/"): PageList(control="plan"),
+    # Posts are part of the open directory of organisations.
+    ("suggest-posts", "suggest/posts/"): PageList(control=None),
 }
 
 OWN_ACTIONS: dict[Key, OwnAction] = {
