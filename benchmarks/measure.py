@@ -83,7 +83,6 @@ class Row:
 @dataclass
 class Explained:
     label: str
-    sql: str
     plan: str
 
     @property
@@ -228,7 +227,7 @@ def _explain(label: str, sql: str) -> Explained:
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT TEXT) {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    return Explained(label=label, sql=sql, plan=plan)
+    return Explained(label=label, plan=plan)
 
 
 def _pick(queries: list[str], *, table: str, count: bool) -> str | None:
