@@ -148,14 +148,21 @@ class StrategyForm(forms.ModelForm):
             empty_label=None if len(lead_choices or []) == 1 else "Choose the political lead",
             help_text="Organisations where you are a planner.",
         )
-        self.fields["predecessor"] = forms.ModelChoiceField(
+        self.fields["predecessor"] = StrategySuggestField(
             label="Supersedes",
             queryset=predecessor_choices
             if predecessor_choices is not None
             else Strategy.objects.none(),
             required=False,
-            empty_label="Nothing: this is a new strategy",
-            help_text="Once this strategy is agreed, the one it supersedes is marked superseded.",
+            placeholder="Nothing: this is a new strategy",
+            help_text=(
+                "An agreed strategy your organisation leads. Once this strategy is agreed, the "
+                "one it supersedes is marked superseded."
+            ),
+            error_messages={
+                "invalid_choice": "Only an agreed strategy your organisation leads, not yet "
+                "superseded, can be superseded: choose another."
+            },
         )
         self.order_fields(
             ["title", "theatre", "approach", "lead_organisation", "partners", "processes"]

@@ -25,6 +25,7 @@ from missions.models import Plan
 from secondments.forms import SecondmentRequestForm
 from secondments.models import Post
 from strategy import services as strategies
+from strategy.models import Strategy
 from tests.factories import make_member, make_organisation, make_user
 
 OPTION = re.compile(r'<li role="option" data-value="(\d+)">([^<]*)</li>')
@@ -489,3 +490,26 @@ def test_posts_are_suggested_by_title_or_host_and_a_request_takes_one_typed(
     assert refused.errors["host_organisation"] == [
         "That organisation is not among those you can see: choose another."
     ]
+
+
+def test_a_new_strategy_supersedes_only_an_agreed_one_of_its_lead(world: dict[str, Any]) -> None:
+    response = client_as(world["planner"]).post(
+        "/strategies/new/",
+        {
+            "title": "Peace in Valeria, second edition",
+            "theatre": "Valeria",
+            "approach": "stabilisation",
+            "summary": "",
+            "lead_organisation": world["mfa"].pk,
+            "predecessor": world["peace"].pk,  # seen, but a draft
+            "predecessor_name": "Peace in Northern Valeria",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "predecessor": [
+            "Only an agreed strategy your organisation leads, not yet superseded, can be "
+            "superseded: choose another."
+        ]
+    }
+    assert not Strategy.objects.filter(title="Peace in Valeria, second edition").exists()
