@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.authority import acting_organisations, may
 from accounts.models import Role, User
 from accounts.object_permissions import ObjectPermissionsMiddleware
+from missions import services
 from tests.factories import add_membership
 from tests.lessons.conftest import build_world, record
 from tests.missions.conftest import plan_world_make
@@ -55,6 +56,24 @@ def test_the_plan_page_costs_a_planner_what_it_costs_a_superuser(db: None) -> No
         "lead_planner": 16,
         "contributor_approver": 16,
         "field_advisor": 16,
+    }
+
+
+def test_the_plan_page_in_review_costs_a_reviewer_only_their_review_form(db: None) -> None:
+    _, people, plan = plan_world_make()
+    services.plan_submit(plan=plan, by=person(people, "lead_planner"))
+    url = f"/plans/{plan.pk}/"
+    counts = {
+        persona: page_queries(person(people, persona), url)
+        for persona in ("superuser", "lead_planner", "lead_approver", "contributor_approver")
+    }
+    # The contributor's approver alone gets the review form, which names the organisations
+    # they review for: one query of the form's, none for their rights.
+    assert counts == {
+        "superuser": 16,
+        "lead_planner": 16,
+        "lead_approver": 16,
+        "contributor_approver": 17,
     }
 
 
