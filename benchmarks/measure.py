@@ -422,8 +422,9 @@ def markdown(results: Results) -> str:
         lines += [
             "## The floor",
             "",
-            "The same page of the plans list (the same rows, order and model fields: "
-            f"{', '.join(plan_list_fields())}) as a bare `JsonResponse` of `values()`. "
+            "The same page of the plans list (the same rows and order, counted by the API's own "
+            f"paginator, its model fields: {', '.join(plan_list_fields())}) as a bare "
+            "`JsonResponse` of `values()`. "
             f"Throughput of `{API_PLANS_PATH}` relative to the bare view (its p50 over the "
             "API's):",
             "",
