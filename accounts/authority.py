@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import Permission
@@ -23,7 +24,12 @@ from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from accounts.models import Membership, Organisation, OrganisationGroup, Role
-from accounts.object_permissions import ObjectGrants, object_grants
+from accounts.object_permissions import (
+    ObjectGrants,
+    keeping_object_grants,
+    object_grants,
+    object_grants_keep,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -125,29 +131,54 @@ def may(user: Any, obj: models.Model, codename: str) -> bool:
 def _grants_on(user: Any, obj: models.Model) -> ObjectGrants:
     """Every codename `user` holds on `obj` today, in one query (once per request)."""
     day = timezone.localdate()
+    return object_grants(user, obj, day, lambda: _grants_fetch(user, [obj], day)[obj.pk])
 
-    def fetch() -> ObjectGrants:
-        group_perm_model: Any = get_group_obj_perms_model(obj)
-        user_perm_model: Any = get_user_obj_perms_model(obj)
-        through_groups = group_perm_model.objects.filter(
-            content_object=obj, group__organisation_role__in=role_groups_held(user, day)
-        ).values_list("permission__codename", "group__organisation_role__organisation_id")
-        personal = user_perm_model.objects.filter(content_object=obj, user_id=user.pk).values_list(
-            "permission__codename", models.Value(None, output_field=models.BigIntegerField())
-        )
-        organisations: dict[str, set[int]] = defaultdict(set)
-        personal_codenames: set[str] = set()
-        for codename, organisation_id in through_groups.union(personal, all=True):
-            if organisation_id is None:
-                personal_codenames.add(codename)
-            else:
-                organisations[codename].add(organisation_id)
-        return ObjectGrants(
-            organisations={codename: frozenset(ids) for codename, ids in organisations.items()},
-            personal=frozenset(personal_codenames),
-        )
 
-    return object_grants(user, obj, day, fetch)
+def grants_prefetch(user: Any, objects: Sequence[models.Model]) -> None:
+    """What `user` holds today on each of `objects` (rows of one model), in one query, kept
+    for the request's questions about them: a page that asks about each row of a list
+    stays one query, whatever the list's length."""
+    if not _signed_in(user) or not objects or not keeping_object_grants():
+        return
+    day = timezone.localdate()
+    fetched = _grants_fetch(user, objects, day)
+    for obj in objects:
+        object_grants_keep(user, obj, day, fetched[obj.pk])
+
+
+def _grants_fetch(
+    user: Any, objects: Sequence[models.Model], day: datetime.date
+) -> dict[Any, ObjectGrants]:
+    """Per object (by id), the codenames `user` holds on it on `day`: through the groups of
+    their memberships valid that day (with the organisations), and personally."""
+    group_perm_model: Any = get_group_obj_perms_model(objects[0])
+    user_perm_model: Any = get_user_obj_perms_model(objects[0])
+    through_groups = group_perm_model.objects.filter(
+        content_object__in=objects, group__organisation_role__in=role_groups_held(user, day)
+    ).values_list(
+        "content_object", "permission__codename", "group__organisation_role__organisation_id"
+    )
+    personal = user_perm_model.objects.filter(
+        content_object__in=objects, user_id=user.pk
+    ).values_list(
+        "content_object",
+        "permission__codename",
+        models.Value(None, output_field=models.BigIntegerField()),
+    )
+    organisations: dict[Any, dict[str, set[int]]] = {obj.pk: defaultdict(set) for obj in objects}
+    personal_codenames: dict[Any, set[str]] = {obj.pk: set() for obj in objects}
+    for object_id, codename, organisation_id in through_groups.union(personal, all=True):
+        if organisation_id is None:
+            personal_codenames[object_id].add(codename)
+        else:
+            organisations[object_id][codename].add(organisation_id)
+    return {
+        object_id: ObjectGrants(
+            organisations={codename: frozenset(ids) for codename, ids in by_codename.items()},
+            personal=frozenset(personal_codenames[object_id]),
+        )
+        for object_id, by_codename in organisations.items()
+    }
 
 
 def organisations_in_role(

@@ -53,7 +53,7 @@ def object_grants(
     memo = _memo.get()
     if memo is None:
         return fetch()
-    key = (user.pk, obj._meta.label_lower, obj.pk, day)
+    key = _key(user, obj, day)
     grants = memo.get(key)
     if grants is None:
         grants = memo[key] = fetch()
@@ -63,6 +63,24 @@ def object_grants(
 READS = {"SELECT", "DECLARE"}
 """Statements that change nothing: queries (a union opens with a parenthesis) and the
 server-side cursors `.iterator()` declares for a query. Anything else empties the memo."""
+
+
+def keeping_object_grants() -> bool:
+    """Whether answers are kept: inside a request."""
+    return _memo.get() is not None
+
+
+def object_grants_keep(
+    user: Any, obj: models.Model, day: datetime.date, grants: ObjectGrants
+) -> None:
+    """Keep `grants`, fetched with others', as `user`'s on `obj` on `day` for the request."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[_key(user, obj, day)] = grants
+
+
+def _key(user: Any, obj: models.Model, day: datetime.date) -> MemoKey:
+    return (user.pk, obj._meta.label_lower, obj.pk, day)
 
 
 def _is_read(sql: str) -> bool:

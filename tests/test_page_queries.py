@@ -20,9 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from accounts.authority import acting_organisations, may
 from accounts.models import Role, User
 from accounts.object_permissions import ObjectPermissionsMiddleware
+from lessons import services as lessons
+from lessons.models import Lesson, LessonStatus
 from missions import services
 from tests.factories import add_membership
-from tests.lessons.conftest import build_world, record
+from tests.lessons.conftest import build_world, days, record
 from tests.missions.conftest import plan_world_make
 from tests.strategy.conftest import strategy_world_make
 
@@ -96,6 +98,31 @@ def test_the_lesson_page_costs_a_planner_what_it_costs_a_superuser(db: None) -> 
         for persona in ("superuser", "mfa_planner", "mfa_approver")
     }
     assert counts == {"superuser": 14, "mfa_planner": 14, "mfa_approver": 14}
+
+
+def test_the_lesson_page_asks_once_for_all_its_remedial_actions(db: None) -> None:
+    """Whether the reader may report on each action is fetched for all of them at once."""
+    world = build_world()
+    lesson = record(world)
+    for step in (LessonStatus.OBSERVATION, LessonStatus.ANALYSIS, LessonStatus.LESSON_IDENTIFIED):
+        lesson = Lesson.objects.get(pk=lesson.pk)
+        lessons.lesson_transition(
+            lesson=lesson, by=world["mfa_analyst"], to=step, version=lesson.version, comment=""
+        )
+    lesson = Lesson.objects.get(pk=lesson.pk)
+    url = f"/lessons/{lesson.pk}/"
+    counts = []
+    for actions in (1, 4):
+        while lesson.remedial_actions.count() < actions:
+            lessons.remedial_action_task(
+                lesson=lesson,
+                by=world["mfa_analyst"],
+                action_body=world["mfa"],
+                description="Keep the checkpoints open until midnight.",
+                due_on=days(30),
+            )
+        counts.append({p: page_queries(world[p], url) for p in ("superuser", "mfa_analyst")})
+    assert counts == [{"superuser": 16, "mfa_analyst": 16}] * 2
 
 
 def in_a_request(view: Any) -> Any:

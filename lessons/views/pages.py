@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.authority import grants_prefetch
 from accounts.files import attachment_among, attachment_response
 from accounts.pages import show_service_error, versioned_save
 from lessons import search, selectors, services
@@ -222,6 +223,8 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_move = can_move_lesson(user, lesson)
     may_release = can_release_lesson(user, lesson)
     next_statuses = services.TRANSITIONS.get(lesson.status, ())
+    remedial_actions = list(lesson.remedial_actions.all())
+    grants_prefetch(user, remedial_actions)  # each asks whether the user may report on it
     actions = [
         {
             "action": action,
@@ -229,7 +232,7 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": ActionReportForm(action=action) if can_report_on_action(user, action) else None,
             "files": list(action.attachments.all()),
         }
-        for action in lesson.remedial_actions.all()
+        for action in remedial_actions
     ]
     return render(
         request,
