@@ -74,6 +74,21 @@ def visible(
     )
 
 
+def visible_through(queryset: QuerySet[M], parent: str, *, user: Any, codename: str) -> QuerySet[M]:
+    """Keep the rows whose `parent` (a foreign-key path, e.g. "line_of_effort__plan") `user`
+    holds `codename` on today: the parts of a plan or strategy, filtered on the parent's id
+    column without reading the parent's table."""
+    if not _signed_in(user):
+        return queryset.none()
+    if _sees_everything(user, codename):
+        return queryset
+    parent_model: Any = queryset.model
+    for name in parent.split("__"):
+        parent_model = parent_model._meta.get_field(name).related_model
+    ids = visible_ids(parent_model, user=user, codename=codename)
+    return queryset.filter(**{f"{parent}__in": ids})
+
+
 _PERMISSION_ID = (
     "SELECT p.id FROM auth_permission p"
     " JOIN django_content_type ct ON ct.id = p.content_type_id"

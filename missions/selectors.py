@@ -6,10 +6,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     Exists,
+    Model,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -17,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.query import ModelIterable
 
-from accounts.authority import visible
+from accounts.authority import visible, visible_through
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.subqueries import subquery_count
@@ -47,8 +48,15 @@ CIVILIAN_STAKEHOLDER_KINDS = [
 ]
 
 
+M = TypeVar("M", bound=Model)
+
+
 def visible_plans(user: User) -> QuerySet[Plan]:
     return visible(Plan.objects.all(), user=user, codename="view_plan")
+
+
+def _of_visible_plans(parts: QuerySet[M], plan: str, user: User) -> QuerySet[M]:
+    return visible_through(parts, plan, user=user, codename="view_plan")
 
 
 class _PlansWithSharedStrategyOnly(ModelIterable):
@@ -146,7 +154,7 @@ def plan_detail(*, user: User) -> QuerySet[Plan]:
 
 
 def activity_list(*, user: User) -> QuerySet[Activity]:
-    return Activity.objects.filter(line_of_effort__plan__in=visible_plans(user)).select_related(
+    return _of_visible_plans(Activity.objects.all(), "line_of_effort__plan", user).select_related(
         "line_of_effort__plan", "responsible_organisation"
     )
 
@@ -154,7 +162,7 @@ def activity_list(*, user: User) -> QuerySet[Activity]:
 def line_of_effort_list(*, user: User) -> QuerySet[LineOfEffort]:
     """Lines of effort of visible plans, with only the goals of strategies the user sees."""
     return (
-        LineOfEffort.objects.filter(plan__in=visible_plans(user))
+        _of_visible_plans(LineOfEffort.objects.all(), "plan", user)
         .select_related("plan", "lead_organisation")
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.filter(strategy__in=visible_strategies(user)))
@@ -163,18 +171,18 @@ def line_of_effort_list(*, user: User) -> QuerySet[LineOfEffort]:
 
 
 def milestone_list(*, user: User) -> QuerySet[Milestone]:
-    return Milestone.objects.filter(plan__in=visible_plans(user)).select_related("plan")
+    return _of_visible_plans(Milestone.objects.all(), "plan", user).select_related("plan")
 
 
 def consultation_list(*, user: User) -> QuerySet[Consultation]:
-    return Consultation.objects.filter(plan__in=visible_plans(user)).select_related(
+    return _of_visible_plans(Consultation.objects.all(), "plan", user).select_related(
         "plan", "stakeholder"
     )
 
 
 def field_report_list(*, user: User) -> QuerySet[FieldReport]:
     return (
-        FieldReport.objects.filter(plan__in=visible_plans(user))
+        _of_visible_plans(FieldReport.objects.all(), "plan", user)
         .select_related("plan", "author", "activity")
         .prefetch_related("attachments")
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.authority import visible
+from accounts.authority import visible, visible_through
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import User
 from accounts.subqueries import subquery_count
@@ -23,6 +23,8 @@ from strategy.models import (
     StrategyPartner,
 )
 from strategy.permissions import ENDORSEMENT, can_curate_glossary
+
+M = TypeVar("M", bound=Model)
 
 
 def strategy_list(*, user: User) -> QuerySet[Strategy]:
@@ -91,22 +93,26 @@ def visible_strategies(user: User) -> QuerySet[Strategy]:
     return visible(Strategy.objects.all(), user=user, codename="view_strategy")
 
 
+def _of_visible_strategies(parts: QuerySet[M], strategy: str, user: User) -> QuerySet[M]:
+    return visible_through(parts, strategy, user=user, codename="view_strategy")
+
+
 def goal_list(*, user: User) -> QuerySet[Goal]:
     return (
-        Goal.objects.filter(strategy__in=visible_strategies(user))
+        _of_visible_strategies(Goal.objects.all(), "strategy", user)
         .select_related("strategy")
         .prefetch_related("drivers")
     )
 
 
 def driver_list(*, user: User) -> QuerySet[ConflictDriver]:
-    return ConflictDriver.objects.filter(strategy__in=visible_strategies(user)).select_related(
+    return _of_visible_strategies(ConflictDriver.objects.all(), "strategy", user).select_related(
         "strategy"
     )
 
 
 def indicator_list(*, user: User) -> QuerySet[Indicator]:
-    return Indicator.objects.filter(goal__strategy__in=visible_strategies(user)).select_related(
+    return _of_visible_strategies(Indicator.objects.all(), "goal__strategy", user).select_related(
         "goal__strategy"
     )
 
