@@ -202,9 +202,21 @@ def visible_actions(user: User) -> QuerySet[RemedialAction]:
     return RemedialAction.objects.filter(lesson__in=visible_lessons(user).values("pk"))
 
 
-def facets(lessons: QuerySet[Lesson]) -> dict[str, list[tuple[Any, str, int]]]:
-    """How many of these lessons fall in each status, domain, classification and source
-    organisation: four aggregate queries, whatever the number of lessons."""
+FACET_ORGANISATIONS = 10
+"""Source organisations grow with the network: the facet offers those with the most lessons."""
+
+
+@dataclass(frozen=True)
+class Facets:
+    counts: dict[str, list[tuple[Any, str, int]]]
+    more_organisations: bool
+    """Other source organisations hold some of these lessons too (beyond the facet's few)."""
+
+
+def facets(lessons: QuerySet[Lesson]) -> Facets:
+    """How many of these lessons fall in each status, domain and classification, and the
+    source organisations holding most of them: four aggregate queries, whatever the number
+    of lessons and organisations."""
     bare = lessons.order_by().values("pk")
     base = Lesson.objects.filter(pk__in=bare)
 
@@ -215,20 +227,35 @@ def facets(lessons: QuerySet[Lesson]) -> dict[str, list[tuple[Any, str, int]]]:
     statuses = count_by("status")
     domains = count_by("domain_rows__domain")
     classifications = count_by("classification")
-    organisations = count_by("source_organisation")
-    names = dict(Organisation.objects.filter(pk__in=organisations).values_list("pk", "name"))
-    return {
-        "status": [(v, label, statuses[v]) for v, label in LessonStatus.choices if v in statuses],
-        "domain": [(v, label, domains[v]) for v, label in Domain.choices if v in domains],
-        "classification": [
-            (v, label, classifications[v])
-            for v, label in Classification.choices
-            if v in classifications
-        ],
-        "source_organisation": sorted(
-            ((pk, names[pk], n) for pk, n in organisations.items()), key=lambda row: row[1]
-        ),
-    }
+    most = (
+        base.values("source_organisation")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "source_organisation")[: FACET_ORGANISATIONS + 1]
+    )
+    organisations = {row["source_organisation"]: row["n"] for row in most}
+    names = dict(
+        Organisation.objects.filter(pk__in=list(organisations)[:FACET_ORGANISATIONS]).values_list(
+            "pk", "name"
+        )
+    )
+    return Facets(
+        counts={
+            "status": [
+                (v, label, statuses[v]) for v, label in LessonStatus.choices if v in statuses
+            ],
+            "domain": [(v, label, domains[v]) for v, label in Domain.choices if v in domains],
+            "classification": [
+                (v, label, classifications[v])
+                for v, label in Classification.choices
+                if v in classifications
+            ],
+            "source_organisation": sorted(
+                ((pk, name, organisations[pk]) for pk, name in names.items()),
+                key=lambda row: row[1],
+            ),
+        },
+        more_organisations=len(organisations) > FACET_ORGANISATIONS,
+    )
 
 
 RELATED_LESSONS = 10

@@ -94,8 +94,9 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
                     "url": _with(request.GET, name, value),
                     "active": chosen[name] == str(value),
                 }
-                for value, option, count in counted[name]
+                for value, option, count in counted.counts[name]
             ],
+            "more": name == "source_organisation" and counted.more_organisations,
         }
         for name, label in FACETS
     ]

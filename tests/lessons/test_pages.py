@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from accounts.models import Role, User
-from lessons import services
+from lessons import selectors, services
 from lessons.models import (
     ActionStatus,
     Lesson,
@@ -312,6 +312,27 @@ def test_the_list_shows_what_each_reader_may_read_with_facets(
     assert 'href="/lessons/new/"' in html
     assert 'href="/lessons/following/"' in html
     assert "Unclassified · Participants of the source plan" in html
+
+
+def test_the_organisation_facet_offers_those_with_the_most_lessons(
+    shared_world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Organisations grow with the network: the facet lists a few, the ones holding most of
+    the lessons shown, and says there are others."""
+    world = shared_world
+    for title in ("Fuel ran out at the border", "Night patrols lacked interpreters"):
+        approve_to(record(world, title=title), world, Releasability.ALL_MEMBERS)
+    record(world, by="mod_planner", source_organisation=world["mod"], source_plan=None)
+    monkeypatch.setattr(selectors, "FACET_ORGANISATIONS", 1)
+
+    page = _as(world["mod_planner"]).get("/lessons/")
+
+    organisations = next(f for f in page.context["facets"] if f["name"] == "source_organisation")
+    assert [(o["label"], o["count"]) for o in organisations["options"]] == [
+        ("Ministry of Foreign Affairs", 2)
+    ]
+    assert organisations["more"] is True
+    assert "search or narrow the list to find others" in page.content.decode()
 
 
 def test_searching_shows_a_snippet_with_the_words_marked_and_facets_follow(
