@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
@@ -87,6 +87,17 @@ def visible_through(queryset: QuerySet[M], parent: str, *, user: Any, codename: 
         parent_model = parent_model._meta.get_field(name).related_model
     ids = visible_ids(parent_model, user=user, codename=codename)
     return queryset.filter(**{f"{parent}__in": ids})
+
+
+def sees(ref: str, model: type[models.Model], *, user: Any, codename: str) -> Any:
+    """Whether `user` holds `codename` on the `model` row each row's `ref` (a foreign key)
+    points at, as a boolean to annotate with (null where `ref` is null)."""
+    if not _signed_in(user):
+        return Value(False)
+    if _sees_everything(user, codename):
+        return Value(True)
+    ids = visible_ids(model, user=user, codename=codename)
+    return ExpressionWrapper(Q(**{f"{ref}__in": ids}), output_field=BooleanField())
 
 
 _PERMISSION_ID = (

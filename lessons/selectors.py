@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from accounts.authority import visible
+from accounts.authority import sees, visible
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import Membership, Organisation, User
 from accounts.work import start_of
@@ -46,7 +46,6 @@ from lessons.models import (
 from lessons.permissions import RELEASE_DECISION
 from lessons.search import full_text, lessons_matching, plan_words, words_query
 from missions.models import Domain, LineOfEffort, Plan
-from missions.selectors import visible_plans
 
 
 class _LessonsWithSeenPlansOnly(ModelIterable):
@@ -63,8 +62,9 @@ class _LessonsWithSeenPlansOnly(ModelIterable):
 
 
 def _plans_seen_only(lessons: QuerySet[Lesson], user: User) -> QuerySet[Lesson]:
-    seen = visible_plans(user).filter(pk=OuterRef("source_plan_id"))
-    lessons = lessons.annotate(plan_seen=Exists(seen))
+    lessons = lessons.annotate(
+        plan_seen=sees("source_plan_id", Plan, user=user, codename="view_plan")
+    )
     lessons._iterable_class = _LessonsWithSeenPlansOnly
     return lessons
 

@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db.models import (
-    Exists,
     Model,
     OuterRef,
     Prefetch,
@@ -18,7 +17,7 @@ from django.db.models import (
 )
 from django.db.models.query import ModelIterable
 
-from accounts.authority import visible, visible_through
+from accounts.authority import sees, visible, visible_through
 from accounts.decisions import DecisionState, decision_panel
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.subqueries import subquery_count
@@ -37,7 +36,7 @@ from missions.models import (
 )
 from missions.permissions import REVIEW
 from secondments.models import Post
-from strategy.models import Goal
+from strategy.models import Goal, Strategy
 from strategy.selectors import visible_strategies
 
 CIVILIAN_STAKEHOLDER_KINDS = [
@@ -97,10 +96,11 @@ def plan_list(*, user: User) -> QuerySet[Plan]:
     """Visible plans, each with its strategy only where the user may see that strategy, and
     how far the review of its current submission got (`contributor_count`, `approved_count`,
     `changes_requested_count`)."""
-    shared = visible_strategies(user).filter(pk=OuterRef("strategy_id"))
     plans = (
         visible(_plans_with_review_counts().all(), user=user, codename="view_plan")
-        .annotate(strategy_shared=Exists(shared))
+        .annotate(
+            strategy_shared=sees("strategy_id", Strategy, user=user, codename="view_strategy")
+        )
         .select_related("lead_organisation", "strategy")
     )
     plans._iterable_class = _PlansWithSharedStrategyOnly
