@@ -39,6 +39,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: every API request would otherwise be tried against every page's route.
+    path("api/v1/", include(api_v1)),
     path("", include("accounts.urls")),
     path("", include("reports.urls")),
     path("", include("strategy.urls")),
@@ -48,7 +50,6 @@ urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
