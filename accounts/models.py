@@ -308,3 +308,27 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionDenied("Audit records are never deleted.")
+
+
+class IdempotentRequest(models.Model):
+    """A request sent with an `Idempotency-Key` and the response it got, so a device that
+    never heard the answer can send it again and get the same answer, never a second record
+    (`accounts.idempotency`). One per person and key: the database's unique constraint, not
+    a check before inserting, decides which of two simultaneous sends does the work."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the method, path and body the key was first sent with."
+    )
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    headers = models.JSONField(default=dict, help_text="The response's ETag and Location.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_request_per_key")]
+        indexes = [models.Index(fields=["created"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.key}"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.audit import audit_denials_flag
+from accounts.idempotency import idempotency_keys_forget
 from accounts.models import EmailStatus, Notification
 from accounts.notifications import (
     CLAIM_EXPIRES_AFTER,
@@ -91,3 +92,9 @@ def reminders_send_task() -> int:
 def audit_denials_flag_task() -> int:
     """Periodic (daily): tell staff who was refused unusually often in the last 24 hours."""
     return audit_denials_flag()
+
+
+@shared_task(name="accounts.tasks.idempotency_keys_forget_task")
+def idempotency_keys_forget_task() -> int:
+    """Periodic (daily): forget the Idempotency-Keys older than IDEMPOTENCY_KEY_DAYS."""
+    return idempotency_keys_forget()

@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "missions.tasks.attachments_sweep",
         "schedule": timedelta(hours=6),
     },
+    "idempotency-keys-forget": {
+        "task": "accounts.tasks.idempotency_keys_forget_task",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -426,6 +430,8 @@ LESSONS_SEARCH_CONFIG = env.str("LESSONS_SEARCH_CONFIG", default="english")
 # A remedial action past its due date is chased on its first day overdue, then every this
 # many days.
 LESSON_ACTION_OVERDUE_EVERY_DAYS = env.int("LESSON_ACTION_OVERDUE_EVERY_DAYS", default=7)
+# How long a request sent with an Idempotency-Key answers the same when sent again.
+IDEMPOTENCY_KEY_DAYS = env.int("IDEMPOTENCY_KEY_DAYS", default=30)
 
 # --- Reports ---------------------------------------------------------------------------------
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)

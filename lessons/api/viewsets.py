@@ -20,6 +20,8 @@ from rest_framework.views import APIView
 
 from accounts.drf import STALE_RESPONSE, IdFilter, SelectorViewSet, VersionedUpdateMixin
 from accounts.files import attachment_among, attachment_response
+from accounts.idempotency import KEY_PARAMETER as IDEMPOTENCY_KEY
+from accounts.idempotency import KEY_REUSED_RESPONSE, idempotent
 from accounts.models import Organisation, User
 from lessons import selectors, services
 from lessons.api.serializers import (
@@ -150,8 +152,10 @@ class LessonViewSet(
             "application/json": LessonRecordSerializer,
             "multipart/form-data": LessonRecordSerializer,
         },
-        responses={201: LessonDetailSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: LessonDetailSerializer, 422: KEY_REUSED_RESPONSE},
     )
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = LessonRecordSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)

@@ -22,6 +22,8 @@ from accounts.drf import (
     decision_action,
 )
 from accounts.files import attachment_among, attachment_response
+from accounts.idempotency import KEY_PARAMETER as IDEMPOTENCY_KEY
+from accounts.idempotency import KEY_REUSED_RESPONSE, idempotent
 from missions import selectors, services
 from missions.api.serializers import (
     ActivitySerializer,
@@ -302,6 +304,22 @@ class ActivityViewSet(PlanPartViewSet):
         line = data.pop("line_of_effort")
         return services.activity_create(line_of_effort=line, by=_user(self.request), data=data)
 
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: ActivitySerializer, 422: KEY_REUSED_RESPONSE},
+    )
+    @idempotent
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A progress update sent again with its Idempotency-Key is applied once."""
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: ActivitySerializer, 422: KEY_REUSED_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().partial_update(request, *args, **kwargs)
+
     def perform_versioned_update(
         self, instance: Activity, data: dict[str, Any], version: int
     ) -> Activity:
@@ -412,8 +430,10 @@ class FieldReportViewSet(
 
     @extend_schema(
         request={"multipart/form-data": FieldReportFilingSerializer},
-        responses={201: FieldReportSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: FieldReportSerializer, 422: KEY_REUSED_RESPONSE},
     )
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = FieldReportFilingSerializer(
             data=request.data, context=self.get_serializer_context()
