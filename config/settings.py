@@ -68,6 +68,10 @@ PROJECT_APPS = [
     "strategy",
     "missions",
     "lessons",
+    "capabilities",
+    "funding",
+    "outreach",
+    "public",
     "reports",
     "benchmarks",
 ]

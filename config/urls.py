@@ -10,9 +10,12 @@ from rest_framework.settings import api_settings
 from accounts.api import MeView, MyWorkView, NotificationViewSet, OrganisationViewSet, TokenView
 from accounts.drf import api_not_found
 from accounts.two_factor_views import SignInView
+from capabilities.api import api_urls as capabilities_api_urls
 from config.health import healthz
+from funding.api import api_urls as funding_api_urls
 from lessons.api import api_urls as lessons_api_urls
 from missions.api import api_urls as missions_api_urls
+from outreach.api import api_urls as outreach_api_urls
 from reports.api import ReportViewSet
 from secondments.api import api_urls as secondments_api_urls
 from strategy.api import api_urls as strategy_api_urls
@@ -36,6 +39,9 @@ api_v1 = [
     *missions_api_urls,
     *secondments_api_urls,
     *lessons_api_urls,
+    *capabilities_api_urls,
+    *funding_api_urls,
+    *outreach_api_urls,
 ]
 
 urlpatterns = [
@@ -47,6 +53,10 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("", include("secondments.urls")),
     path("", include("lessons.urls")),
+    path("", include("capabilities.urls")),
+    path("", include("funding.urls")),
+    path("", include("outreach.urls")),
+    path("public/", include("public.urls")),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

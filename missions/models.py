@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Trim
@@ -230,6 +231,13 @@ def longitude_check(value: Decimal) -> None:
         raise ValidationError(LONGITUDE_RANGE, code="longitude_range")
 
 
+DAC_SECTOR_CODE = RegexValidator(
+    r"^[0-9]{5}\Z",
+    "A DAC purpose code has five digits, e.g. 15130 (legal and judicial development).",
+    code="dac_sector_code",
+)
+
+
 class Activity(models.Model):
     line_of_effort = models.ForeignKey(
         LineOfEffort, on_delete=models.CASCADE, related_name="activities"
@@ -257,6 +265,16 @@ class Activity(models.Model):
     )
     longitude = models.DecimalField(
         max_digits=8, decimal_places=5, null=True, blank=True, validators=[longitude_check]
+    )
+    sector = models.CharField(
+        max_length=5,
+        blank=True,
+        validators=[DAC_SECTOR_CODE],
+        help_text="The OECD DAC 5-digit purpose code, for development activities (IATI).",
+    )
+    public = models.BooleanField(
+        default=False,
+        help_text="Shown, with its progress, on the plan's public page once the plan is published.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()

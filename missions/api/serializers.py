@@ -310,6 +310,8 @@ class ActivitySerializer(ModelSerializer):
             "place_name",
             "latitude",
             "longitude",
+            "sector",
+            "public",
             "version",
         ]
         extra_kwargs = {

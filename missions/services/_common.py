@@ -46,6 +46,8 @@ ACTIVITY_FIELDS = (
     "place_name",
     "latitude",
     "longitude",
+    "sector",
+    "public",
 )
 
 

@@ -1,0 +1,1 @@
+"""Capability offers, plan requirements, pledges and the gap view (recommendation 7)."""

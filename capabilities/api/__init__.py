@@ -1,0 +1,5 @@
+"""Capabilities and requirements API under /api/v1/."""
+
+from django.urls import URLPattern
+
+api_urls: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Funding instruments, allocations, disbursement requests, the IATI export (recommendation 3)."""

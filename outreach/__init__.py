@@ -1,0 +1,1 @@
+"""Communication items, their clearance, and perception readings (recommendation 9)."""

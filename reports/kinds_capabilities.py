@@ -1,0 +1,1 @@
+"""Report kinds of capabilities (registered with `reports.registry.register`)."""

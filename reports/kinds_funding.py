@@ -1,0 +1,1 @@
+"""Report kinds of funding (registered with `reports.registry.register`)."""

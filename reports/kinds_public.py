@@ -1,0 +1,1 @@
+"""Report kinds of public (registered with `reports.registry.register`)."""
