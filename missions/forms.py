@@ -292,6 +292,8 @@ class ActivityForm(forms.ModelForm):
             "actor_type": "Who carries it out",
             "task_nature": "Nature of the task",
             "place_name": "Place",
+            "sector": "DAC sector code",
+            "public": "Show on the public page",
         }
         help_texts = {
             "military_justification": (
@@ -300,9 +302,18 @@ class ActivityForm(forms.ModelForm):
             ),
             "latitude": "Optional, in decimal degrees.",
             "longitude": "Optional, in decimal degrees.",
+            "sector": (
+                "For development activities published to IATI: the OECD DAC 5-digit purpose "
+                "code, e.g. 15130 for legal and judicial development."
+            ),
+            "public": (
+                "Once the lead publishes the plan, its public page shows this activity's title, "
+                "status and progress (never its description)."
+            ),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "sector": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
             "military_justification": forms.Textarea(attrs={"rows": 3}),
             "actor_type": forms.RadioSelect,
             "task_nature": forms.RadioSelect,
