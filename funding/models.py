@@ -8,6 +8,7 @@ never let it differ), so sums group by currency and never mix two.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -225,6 +226,13 @@ class DisbursementRequest(models.Model):
     @property
     def is_open_to_decisions(self) -> bool:
         return self.status == DisbursementStatus.REQUESTED
+
+    def overdue_on(self, day: datetime.date) -> bool:
+        """Still open (requested or approved) past its instrument's target on `day`
+        (the allocation and instrument loaded)."""
+        target = self.allocation.instrument.target_days_to_disburse
+        open_ = self.status in (DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED)
+        return open_ and (day - self.requested_on).days > target
 
 
 class DisbursementDecisionChoice(models.TextChoices):
