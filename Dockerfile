@@ -1,10 +1,15 @@
 # syntax=docker/dockerfile:1
 
-# Front-end packages: only node_modules leaves this stage, so the runtime image has no Node.
+# Front-end packages: only node_modules and the built service worker leave this stage, so the
+# runtime image has no Node.
 FROM node:20-slim AS frontend
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY offline/sw-src.js offline/sw-src.js
+RUN npx --no-install esbuild offline/sw-src.js --bundle --minify --format=iife \
+        --define:process.env.NODE_ENV='"production"' --outfile=build/sw.js \
+    && npm prune --omit=dev --no-audit --no-fund
 
 FROM python:3.11-slim
 
@@ -31,6 +36,7 @@ COPY pyproject.toml ./
 RUN pip install .
 
 COPY --from=frontend /app/node_modules ./node_modules
+COPY --from=frontend /app/build ./build
 COPY . .
 
 # Settings refuse to load with DEBUG off unless these are set; they exist only for this step.

@@ -28,7 +28,7 @@ BENCH_ENV = DEBUG=1 REQUIRE_STAFF_2FA=0 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS
 
 .PHONY: setup run test fuzz lint typecheck services worker beat clean bench bench-measure
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed build/sw.js
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# The service worker, bundled from Workbox (npm) into build/ (not committed); served at /sw.js.
+build/sw.js: offline/sw-src.js node_modules/.installed
+	npx --no-install esbuild offline/sw-src.js --bundle --minify --format=iife \
+		--define:process.env.NODE_ENV='"production"' --outfile=$@ --log-level=warning
 
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -92,4 +97,4 @@ beat: setup
 	DEBUG=1 $(BIN)/celery -A config beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules build staticfiles db.sqlite3

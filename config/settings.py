@@ -73,6 +73,7 @@ PROJECT_APPS = [
     "outreach",
     "public",
     "reports",
+    "offline",
     "benchmarks",
 ]
 
@@ -189,6 +190,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+    # IndexedDB for the outbox (static/js/outbox.js imports its ES module build).
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

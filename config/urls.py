@@ -1,7 +1,6 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -15,6 +14,7 @@ from config.health import healthz
 from funding.api import api_urls as funding_api_urls
 from lessons.api import api_urls as lessons_api_urls
 from missions.api import api_urls as missions_api_urls
+from offline.views import SignOutView
 from outreach.api import api_urls as outreach_api_urls
 from reports.api import ReportViewSet
 from secondments.api import api_urls as secondments_api_urls
@@ -57,8 +57,10 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("outreach.urls")),
     path("public/", include("public.urls")),
+    path("", include("offline.urls")),
     path("login/", SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's sign-out, answering `Clear-Site-Data`: the device forgets the pages it kept.
+    path("logout/", SignOutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -1,0 +1,907 @@
+// Joined Forces outbox: what a field advisor files without a connection is kept on the device
+// (IndexedDB, through the `idb` package) and sent, in order, when the connection returns.
+//
+// - Without a connection, the forms registered in FORMS below do not post to the page: what
+//   was filled in goes to the outbox with an idempotency key made here, and is sent through
+//   the API with an `Idempotency-Key` header. Sent again after a lost answer, the server
+//   answers what it answered the first time: nothing is ever filed twice.
+// - With a connection, the forms post to their page as they do without JavaScript.
+// - An item the server refuses (someone changed the activity meanwhile, the plan closed, the
+//   person lost access) stops in "needs attention", beside the server's values; the person
+//   resends, edits or discards it. Nothing is overwritten silently.
+// - Signing out empties the outbox and the service worker's caches (the server's answer also
+//   says `Clear-Site-Data`).
+// Loaded as a module, for signed-in people only (templates/base.html).
+
+import { deleteDB, openDB } from "../vendor/idb/index.js";
+
+const DB_NAME = "jf-outbox";
+const STORE = "items";
+const PAGES_CACHE = "jf-pages"; // offline/sw-src.js keeps the pages there
+const BUDGET_BYTES = 50 * 1024 * 1024;
+const MAX_SIDE = 1600;
+const JPEG_QUALITY = 0.8;
+const KEEP_SENT_MS = 7 * 24 * 3600 * 1000;
+const WARM_AT_MOST = 30;
+
+export const STATES = {
+  waiting: "waiting",
+  sending: "sending",
+  sent: "sent",
+  attention: "needs attention",
+};
+
+// One registration per form: the page it is on, where the API takes it, and how the form's
+// fields are named there. `fields` maps the form's names to the API's (others are left out).
+export const FORMS = [
+  {
+    kind: "field-report",
+    noun: "Field report",
+    page: /^\/plans\/(\d+)\/field-reports\/new\/$/,
+    method: "POST",
+    endpoint: () => "/api/v1/field-reports/",
+    encoding: "multipart",
+    fields: {
+      activity: "activity",
+      date: "date",
+      place: "place",
+      situation: "situation",
+      progress_update: "progress_update",
+      attachments: "attachments",
+    },
+    extra: (match) => ({ plan: match[1] }),
+    summary: "situation",
+    link: (body) => `/plans/${body.plan}/#report-${body.id}`,
+  },
+  {
+    kind: "progress",
+    noun: "Progress update",
+    page: /^\/plans\/activities\/(\d+)\/progress\/$/,
+    method: "PATCH",
+    endpoint: (match) => `/api/v1/activities/${match[1]}/`,
+    encoding: "json",
+    fields: { status: "status", progress: "progress", version: "version" },
+    numbers: ["progress", "version"],
+    // As on the page: an unchanged status lets the server mark the activity done at 100 %.
+    omitUnchanged: ["status"],
+    compare: ["status", "progress"],
+    summary: "progress",
+    link: (body) => `/plans/${body.plan}/#activity-${body.id}`,
+  },
+  {
+    kind: "observation",
+    noun: "Observation",
+    page: /^\/lessons\/new\/$/,
+    method: "POST",
+    endpoint: () => "/api/v1/lessons/",
+    encoding: "multipart",
+    fields: {
+      source_organisation: "source_organisation",
+      title: "title",
+      observation: "observation",
+      source_plan: "source_plan",
+      theatre: "theatre",
+      observed_on: "observed_on",
+      photo: "attachments",
+      discussion: "discussion",
+      conclusion: "conclusion",
+      recommendation: "recommendation",
+      domains: "domains",
+      classification: "classification",
+    },
+    summary: "title",
+    link: (body) => `/lessons/${body.id}/`,
+  },
+];
+
+// The pages worth keeping for a day without a connection (offline/sw-src.js keeps them as
+// they are visited; links to them on the page in view are fetched ahead).
+const OFFLINE_PAGES = [
+  /^\/plans\/\d+\/$/,
+  /^\/plans\/\d+\/field-reports\/new\/$/,
+  /^\/plans\/activities\/\d+\/progress\/$/,
+  /^\/lessons\/new\/$/,
+  /^\/outbox\/$/,
+];
+
+const USER = document.querySelector('meta[name="jf-user"]')?.content || "";
+
+// --- the device's store ------------------------------------------------------------------
+
+let opened = null;
+
+function db() {
+  if (!opened) {
+    opened = openDB(DB_NAME, 1, {
+      upgrade(database) {
+        const store = database.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
+        store.createIndex("key", "key", { unique: true });
+      },
+      // Another tab signing out deletes the database: let it.
+      blocking() {
+        close();
+      },
+    });
+  }
+  return opened;
+}
+
+function close() {
+  if (opened) {
+    opened.then((database) => database.close()).catch(() => {});
+    opened = null;
+  }
+}
+
+async function items() {
+  const all = await (await db()).getAll(STORE);
+  return all.filter((item) => item.user === USER);
+}
+
+async function save(item) {
+  await (await db()).put(STORE, item);
+}
+
+const bytesOf = (item) => (item.files || []).reduce((sum, file) => sum + file.blob.size, 0);
+
+export async function usedBytes() {
+  return (await items()).reduce((sum, item) => sum + bytesOf(item), 0);
+}
+
+// --- taking a form in ----------------------------------------------------------------------
+
+function registrationFor(pathname) {
+  for (const entry of FORMS) {
+    const match = entry.page.exec(pathname);
+    if (match) return { entry, match };
+  }
+  return null;
+}
+
+function initialValue(form, name) {
+  const control = form.elements.namedItem(name);
+  if (!control) return null;
+  if (control instanceof RadioNodeList || control.length !== undefined) {
+    const first = Array.from(control).find((input) => input.defaultChecked);
+    return first ? first.value : null;
+  }
+  return control.defaultValue ?? null;
+}
+
+async function photoResized(file) {
+  const original = { filename: file.name, type: file.type, blob: file };
+  if (!/^image\/(jpeg|png|webp)$/.test(file.type)) return original;
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    return original; // a format this browser does not read: sent as it is
+  }
+  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  if (scale === 1 && file.size <= 1024 * 1024) {
+    bitmap.close();
+    return original;
+  }
+  const width = Math.round(bitmap.width * scale);
+  const height = Math.round(bitmap.height * scale);
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff"; // transparency becomes white, not black, in a JPEG
+  context.fillRect(0, 0, width, height);
+  context.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: JPEG_QUALITY });
+  if (scale === 1 && blob.size >= file.size) return original;
+  const filename = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+  return { filename, type: "image/jpeg", blob };
+}
+
+export class NoRoom extends Error {}
+
+function megabytes(bytes) {
+  return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
+}
+
+async function ensureRoom(newBytes) {
+  if (!newBytes) return;
+  const used = await usedBytes();
+  if (used + newBytes > BUDGET_BYTES) {
+    throw new NoRoom(
+      `There is no room for these photos on this device: the outbox holds ${megabytes(used)} ` +
+        `of its ${megabytes(BUDGET_BYTES)} MB. Send or discard what waits in the outbox first, ` +
+        "or leave the photos out.",
+    );
+  }
+  if (navigator.storage?.estimate) {
+    const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
+    if (usage + newBytes > quota) {
+      throw new NoRoom(
+        "This device has no room left for these photos. Send or discard what waits in the " +
+          "outbox first, or leave the photos out.",
+      );
+    }
+  }
+}
+
+function summaryOf(entry, fields) {
+  const value = fields.find(([name]) => name === entry.summary)?.[1] ?? "";
+  const text = entry.kind === "progress" && value !== "" ? `${value} %` : String(value);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+async function capture(form, entry, match) {
+  const fields = [];
+  const chosen = [];
+  for (const [name, value] of new FormData(form)) {
+    const apiName = entry.fields[name];
+    if (!apiName) continue;
+    if (value instanceof File) {
+      if (value.size > 0) chosen.push({ field: apiName, file: value });
+    } else if (value !== "") {
+      if ((entry.omitUnchanged || []).includes(name) && value === initialValue(form, name)) {
+        continue;
+      }
+      fields.push([apiName, value]);
+    }
+  }
+  for (const [name, value] of Object.entries(entry.extra ? entry.extra(match) : {})) {
+    fields.push([name, String(value)]);
+  }
+  const files = [];
+  for (const { field, file } of chosen) {
+    files.push({ field, ...(await photoResized(file)) });
+  }
+  await ensureRoom(files.reduce((sum, file) => sum + file.blob.size, 0));
+  navigator.storage?.persist?.().catch(() => {});
+  const read = {};
+  for (const name of entry.compare || []) read[name] = initialValue(form, name);
+  const heading = document.querySelector("main hgroup p")?.textContent?.trim() || "";
+  const item = {
+    key: crypto.randomUUID(),
+    user: USER,
+    kind: entry.kind,
+    noun: entry.noun,
+    about: heading,
+    summary: summaryOf(entry, fields),
+    page: location.pathname + location.search,
+    method: entry.method,
+    url: entry.endpoint(match),
+    encoding: entry.encoding,
+    fields,
+    files,
+    read,
+    state: STATES.waiting,
+    created: new Date().toISOString(),
+    attempts: 0,
+    note: "",
+    problem: null,
+    result: null,
+  };
+  await save(item);
+  return item;
+}
+
+// --- sending -------------------------------------------------------------------------------
+
+function csrfToken() {
+  const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+  return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
+}
+
+function bodyOf(item) {
+  const entry = FORMS.find((form) => form.kind === item.kind);
+  if (item.encoding === "json") {
+    const body = {};
+    for (const [name, value] of item.fields) {
+      body[name] = (entry?.numbers || []).includes(name) ? Number(value) : value;
+    }
+    return JSON.stringify(body);
+  }
+  const data = new FormData();
+  for (const [name, value] of item.fields) data.append(name, value);
+  for (const file of item.files || []) data.append(file.field, file.blob, file.filename);
+  return data;
+}
+
+function messageOf(status, body) {
+  if (status === 409) {
+    return "Someone changed this on the server after your device read it.";
+  }
+  if (status === 404) {
+    return "You no longer have access to this, or it was removed.";
+  }
+  if (status === 422) {
+    return "The server already took other content under this item's key.";
+  }
+  if (body && typeof body === "object") {
+    if (typeof body.detail === "string") return body.detail;
+    const lines = [];
+    for (const [field, errors] of Object.entries(body)) {
+      const text = Array.isArray(errors) ? errors.join(" ") : String(errors);
+      lines.push(field === "non_field_errors" ? text : `${field.replace(/_/g, " ")}: ${text}`);
+    }
+    if (lines.length) return lines.join(" ");
+  }
+  return `The server refused it (${status}).`;
+}
+
+// "offline" and "signed out" stop the round: what follows would fail alike.
+async function sendOne(item) {
+  item.state = STATES.sending;
+  item.attempts += 1;
+  await save(item);
+  render();
+  const headers = {
+    "Idempotency-Key": item.key,
+    "X-CSRFToken": csrfToken(),
+    Accept: "application/json",
+  };
+  if (item.encoding === "json") headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(item.url, {
+      method: item.method,
+      headers,
+      body: bodyOf(item),
+      credentials: "same-origin",
+    });
+  } catch {
+    // Perhaps the server took it and the answer was lost: the same key is sent again, and
+    // the server answers what it answered the first time.
+    item.state = STATES.waiting;
+    item.note = "Not confirmed yet: it is sent again when the connection allows.";
+    await save(item);
+    return "offline";
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (response.ok) {
+    const entry = FORMS.find((form) => form.kind === item.kind);
+    item.state = STATES.sent;
+    item.sent = new Date().toISOString();
+    item.note = "";
+    item.problem = null;
+    item.result = {
+      id: body?.id ?? null,
+      link: body && entry ? entry.link(body) : null,
+      replayed: response.headers.get("Idempotent-Replayed") === "true",
+    };
+    item.files = (item.files || []).map(({ field, filename, type, blob }) => ({
+      field,
+      filename,
+      type,
+      sentBytes: blob.size,
+      blob: new Blob([]),
+    }));
+    await save(item);
+    return "sent";
+  }
+  const detail = typeof body?.detail === "string" ? body.detail : "";
+  if (response.status === 401 || (response.status === 403 && /credentials|CSRF/i.test(detail))) {
+    item.state = STATES.waiting;
+    item.note = "Sign in again to send it: your session has ended.";
+    await save(item);
+    return "signed out";
+  }
+  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+    item.state = STATES.waiting;
+    item.note = "The server could not take it just now: it is tried again later.";
+    await save(item);
+    return "offline";
+  }
+  item.state = STATES.attention;
+  item.note = "";
+  item.problem = {
+    status: response.status,
+    message: messageOf(response.status, body),
+    current: body && typeof body.current === "object" ? body.current : null,
+  };
+  await save(item);
+  return "attention";
+}
+
+let sendingRound = null;
+
+export async function sendAll() {
+  if (!navigator.onLine) return { sent: 0 };
+  if (sendingRound) return sendingRound;
+  const round = async () => {
+    let sent = 0;
+    const waiting = (await items()).filter(
+      (item) => item.state === STATES.waiting || item.state === STATES.sending,
+    );
+    for (const item of waiting) {
+      const outcome = await sendOne(item);
+      if (outcome === "sent") sent += 1;
+      if (outcome === "offline" || outcome === "signed out") break;
+    }
+    return { sent };
+  };
+  // One round at a time across the person's tabs (each item's key makes a double send
+  // harmless, but one at a time keeps the order).
+  sendingRound = (
+    navigator.locks ? navigator.locks.request("jf-outbox-send", round) : round()
+  ).finally(() => {
+    sendingRound = null;
+    render();
+  });
+  return sendingRound;
+}
+
+async function forgetOldSent() {
+  const database = await db();
+  const cutoff = Date.now() - KEEP_SENT_MS;
+  for (const item of await items()) {
+    if (item.state === STATES.sent && Date.parse(item.sent) < cutoff) {
+      await database.delete(STORE, item.seq);
+    }
+  }
+}
+
+// --- what the person sees ------------------------------------------------------------------
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+export function say(text, { tone = "success", link = null } = {}) {
+  let region = document.querySelector(".flash-region");
+  if (!region) {
+    region = element("div", { class: "flash-region" });
+    document.querySelector("main")?.prepend(region);
+  }
+  const paragraph = element("p", { text });
+  if (link) {
+    paragraph.append(" ", element("a", { href: link.href, text: link.text }));
+  }
+  const flash = element(
+    "div",
+    { class: `flash flash-${tone} outbox-flash`, role: "status" },
+    paragraph,
+    element("button", {
+      type: "button",
+      class: "flash-close",
+      "data-dismiss": true,
+      "aria-label": "Dismiss this message",
+    }),
+  );
+  region.querySelectorAll(".outbox-flash").forEach((old) => old.remove());
+  region.append(flash);
+  flash.scrollIntoView({ block: "nearest" });
+}
+
+const LABELS = { status: "Status", progress: "Progress (%)", version: "Version" };
+
+function labelOf(name) {
+  return LABELS[name] || name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
+}
+
+function displayed(name, value) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (name === "progress") return `${value} %`;
+  if (name === "status") return String(value).replace(/_/g, " ");
+  return String(value);
+}
+
+function fieldValue(item, name) {
+  const found = item.fields.find(([field]) => field === name);
+  if (found) return found[1];
+  return item.read?.[name] ?? null; // an unchanged status was left out of the request
+}
+
+function comparison(item) {
+  const names = FORMS.find((form) => form.kind === item.kind)?.compare || [];
+  const current = item.problem?.current;
+  if (!names.length) return null;
+  const rows = names.map((name) =>
+    element(
+      "tr",
+      {},
+      element("th", { scope: "row", text: labelOf(name) }),
+      element("td", { text: current ? displayed(name, current[name]) : "—" }),
+      element("td", { text: displayed(name, fieldValue(item, name)) }),
+    ),
+  );
+  return element(
+    "table",
+    { class: "outbox-compare" },
+    element(
+      "thead",
+      {},
+      element(
+        "tr",
+        {},
+        element("th", { scope: "col", text: "" }),
+        element("th", { scope: "col", text: "On the server now" }),
+        element("th", { scope: "col", text: "On this device" }),
+      ),
+    ),
+    element("tbody", {}, ...rows),
+  );
+}
+
+function editor(item) {
+  const form = element("form", { class: "outbox-edit", "data-seq": item.seq, hidden: true });
+  for (const [index, [name, value]] of item.fields.entries()) {
+    if (name === "plan" || name === "version") continue;
+    const id = `outbox-${item.seq}-${index}`;
+    const long = String(value).length > 60 || ["situation", "observation"].includes(name);
+    const control = long
+      ? element("textarea", { id, name, rows: 4 })
+      : element("input", { id, name, value, type: "text" });
+    if (long) control.value = value;
+    form.append(element("label", { for: id, text: labelOf(name) }), control);
+  }
+  form.append(
+    element(
+      "div",
+      { class: "form-actions" },
+      element("button", { type: "submit", text: "Save and send" }),
+      element("button", {
+        type: "button",
+        class: "secondary outline",
+        "data-action": "cancel-edit",
+        text: "Cancel",
+      }),
+    ),
+  );
+  return form;
+}
+
+function itemView(item) {
+  const state = element("span", {
+    class: `outbox-state is-${item.state.replace(/ /g, "-")}`,
+    text: item.state,
+  });
+  const files = (item.files || []).map(
+    (file) => `${file.filename} (${megabytes(file.sentBytes ?? file.blob.size)} MB)`,
+  );
+  const view = element(
+    "li",
+    {
+      class: "outbox-item",
+      "data-seq": item.seq,
+      "data-state": item.state,
+      "aria-label": `${item.noun}: ${item.summary}`,
+    },
+    element(
+      "header",
+      {},
+      element("strong", { text: `${item.noun}: ${item.summary || "(no text)"}` }),
+      " ",
+      state,
+    ),
+    element("p", {
+      class: "outbox-meta",
+      text:
+        `${item.about ? `${item.about} · ` : ""}filed on this device ` +
+        new Date(item.created).toLocaleString(),
+    }),
+    files.length ? element("p", { class: "outbox-files", text: `Photos: ${files.join(", ")}` }) : null,
+    item.note ? element("p", { class: "outbox-note", text: item.note }) : null,
+  );
+  if (item.state === STATES.sent) {
+    const text = item.result?.replayed
+      ? "Sent (the server had already taken it)."
+      : "Sent.";
+    const line = element("p", { class: "outbox-sent", text });
+    if (item.result?.link) line.append(" ", element("a", { href: item.result.link, text: "See it" }));
+    view.append(line);
+    return view;
+  }
+  if (item.state === STATES.attention && item.problem) {
+    view.append(
+      element("p", { class: "outbox-problem", role: "alert", text: item.problem.message }),
+      comparison(item),
+      element(
+        "div",
+        { class: "form-actions" },
+        element("button", {
+          type: "button",
+          "data-action": "resend",
+          text: item.problem.current?.version ? "Resend over the server's values" : "Resend",
+        }),
+        element("button", {
+          type: "button",
+          class: "secondary",
+          "data-action": "edit",
+          text: "Edit",
+        }),
+        element("button", {
+          type: "button",
+          class: "secondary outline",
+          "data-action": "discard",
+          text: "Discard",
+        }),
+      ),
+      editor(item),
+    );
+    return view;
+  }
+  view.append(
+    element(
+      "div",
+      { class: "form-actions" },
+      element("button", {
+        type: "button",
+        class: "secondary outline",
+        "data-action": "discard",
+        text: "Discard",
+      }),
+    ),
+  );
+  return view;
+}
+
+let rendering = Promise.resolve();
+
+function render() {
+  rendering = rendering.then(renderNow).catch(() => {});
+  return rendering;
+}
+
+async function renderNow() {
+  const all = await items();
+  const open = all.filter((item) => item.state !== STATES.sent);
+  for (const badge of document.querySelectorAll("[data-outbox-count]")) {
+    badge.textContent = open.length ? String(open.length) : "";
+    badge.hidden = !open.length;
+  }
+  const list = document.getElementById("outbox-items");
+  if (!list) return;
+  list.replaceChildren(...all.map(itemView));
+  document.getElementById("outbox-empty").hidden = all.length > 0;
+  const connection = document.getElementById("outbox-connection");
+  connection.textContent = navigator.onLine
+    ? `Connected. ${open.length ? `${open.length} to send.` : "Nothing waits to be sent."}`
+    : `Offline. ${open.length ? `${open.length} to send when you are back online.` : "Nothing waits to be sent."}`;
+  const used = all.reduce((sum, item) => sum + bytesOf(item), 0);
+  let storage = `Photos waiting: ${megabytes(used)} of ${megabytes(BUDGET_BYTES)} MB.`;
+  if (navigator.storage?.estimate) {
+    const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+    if (quota) {
+      storage += ` This site uses ${megabytes(usage)} MB of the ${megabytes(quota)} MB the browser allows it.`;
+    }
+  }
+  const meter = document.getElementById("outbox-storage-meter");
+  if (meter) meter.value = Math.min(used / BUDGET_BYTES, 1);
+  document.getElementById("outbox-storage").textContent = storage;
+}
+
+async function itemBySeq(seq) {
+  return (await (await db()).get(STORE, Number(seq))) || null;
+}
+
+async function onOutboxClick(event) {
+  const button = event.target.closest("[data-action]");
+  if (!button) return;
+  const view = button.closest(".outbox-item");
+  const item = await itemBySeq(view?.dataset.seq);
+  if (!item) return;
+  const action = button.dataset.action;
+  if (action === "discard") {
+    if (!window.confirm(`Discard this ${item.noun.toLowerCase()}? It will not be sent.`)) return;
+    await (await db()).delete(STORE, item.seq);
+    say(`Discarded: the ${item.noun.toLowerCase()} was removed from this device.`);
+    render();
+  } else if (action === "resend") {
+    const version = item.problem?.current?.version;
+    if (version !== undefined && version !== null) {
+      item.fields = item.fields.filter(([name]) => name !== "version");
+      item.fields.push(["version", String(version)]);
+    }
+    item.state = STATES.waiting;
+    item.problem = null;
+    item.note = "";
+    await save(item);
+    await render();
+    await sendNow();
+  } else if (action === "edit") {
+    view.querySelector(".outbox-edit").hidden = false;
+    view.querySelector(".outbox-edit input, .outbox-edit textarea")?.focus();
+  } else if (action === "cancel-edit") {
+    view.querySelector(".outbox-edit").hidden = true;
+  }
+}
+
+async function onEditSubmit(event) {
+  const form = event.target.closest(".outbox-edit");
+  if (!form) return;
+  event.preventDefault();
+  const item = await itemBySeq(form.dataset.seq);
+  if (!item) return;
+  const edited = new FormData(form);
+  item.fields = item.fields
+    .map(([name, value]) => [name, edited.has(name) ? String(edited.get(name)) : value])
+    .filter(([, value]) => value !== "");
+  const version = item.problem?.current?.version;
+  if (version !== undefined && version !== null) {
+    item.fields = item.fields.filter(([name]) => name !== "version");
+    item.fields.push(["version", String(version)]);
+  }
+  const entry = FORMS.find((registered) => registered.kind === item.kind);
+  if (entry) item.summary = summaryOf(entry, item.fields);
+  item.state = STATES.waiting;
+  item.problem = null;
+  await save(item);
+  await render();
+  await sendNow();
+}
+
+async function sendNow() {
+  if (!navigator.onLine) {
+    say("You are offline: it will be sent when you are back online.", { tone: "info" });
+    return;
+  }
+  const { sent } = await sendAll();
+  const left = (await items()).filter((item) => item.state !== STATES.sent);
+  const attention = left.filter((item) => item.state === STATES.attention).length;
+  if (sent) {
+    let text = sent === 1 ? "Sent." : `Sent: ${sent} items.`;
+    if (attention) text += ` ${attention} need${attention === 1 ? "s" : ""} your attention.`;
+    say(text, { link: document.getElementById("outbox-items") ? null : outboxLink() });
+  } else if (attention) {
+    say(`${attention} item${attention === 1 ? " needs" : "s need"} your attention.`, {
+      tone: "error",
+      link: document.getElementById("outbox-items") ? null : outboxLink(),
+    });
+  } else if (left.length) {
+    say("Not sent yet: it is tried again when the connection allows.", { tone: "info" });
+  }
+}
+
+const outboxLink = () => ({ href: "/outbox/", text: "See the outbox" });
+
+// --- the forms -----------------------------------------------------------------------------
+
+async function onSubmit(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  if (form.matches(".logout-form")) {
+    await signOut(event, form);
+    return;
+  }
+  if (form.closest("#outbox")) {
+    await onEditSubmit(event);
+    return;
+  }
+  if (navigator.onLine || form.method.toLowerCase() !== "post" || !form.matches(".page-form")) {
+    return; // connected: the page takes the form, as without JavaScript
+  }
+  const registered = registrationFor(location.pathname);
+  if (!registered) return;
+  event.preventDefault();
+  const button = form.querySelector('[type="submit"]');
+  if (button) button.disabled = true;
+  try {
+    const item = await capture(form, registered.entry, registered.match);
+    if (item.kind !== "progress") form.reset();
+    say("Saved on this device; it will be sent when you are back online.", {
+      tone: "info",
+      link: outboxLink(),
+    });
+  } catch (error) {
+    say(
+      error instanceof NoRoom
+        ? error.message
+        : "It could not be kept on this device. Try again when you are back online.",
+      { tone: "error" },
+    );
+  } finally {
+    if (button) button.disabled = false;
+    render();
+  }
+}
+
+// --- signing out ---------------------------------------------------------------------------
+
+export async function clearDevice() {
+  close();
+  const work = [
+    deleteDB(DB_NAME).catch(() => {}),
+    ...(window.caches ? [caches.keys().then((names) => Promise.all(names.map((n) => caches.delete(n))))] : []),
+    ...(navigator.serviceWorker
+      ? [
+          navigator.serviceWorker
+            .getRegistrations()
+            .then((registrations) => Promise.all(registrations.map((r) => r.unregister()))),
+        ]
+      : []),
+  ];
+  // Never let a blocked deletion keep the person from signing out: the server's
+  // Clear-Site-Data answer clears the rest.
+  await Promise.race([Promise.allSettled(work), new Promise((done) => setTimeout(done, 2000))]);
+}
+
+async function signOut(event, form) {
+  event.preventDefault();
+  let unsent = 0;
+  try {
+    unsent = (await items()).filter((item) => item.state !== STATES.sent).length;
+  } catch {
+    unsent = 0;
+  }
+  if (
+    unsent &&
+    !window.confirm(
+      `${unsent} item${unsent === 1 ? " has" : "s have"} not been sent. Signing out deletes ` +
+        `${unsent === 1 ? "it" : "them"} from this device. Sign out anyway?`,
+    )
+  ) {
+    return;
+  }
+  await clearDevice();
+  form.submit();
+}
+
+// --- keeping pages for later ---------------------------------------------------------------
+
+async function keepLinkedPages() {
+  const worker = navigator.serviceWorker?.controller;
+  if (!worker || !navigator.onLine || !window.caches) return;
+  const cache = await caches.open(PAGES_CACHE);
+  const wanted = new Set(["/outbox/"]);
+  for (const link of document.querySelectorAll("main a[href]")) {
+    const url = new URL(link.href, location.href);
+    if (url.origin !== location.origin) continue;
+    if (OFFLINE_PAGES.some((page) => page.test(url.pathname))) wanted.add(url.pathname + url.search);
+  }
+  const missing = [];
+  for (const url of wanted) {
+    if (missing.length >= WARM_AT_MOST) break;
+    if (url !== location.pathname + location.search && !(await cache.match(url))) missing.push(url);
+  }
+  if (missing.length) {
+    // Workbox's router fetches these through the same route as a visit (network first).
+    worker.postMessage({ type: "CACHE_URLS", payload: { urlsToCache: missing } });
+  }
+}
+
+function markOffline() {
+  if (navigator.onLine) return;
+  // A page from the device's copy: its confirmations are from when it was kept.
+  document.querySelectorAll(".flash-region .flash:not(.outbox-flash)").forEach((old) => old.remove());
+  say("You are offline: this page is as it was when you last opened it.", { tone: "info" });
+}
+
+async function start() {
+  document.addEventListener("submit", onSubmit);
+  document.getElementById("outbox")?.addEventListener("click", onOutboxClick);
+  document.querySelector("[data-outbox-send]")?.addEventListener("click", () => sendNow());
+  window.addEventListener("online", () => sendNow());
+  window.addEventListener("offline", () => render());
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    navigator.serviceWorker.ready.then(() => keepLinkedPages()).catch(() => {});
+    // The first visit is not yet controlled: the worker takes the page over once installed.
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      keepLinkedPages().catch(() => {});
+    });
+  }
+  markOffline();
+  try {
+    await forgetOldSent();
+    await render();
+    if (navigator.onLine && (await items()).some((item) => item.state === STATES.waiting)) {
+      await sendNow();
+    }
+  } catch {
+    // No IndexedDB (a private window in some browsers): the forms post as without JavaScript.
+  }
+  document.documentElement.dataset.outbox = "ready";
+}
+
+start();
