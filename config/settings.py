@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The public pages are read as by someone not signed in: no session, no cookie, cacheable.
+    "public.middleware.PublicPagesAreAnonymous",
     # What each person holds on each object, fetched once per request (accounts/authority.py).
     "accounts.object_permissions.ObjectPermissionsMiddleware",
     # Whether the session was verified with a second factor; then the guard that holds back

@@ -16,6 +16,7 @@ from lessons.api import api_urls as lessons_api_urls
 from missions.api import api_urls as missions_api_urls
 from offline.views import SignOutView
 from outreach.api import api_urls as outreach_api_urls
+from public.api import api_urls as public_api_urls
 from reports.api import ReportViewSet
 from secondments.api import api_urls as secondments_api_urls
 from strategy.api import api_urls as strategy_api_urls
@@ -42,6 +43,7 @@ api_v1 = [
     *capabilities_api_urls,
     *funding_api_urls,
     *outreach_api_urls,
+    *public_api_urls,
 ]
 
 urlpatterns = [

@@ -1,5 +1,12 @@
-"""Public account API under /api/v1/."""
+"""Public account API under /api/v1/: a plan's publication (GET, PUT to publish, DELETE to
+withdraw)."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-api_urls: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from public.api.views import PublicationView
+
+api_urls: list[URLPattern] = [
+    path("plans/<int:pk>/publication/", PublicationView.as_view(), name="api-plan-publication"),
+]
