@@ -274,6 +274,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.idempotency_keys_forget_task",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Requests past their instrument's target: the owner's approvers and the plan's lead hear
+    # of each once (funding/services/disbursements.py).
+    "funding-disbursements-overdue": {
+        "task": "funding.tasks.disbursements_overdue_alert_task",
+        "schedule": crontab(hour=env.int("FUNDING_ALERT_HOUR_UTC", default=7), minute=15),
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
