@@ -12,6 +12,7 @@ from accounts.two_factor_views import SignInView
 from capabilities.api import api_urls as capabilities_api_urls
 from config.health import healthz
 from funding.api import api_urls as funding_api_urls
+from funding.iati.urls import api_urls as funding_iati_api_urls
 from lessons.api import api_urls as lessons_api_urls
 from missions.api import api_urls as missions_api_urls
 from offline.views import SignOutView
@@ -42,6 +43,7 @@ api_v1 = [
     *lessons_api_urls,
     *capabilities_api_urls,
     *funding_api_urls,
+    *funding_iati_api_urls,
     *outreach_api_urls,
     *public_api_urls,
 ]
@@ -57,6 +59,7 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("", include("capabilities.urls")),
     path("", include("funding.urls")),
+    path("", include("funding.iati.urls")),
     path("", include("outreach.urls")),
     path("public/", include("public.urls")),
     path("", include("offline.urls")),
