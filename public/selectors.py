@@ -149,10 +149,9 @@ def _messages(items: QuerySet[CommunicationItem]) -> list[PublicMessage]:
             audience=audiences.get(row["audience"], row["audience"]),
             channel=channels.get(row["channel"], row["channel"]),
             spokesperson=row["spokesperson__name"],
-            # Published messages always record when (a constraint): the filter says so too.
             published_at=cast(datetime.datetime, row["published_at"]),
         )
-        for row in items.filter(published_at__isnull=False).values(
+        for row in items.values(
             "id",
             "plan__publication__slug",
             "title",
@@ -167,7 +166,10 @@ def _messages(items: QuerySet[CommunicationItem]) -> list[PublicMessage]:
 
 def public_messages(plan_ids: list[int] | None = None) -> QuerySet[CommunicationItem]:
     """Messages published and marked public, of published plans (or of the given plans)."""
-    items = CommunicationItem.objects.filter(status=CommunicationStatus.PUBLISHED, public=True)
+    # A published message records when (a constraint); the filter says so for the type too.
+    items = CommunicationItem.objects.filter(
+        status=CommunicationStatus.PUBLISHED, public=True, published_at__isnull=False
+    )
     if plan_ids is None:
         items = items.filter(plan__publication__published=True)
     else:

@@ -8,7 +8,6 @@ review and approval to active; `published` is its publication by the lead's appr
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
@@ -16,8 +15,8 @@ import pytest
 from accounts.models import User
 from missions import services as plans
 from missions.models import Plan
-from public import services
 from public.models import PlanPublication
+from public.services import plan_publish
 from tests.factories import submission_of
 from tests.missions.conftest import *  # noqa: F403 (the plan personas and `plan`)
 
@@ -50,7 +49,7 @@ def active_plan(
 
 
 def publish(plan: Plan, by: User, **extra: Any) -> PlanPublication:
-    return services.plan_publish(
+    return plan_publish(
         plan=plan,
         by=by,
         public_title=extra.pop("public_title", PUBLIC_TITLE),
@@ -62,6 +61,3 @@ def publish(plan: Plan, by: User, **extra: Any) -> PlanPublication:
 @pytest.fixture
 def published(active_plan: Plan, lead_approver: User) -> PlanPublication:
     return publish(active_plan, lead_approver, slug="valeria")
-
-
-TODAY = datetime.date(2026, 3, 1)
