@@ -135,7 +135,7 @@ class CommunicationItem(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("outreach-item-edit", args=[self.pk])
+        return reverse("outreach-item", args=[self.pk])
 
     @property
     def is_published_publicly(self) -> bool:

@@ -1,5 +1,13 @@
-"""Public diplomacy API under /api/v1/."""
+"""Public diplomacy API under /api/v1/: communication items with their clearance, and
+perception readings."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-api_urls: list[URLPattern] = []
+from rest_framework.routers import SimpleRouter
+
+from outreach.api.viewsets import CommunicationItemViewSet, PerceptionReadingViewSet
+
+router = SimpleRouter()
+router.register("communications", CommunicationItemViewSet, basename="api-communication")
+router.register("perception-readings", PerceptionReadingViewSet, basename="api-perception-reading")
+api_urls = router.urls
