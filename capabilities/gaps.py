@@ -18,7 +18,9 @@ as `quantity x d` (exact decimals, never floats) and divided once per requiremen
   positive. A zero need has no gap and any pledge to it is beyond need.
 - Units never mix: a pledge is in its requirement's unit (the service refuses any other),
   and the sums here only add pledges in the requirement's own unit.
-- **Unmet**: a need above zero that accepted pledges leave short.
+- **Unmet**: a need above zero that the pledges made, accepted or waiting, leave short: no
+  one has yet offered the rest. (A need waiting for decisions that would cover it is not
+  unmet; its gap shows until they are accepted.)
 - **Overlap**: two or more organisations whose live pledges (proposed or accepted) to one
   requirement together count for more than it needs.
 - **Uncoordinated offers**: offers the viewer may see, of a requirement's kind and domain and
@@ -50,6 +52,7 @@ from capabilities.models import (
     Requirement,
 )
 from capabilities.selectors import visible_offers
+from charts.gaps import GapBar, gap_chart
 from missions.models import Plan
 
 CENT = Decimal("0.01")
@@ -132,6 +135,11 @@ class RequirementGap:
         return max(self.need - self.pledged, ZERO)
 
     @property
+    def unoffered(self) -> Decimal:
+        """What no pledge, accepted or waiting, covers."""
+        return max(self.need - self.pledged - self.proposed, ZERO)
+
+    @property
     def beyond_need(self) -> Decimal:
         return max(self.pledged - self.need, ZERO)
 
@@ -144,7 +152,7 @@ class RequirementGap:
 
     @property
     def unmet(self) -> bool:
-        return self.need > 0 and self.pledged < self.need
+        return self.need > 0 and self.pledged + self.proposed < self.need
 
     @property
     def overlap(self) -> bool:
@@ -279,3 +287,22 @@ def _uncoordinated(plan: Plan, requirements: list[Requirement], user: User) -> l
         if len({offer.organisation_id for offer in matching}) >= 2:
             found.append(Uncoordinated(requirement=requirement, offers=matching))
     return found
+
+
+def gap_view_chart(view: GapView) -> str:
+    """How far each need is met, as an SVG chart (empty when the plan states no need)."""
+    if not view.rows:
+        return ""
+    return gap_chart(
+        [
+            GapBar(
+                label=row.requirement.description,
+                need=row.need,
+                pledged=row.pledged,
+                proposed=row.proposed,
+                unit=row.unit,
+            )
+            for row in view.rows
+        ],
+        title="How far each need is met",
+    )

@@ -21,7 +21,7 @@ from accounts.pages import show_service_error, visible_or_404
 from accounts.selectors import organisation_list
 from capabilities import selectors, services
 from capabilities.forms import OfferForm, PledgeForm, RequirementForm
-from capabilities.gaps import GapView, plan_gaps
+from capabilities.gaps import gap_view_chart, plan_gaps
 from capabilities.models import PledgeDecisionChoice, Requirement
 from capabilities.permissions import (
     PLEDGE_DECISION,
@@ -29,7 +29,6 @@ from capabilities.permissions import (
     deciding_organisations,
     offering_organisations,
 )
-from charts.gaps import GapBar, gap_chart
 from missions.models import Plan
 from missions.permissions import can_change_plan
 from missions.selectors import visible_plans
@@ -47,24 +46,6 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
 
 def _plan_url(plan: Plan) -> str:
     return f"{plan.get_absolute_url()}#capabilities"
-
-
-def _chart(view: GapView) -> str:
-    if not view.rows:
-        return ""
-    return gap_chart(
-        [
-            GapBar(
-                label=row.requirement.description,
-                need=row.need,
-                pledged=row.pledged,
-                proposed=row.proposed,
-                unit=row.unit,
-            )
-            for row in view.rows
-        ],
-        title="How far each need is met",
-    )
 
 
 def _offers_to_pledge(user: User, plan: Plan) -> Any:
@@ -100,7 +81,7 @@ def plan_section(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "view": view,
             "matrix": view.matrix(),
-            "chart": _chart(view),
+            "chart": gap_view_chart(view),
             "pledges": pledges,
             "may_add_requirement": can_change_plan(user, plan),
             "may_propose": bool(view.rows) and _may_propose(user, plan),

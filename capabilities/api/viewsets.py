@@ -243,4 +243,6 @@ class CapabilityGapsViewSet(mixins.RetrieveModelMixin, SelectorViewSet):
         more organisations pledging beyond the need) and the offers of the same kind no one
         coordinated."""
         plan = self.get_object()
-        return Response(gaps_data(plan_gaps(plan, user=_user(request))))
+        data = gaps_data(plan_gaps(plan, user=_user(request)))
+        # Through the serializer: quantities go out as decimal strings, never floats.
+        return Response(CapabilityGapsSerializer(data).data)

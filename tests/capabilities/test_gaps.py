@@ -208,13 +208,19 @@ def test_uncoordinated_offers_are_only_those_the_viewer_sees(world: World) -> No
     assert len(plan_gaps(world.plan, user=world["superuser"]).uncoordinated) == 1
 
 
-def test_unmet_needs_are_those_accepted_pledges_leave_short(world: World) -> None:
+def test_unmet_needs_are_those_no_pledge_covers_yet(world: World) -> None:
     met = requirement_make(world, quantity=Decimal("1"))
+    waiting = requirement_make(world, description="Police mentors", quantity=Decimal("2"))
     short = requirement_make(world, description="Judicial experts", quantity=Decimal("6"))
     pledge_make(world, offer_make(world, "un"), met, "1")
-    pledge_make(world, offer_make(world, "nato", quantity="6"), short, "6", accept=False)
+    pledge_make(world, offer_make(world, "un"), waiting, "2", accept=False)
+    pledge_make(world, offer_make(world, "nato", quantity="6"), short, "3", accept=False)
     view = plan_gaps(world.plan, user=world["mfa_planner"])
     assert [row.requirement.pk for row in view.unmet] == [short.pk]
+    rows = {row.requirement.pk: row for row in view.rows}
+    # A need covered by a pledge waiting for its decision is not unmet, but its gap shows.
+    assert (rows[waiting.pk].gap, rows[waiting.pk].unoffered) == (Decimal("2"), Decimal("0"))
+    assert (rows[short.pk].gap, rows[short.pk].unoffered) == (Decimal("6"), Decimal("3.00"))
 
 
 def test_counted_rounds_to_the_cent_in_decimal() -> None:
