@@ -202,13 +202,25 @@ function megabytes(bytes) {
   return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
 }
 
+function size(bytes) {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${megabytes(bytes)} MB`;
+  return `${(bytes / (1024 * 1024 * 1024)).toFixed(1).replace(/\.0$/, "")} GB`;
+}
+
+const when = (iso) =>
+  new Date(iso).toLocaleString(document.documentElement.lang || undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+
 async function ensureRoom(newBytes) {
   if (!newBytes) return;
   const used = await usedBytes();
   if (used + newBytes > BUDGET_BYTES) {
     throw new NoRoom(
-      `There is no room for these photos on this device: the outbox holds ${megabytes(used)} ` +
-        `of its ${megabytes(BUDGET_BYTES)} MB. Send or discard what waits in the outbox first, ` +
+      `There is no room for these photos on this device: the outbox holds ${size(used)} ` +
+        `of its ${size(BUDGET_BYTES)}. Send or discard what waits in the outbox first, ` +
         "or leave the photos out.",
     );
   }
@@ -492,14 +504,19 @@ function labelOf(name) {
 function displayed(name, value) {
   if (value === null || value === undefined || value === "") return "—";
   if (name === "progress") return `${value} %`;
-  if (name === "status") return String(value).replace(/_/g, " ");
+  if (name === "status") {
+    const words = String(value).replace(/_/g, " ");
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
   return String(value);
 }
 
-function fieldValue(item, name) {
+function deviceValue(item, name) {
   const found = item.fields.find(([field]) => field === name);
-  if (found) return found[1];
-  return item.read?.[name] ?? null; // an unchanged status was left out of the request
+  if (found) return displayed(name, found[1]);
+  // Left out of the request (an unchanged status): the server's stays.
+  const read = item.read?.[name];
+  return read ? `${displayed(name, read)} (unchanged)` : "—";
 }
 
 function comparison(item) {
@@ -512,7 +529,7 @@ function comparison(item) {
       {},
       element("th", { scope: "row", text: labelOf(name) }),
       element("td", { text: current ? displayed(name, current[name]) : "—" }),
-      element("td", { text: displayed(name, fieldValue(item, name)) }),
+      element("td", { text: deviceValue(item, name) }),
     ),
   );
   return element(
@@ -567,7 +584,7 @@ function itemView(item) {
     text: item.state,
   });
   const files = (item.files || []).map(
-    (file) => `${file.filename} (${megabytes(file.sentBytes ?? file.blob.size)} MB)`,
+    (file) => `${file.filename} (${size(file.sentBytes ?? file.blob.size)})`,
   );
   const view = element(
     "li",
@@ -587,8 +604,8 @@ function itemView(item) {
     element("p", {
       class: "outbox-meta",
       text:
-        `${item.about ? `${item.about} · ` : ""}filed on this device ` +
-        new Date(item.created).toLocaleString(),
+        `${item.about ? `${item.about} · ` : ""}filed on this device ${when(item.created)}` +
+        (item.sent ? ` · sent ${when(item.sent)}` : ""),
     }),
     files.length ? element("p", { class: "outbox-files", text: `Photos: ${files.join(", ")}` }) : null,
     item.note ? element("p", { class: "outbox-note", text: item.note }) : null,
@@ -669,11 +686,11 @@ async function renderNow() {
     ? `Connected. ${open.length ? `${open.length} to send.` : "Nothing waits to be sent."}`
     : `Offline. ${open.length ? `${open.length} to send when you are back online.` : "Nothing waits to be sent."}`;
   const used = all.reduce((sum, item) => sum + bytesOf(item), 0);
-  let storage = `Photos waiting: ${megabytes(used)} of ${megabytes(BUDGET_BYTES)} MB.`;
+  let storage = `Photos waiting: ${used ? size(used) : "none"} of the outbox's ${size(BUDGET_BYTES)}.`;
   if (navigator.storage?.estimate) {
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     if (quota) {
-      storage += ` This site uses ${megabytes(usage)} MB of the ${megabytes(quota)} MB the browser allows it.`;
+      storage += ` This site uses ${size(usage)} of the ${size(quota)} the browser allows it.`;
     }
   }
   const meter = document.getElementById("outbox-storage-meter");
