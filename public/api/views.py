@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,9 +34,9 @@ class PublicationView(APIView):
     def _plan(self, request: Request, pk: int) -> Plan:
         return get_object_or_404(visible_plans(_user(request)), pk=pk)
 
-    def _answer(self, request: Request, plan: Plan, code: int = 200) -> Response:
+    def _answer(self, request: Request, plan: Plan) -> Response:
         publication = PlanPublication.objects.filter(plan=plan).first()
-        response = Response(PublicationSerializer.of(plan.pk, publication, request), status=code)
+        response = Response(PublicationSerializer.of(plan.pk, publication, request))
         if publication is not None:
             response["ETag"] = f'"{publication.version}"'
         return response
@@ -67,10 +66,9 @@ class PublicationView(APIView):
 
     @extend_schema(
         request=WithdrawSerializer,
-        responses={
-            204: OpenApiResponse(description="Withdrawn: the public page answers 404."),
-            409: STALE_RESPONSE,
-        },
+        responses={200: PublicationSerializer, 409: STALE_RESPONSE},
+        description="Withdraw the public page: it answers 404 at once. Answers the publication "
+        "now (`published: false`; its address and words are kept for publishing again).",
     )
     def delete(self, request: Request, pk: int) -> Response:
         plan = self._plan(request, pk)
@@ -79,7 +77,7 @@ class PublicationView(APIView):
         services.plan_unpublish(
             plan=plan, by=_user(request), version=serializer.validated_data.get("version")
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._answer(request, plan)
 
     def represent_current(self, obj: Any) -> Any:
         """The publication now, for a 409 answer."""

@@ -18,7 +18,7 @@ BODY = {"public_title": PUBLIC_TITLE, "public_summary": PUBLIC_SUMMARY, "slug": 
 # persona: status of PUT (publish) and DELETE (withdraw). Participants see the plan, so a
 # refusal is 403; who does not see it gets 404; a superuser sees it but publishes for no one.
 MATRIX = {
-    "lead_approver": (200, 204),
+    "lead_approver": (200, 200),
     "lead_planner": (403, 403),
     "field_advisor": (403, 403),
     "contributor_approver": (403, 403),
@@ -62,12 +62,15 @@ def test_who_withdraws(
     publish(active_plan, lead_approver, slug="valeria")
     response = api_as(personas[persona]).delete(f"/api/v1/plans/{active_plan.pk}/publication/")
     assert response.status_code == MATRIX[persona][1], response.content
+    withdrawn = response.status_code == 200
     publication = PlanPublication.objects.get(plan=active_plan)
-    assert publication.published is (response.status_code != 204)
-    assert publication.version == (2 if response.status_code == 204 else 1)
-    assert Client().get("/public/plans/valeria/").status_code == (
-        404 if response.status_code == 204 else 200
-    )
+    assert publication.published is not withdrawn
+    assert publication.version == (2 if withdrawn else 1)
+    if withdrawn:
+        assert response.json()["published"] is False
+        assert response.json()["url"] is None
+        assert response.json()["slug"] == "valeria"
+    assert Client().get("/public/plans/valeria/").status_code == (404 if withdrawn else 200)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +141,7 @@ def test_withdrawn_and_published_again_keeps_its_address(
     url = f"/api/v1/plans/{active_plan.pk}/publication/"
     client = api_as(lead_approver)
     client.put(url, BODY, format="json")
-    assert client.delete(url).status_code == 204
+    assert client.delete(url).status_code == 200
     again = client.delete(url)
     assert again.status_code == 400
     assert again.json() == {"non_field_errors": ["This plan is not published."]}
@@ -249,3 +252,23 @@ def test_who_may_not_publish_from_the_page(
     assert section.status_code == (404 if status == 404 else 200)
     if section.status_code == 200:
         assert f"/public/publish/{active_plan.pk}/" not in section.content.decode()
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def test_the_public_summary_is_asked_for_of_a_published_plan(
+    active_plan: Plan, lead_approver: User, plan_outsider: User
+) -> None:
+    from reports.kinds_public import PublicSummaryParams
+
+    refused = PublicSummaryParams(data={"plan": active_plan.pk}, context={"user": plan_outsider})
+    assert not refused.is_valid()
+    assert refused.errors == {
+        "plan": ["This plan has no public page: its lead's approvers publish it first."]
+    }
+    publish(active_plan, lead_approver, slug="valeria")
+    # What it shows is public: anyone signed in may ask for it, in or out of the plan.
+    accepted = PublicSummaryParams(data={"plan": active_plan.pk}, context={"user": plan_outsider})
+    assert accepted.is_valid()
+    assert accepted.validated_data == {"plan": active_plan.pk, "format": "pdf"}
