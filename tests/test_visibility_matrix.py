@@ -1051,6 +1051,10 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ("api-plan-related-lessons", "api/v1/plans/<int:pk>/related-lessons/"): ObjectRoute(
         _pk("plan"), GET, control=200
     ),
+    # The IATI export (the insider is the lead's planner; the private plan has no development
+    # activity, so the insider is told there is nothing to export: the URL reached the plan).
+    ("funding-plan-iati", "plans/<int:pk>/iati.xml"): ObjectRoute(_pk("plan"), GET, control=302),
+    ("api-plan-iati", "api/v1/plans/<int:pk>/iati/"): ObjectRoute(_pk("plan"), GET, control=400),
 }
 
 NOT_ABOUT_OBJECTS: dict[Key, str] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -11,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
@@ -25,20 +24,18 @@ from missions.selectors import visible_plans
 XML = "application/xml"
 
 
-class XmlRenderer(BaseRenderer):
-    """Lets a client ask for `Accept: application/xml`; the view writes the bytes itself."""
+class FileNegotiation(BaseContentNegotiation):
+    """Whatever the client accepts (`application/xml`, `*/*`, anything), the file is XML and a
+    refusal JSON (`Error`, `ValidationError`), as documented: nothing to negotiate, so no
+    406 and no `?format=`."""
 
-    media_type = XML
-    format = "xml"
-    charset = None
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
 
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        return data if isinstance(data, bytes) else b""
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
 
 
 EXAMPLE = """<?xml version='1.0' encoding='UTF-8'?>
@@ -58,7 +55,8 @@ class PlanIatiExportView(APIView):
     """The plan's development activities as an IATI 2.03 `iati-activities` document."""
 
     queryset = Plan.objects.none()  # names the model for the schema and the audit trail
-    renderer_classes = [JSONRenderer, XmlRenderer]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(
         operation_id="plans_iati_retrieve",
@@ -96,10 +94,3 @@ class PlanIatiExportView(APIView):
         response = HttpResponse(document, content_type=f"{XML}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{export_filename(plan)}"'
         return response
-
-    def handle_exception(self, exc: Exception) -> Response:
-        # Refusals are JSON (`Error`, `ValidationError`) whatever the client accepts: only
-        # the file itself is XML.
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
