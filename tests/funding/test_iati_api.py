@@ -218,3 +218,17 @@ def test_the_export_costs_the_same_queries_for_2_activities_or_20(
     assert export_queries(world, persona) == (queries, 2)
     activities_add(world, 18)
     assert export_queries(world, persona) == (queries, 20)
+
+
+def test_the_plan_pages_funding_section_offers_the_download_to_those_who_may(
+    world: IatiWorld,
+) -> None:
+    offered = {}
+    for persona in ("dev_planner", "lead_approver", "mod_planner"):
+        client = Client()
+        client.force_login(world.person(persona))
+        response = client.get(f"/plans/{world.plan.pk}/funding/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        offered[persona] = f'href="{page_url(world)}"' in html and "Download IATI XML" in html
+    assert offered == {"dev_planner": True, "lead_approver": False, "mod_planner": False}
