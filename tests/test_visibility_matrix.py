@@ -1018,6 +1018,20 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ("lesson-related-plan", "lessons/related/plan/<int:pk>/"): ObjectRoute(
         _pk("plan"), GET, control=200
     ),
+    # The plan page's "Public page" section and the lead's approvers' publication form (the
+    # insider approves for the lead). The API's PUT and DELETE: tests/public/test_publication.py.
+    ("public-plan-section", "public/publish/<int:pk>/section/"): ObjectRoute(
+        _pk("plan"), GET, control=200
+    ),
+    ("public-publication", "public/publish/<int:pk>/"): ObjectRoute(
+        _pk("plan"), GET_POST, control=200
+    ),
+    ("public-publication-withdraw", "public/publish/<int:pk>/withdraw/"): ObjectRoute(
+        _pk("plan"), POST
+    ),
+    ("api-plan-publication", "api/v1/plans/<int:pk>/publication/"): ObjectRoute(
+        _pk("plan"), GET, control=200
+    ),
     # Another person's subscription is not there to stop.
     ("lesson-subscription-stop", "lessons/following/<int:pk>/stop/"): ObjectRoute(
         _pk("lesson_subscription"), POST
@@ -1079,6 +1093,15 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("api-docs", "api/docs/"): "Swagger UI over the schema",
     ("api-not-found", "api/{rest}"): "any other path under api/: 404 in JSON",
     ("healthz", "healthz"): "liveness of the database and Redis",
+    ("public-index", "public/"): "the public account: published plans only (tests/public/)",
+    ("public-feed", "public/feed.atom"): "published public messages of published plans",
+    ("public-plan", "public/plans/<slug:slug>/"): (
+        "a published plan's public page, built only from what was made public "
+        "(tests/public/test_secret_strings.py)"
+    ),
+    ("public-plan-feed", "public/plans/<slug:slug>/feed.atom"): (
+        "a published plan's published public messages (tests/public/test_secret_strings.py)"
+    ),
     ("post-detail", "posts/<int:pk>/"): (
         "a post's page: the open directory, with holders only from the secondments one sees "
         "(tests/secondments/test_pages.py)"
