@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "ClassificationEnum": "lessons.models.Classification",
         "ReleasabilityEnum": "lessons.models.Releasability",
         "RemedialActionStatusEnum": "lessons.models.ActionStatus",
+        "DisbursementStatusEnum": "funding.models.DisbursementStatus",
+        "FundingInstrumentKindEnum": "funding.models.InstrumentKind",
     },
 }
 
