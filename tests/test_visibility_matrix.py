@@ -721,6 +721,8 @@ PAGE_LISTS: dict[Key, PageList] = {
     # The trainings the requester completed, loaded into their profile.
     ("trainings-completed", "trainings/completed/"): PageList(control=None),
     ("lesson-list", "lessons/"): PageList(control="lesson"),
+    # The requester's own recent field reports, of the plans they still see (tests/offline/).
+    ("outbox", "outbox/"): PageList(control=None),
     # Any current member records a lesson, for their organisation.
     ("lesson-capture", "lessons/new/"): PageList(control=None, status_for=PLANNERS_ONLY),
     # The requester's own subscriptions.
@@ -1093,6 +1095,8 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("api-docs", "api/docs/"): "Swagger UI over the schema",
     ("api-not-found", "api/{rest}"): "any other path under api/: 404 in JSON",
     ("healthz", "healthz"): "liveness of the database and Redis",
+    ("service-worker", "sw.js"): "the service worker's code and the shell's file list",
+    ("web-manifest", "manifest.webmanifest"): "the app's name and icons, for installing it",
     ("public-index", "public/"): "the public account: published plans only (tests/public/)",
     ("public-feed", "public/feed.atom"): "published public messages of published plans",
     ("public-plan", "public/plans/<slug:slug>/"): (
