@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
 
 
 async def _anonymous() -> AnonymousUser:
@@ -22,7 +24,8 @@ class PublicPagesAreAnonymous:
     neither extended nor ended by reading a public page.
 
     Sits after `AuthenticationMiddleware` and before every middleware whose `process_view`
-    reads `request.user`.
+    reads `request.user`; a middleware that read it earlier (the person's language) is undone
+    here for the page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -34,6 +37,17 @@ class PublicPagesAreAnonymous:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> None:
-        if getattr(view, "public_page", False):
-            request.user = AnonymousUser()
-            request.auser = _anonymous
+        if not getattr(view, "public_page", False):
+            return
+        request.user = AnonymousUser()
+        request.auser = _anonymous
+        # A middleware before this one may have read the session to learn who is signed in
+        # (for their language): a public page asks no one, so its answer must not vary by
+        # cookie (SessionMiddleware adds `Vary: Cookie` to an answer whose session was read).
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified:
+            session.accessed = False
+        # And the same words and times for everyone: the site's language, times in UTC.
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        timezone.deactivate()

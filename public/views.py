@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
@@ -37,7 +37,7 @@ NOT_FOUND_MAX_AGE = 60
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page of the public account: read as by anyone (`public.middleware`), GET only,
+    """A page of the public account: read as by anyone (`public.middleware`), GET and HEAD,
     `Cache-Control: public` for everyone."""
 
     @wraps(view)
@@ -47,7 +47,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         patch_cache_control(response, public=True, max_age=max_age)
         return response
 
-    checked = require_GET(wrapped)
+    # HEAD too: caches and feed readers ask it.
+    checked = require_safe(wrapped)
     checked.public_page = True  # type: ignore[attr-defined]
     return checked
 
