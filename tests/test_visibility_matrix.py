@@ -56,6 +56,8 @@ from accounts.models import (
 )
 from accounts.notifications import notify
 from accounts.work import SECTIONS
+from funding import services as funding
+from funding.models import Allocation, DisbursementDecision, DisbursementRequest, FundingInstrument
 from lessons import services as lessons
 from lessons.models import (
     Lesson,
@@ -282,6 +284,28 @@ def _build_world() -> World:
         online=True,
     )
 
+    # An instrument of mfa funding the private activity, with a request waiting for mfa's
+    # approvers: seen by mfa's members (the owner) and the plan's participants only.
+    fund = funding.instrument_create(
+        by=insider,
+        owner=mfa,
+        name=f"{PRIVATE} fund",
+        kind="rapid_response",
+        currency="EUR",
+        target_days_to_disburse=14,
+        description=f"{PRIVATE} fund description.",
+    )
+    allocation = funding.allocation_create(
+        by=insider,
+        instrument=fund,
+        activity=activity,
+        amount=Decimal("1000.00"),
+        note=f"{PRIVATE} allocation",
+    )
+    disbursement = funding.disbursement_request(
+        by=insider, allocation=allocation, amount=Decimal("100.00"), purpose=f"{PRIVATE} request"
+    )
+
     # A lesson of mfa from the private plan, read by mfa only: identified, with a photo, a
     # remedial action for mfa, a wider release asked by an analyst and waiting for an
     # approver, and the insider following a theatre.
@@ -379,6 +403,9 @@ def _build_world() -> World:
             "remedial_action": remedial_action.pk,
             "lesson_attachment": lesson.attachments.get().pk,
             "lesson_subscription": subscription.pk,
+            "funding_instrument": fund.pk,
+            "allocation": allocation.pk,
+            "disbursement": disbursement.pk,
         },
         insider=insider,
         personas={
@@ -449,6 +476,13 @@ def _fingerprint() -> dict[str, list[tuple[Any, ...]]]:
         "remedial_actions": (RemedialAction, ("status", "version", "evidence")),
         "lesson_attachments": (LessonAttachment, ()),
         "lesson_subscriptions": (LessonSubscription, ("person_id", "domain", "theatre")),
+        "funding_instruments": (FundingInstrument, ("version", "description")),
+        "allocations": (Allocation, ("version", "amount", "note")),
+        "disbursements": (
+            DisbursementRequest,
+            ("status", "version", "round", "amount", "purpose", "disbursed_on"),
+        ),
+        "disbursement_decisions": (DisbursementDecision, ("organisation_id", "decision")),
     }
     return {
         name: list(model.objects.order_by("pk").values_list("pk", *fields))
@@ -611,6 +645,30 @@ def _action_report(world: World) -> dict[str, Any]:
     }
 
 
+def _allocation_page(world: World) -> dict[str, Any]:
+    return {
+        "instrument": world.ids["funding_instrument"],
+        "activity": world.ids["activity"],
+        "amount": "5.00",
+    }
+
+
+def _disbursement_page(world: World) -> dict[str, Any]:
+    return {"allocation": world.ids["allocation"], "amount": "5.00"}
+
+
+def _disbursement_decision(world: World) -> dict[str, Any]:
+    """The decision names the round read."""
+    return {
+        "decision": "approve",
+        "round": _current(DisbursementRequest, "disbursement", "round")(world),
+    }
+
+
+def _disbursement_version(world: World) -> dict[str, Any]:
+    return {"version": _current(DisbursementRequest, "disbursement", "version")(world)}
+
+
 def _reading(world: World) -> dict[str, Any]:
     return {"date": timezone.localdate().isoformat(), "value": "5"}
 
@@ -691,6 +749,9 @@ API_LISTS: dict[Key, ApiList] = {
     ("api-lesson-subscription-list", "api/v1/lesson-subscriptions/"): ApiList(
         "lesson_subscription"
     ),
+    ("api-funding-instrument-list", "api/v1/funding-instruments/"): ApiList("funding_instrument"),
+    ("api-allocation-list", "api/v1/allocations/"): ApiList("allocation"),
+    ("api-disbursement-list", "api/v1/disbursements/"): ApiList("disbursement"),
 }
 
 # Only planners (today) start a plan, a strategy or a glossary proposal.
@@ -721,6 +782,8 @@ PAGE_LISTS: dict[Key, PageList] = {
     # The trainings the requester completed, loaded into their profile.
     ("trainings-completed", "trainings/completed/"): PageList(control=None),
     ("lesson-list", "lessons/"): PageList(control="lesson"),
+    # The instruments of one's own organisations, with their times to disburse.
+    ("funding-instrument-list", "funding/instruments/"): PageList(control="funding_instrument"),
     # The requester's own recent field reports, of the plans they still see (tests/offline/).
     ("outbox", "outbox/"): PageList(control=None),
     # Any current member records a lesson, for their organisation.
@@ -991,6 +1054,46 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ("api-secondment-cancel", "api/v1/secondments/{pk}/cancel/"): ObjectRoute(
         _pk("secondment"), body=_secondment_version
     ),
+    # --- funding pages: the plan's "Funding" section and its forms, an instrument, a request
+    ("funding-plan-section", "plans/<int:pk>/funding/"): ObjectRoute(_pk("plan"), GET, control=200),
+    ("funding-allocate", "plans/<int:pk>/funding/allocate/"): ObjectRoute(
+        _pk("plan"), GET_POST, control=200, body=_allocation_page
+    ),
+    ("funding-request", "plans/<int:pk>/funding/request/"): ObjectRoute(
+        _pk("plan"), GET_POST, control=200, body=_disbursement_page
+    ),
+    ("funding-instrument-detail", "funding/instruments/<int:pk>/"): ObjectRoute(
+        _pk("funding_instrument"), GET, control=200
+    ),
+    ("disbursement-detail", "funding/disbursements/<int:pk>/"): ObjectRoute(
+        _pk("disbursement"), GET, control=200
+    ),
+    ("disbursement-decide", "funding/disbursements/<int:pk>/decide/"): ObjectRoute(
+        _pk("disbursement"), GET_POST, control=200, body=_disbursement_decision
+    ),
+    ("disbursement-disbursed", "funding/disbursements/<int:pk>/disbursed/"): ObjectRoute(
+        _pk("disbursement"), POST, body=_disbursement_version
+    ),
+    # --- funding API
+    ("api-funding-instrument-detail", "api/v1/funding-instruments/{pk}/"): ObjectRoute(
+        _pk("funding_instrument"),
+        control=200,
+        body=_edit(FundingInstrument, "funding_instrument", "description"),
+    ),
+    ("api-allocation-detail", "api/v1/allocations/{pk}/"): ObjectRoute(
+        _pk("allocation"), control=200, body=_edit(Allocation, "allocation", "note")
+    ),
+    ("api-disbursement-detail", "api/v1/disbursements/{pk}/"): ObjectRoute(
+        _pk("disbursement"),
+        control=200,
+        body=_edit(DisbursementRequest, "disbursement", "purpose"),
+    ),
+    ("api-disbursement-decide", "api/v1/disbursements/{pk}/decide/"): ObjectRoute(
+        _pk("disbursement"), body=_disbursement_decision
+    ),
+    ("api-disbursement-disbursed", "api/v1/disbursements/{pk}/disbursed/"): ObjectRoute(
+        _pk("disbursement"), body=_disbursement_version
+    ),
     # --- lessons pages
     ("lesson-detail", "lessons/<int:pk>/"): ObjectRoute(_pk("lesson"), GET, control=200),
     ("lesson-edit", "lessons/<int:pk>/edit/"): ObjectRoute(
@@ -1213,6 +1316,7 @@ def _text_of(obj: str, world: World) -> str:
         "secondment": f"{PRIVATE.lower()}-advisor",
         "lesson": f"{PRIVATE} lesson",
         "lesson_subscription": f"{PRIVATE} Coast",
+        "funding_instrument": f"{PRIVATE} fund",
     }[obj]
 
 
