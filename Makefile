@@ -26,9 +26,11 @@ SCALE ?= 1
 BENCH_MEASURE_ARGS ?= --rebuild
 BENCH_ENV = DEBUG=1 REQUIRE_STAFF_2FA=0 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
 .PHONY: setup run test fuzz lint typecheck services worker beat clean bench bench-measure
 
-setup: $(VENV)/.installed node_modules/.installed build/sw.js
+setup: $(VENV)/.installed node_modules/.installed build/sw.js $(CATALOGUES)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +46,10 @@ node_modules/.installed: package.json package-lock.json
 build/sw.js: offline/sw-src.js node_modules/.installed
 	npx --no-install esbuild offline/sw-src.js --bundle --minify --format=iife \
 		--define:process.env.NODE_ENV='"production"' --outfile=$@ --log-level=warning
+
+# The compiled translations (gettext's msgfmt; the .mo files are built here, never committed).
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
 
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput

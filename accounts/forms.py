@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
 
+from accounts.locale import time_zone_choices
 from accounts.models import EmailPreference, Organisation
 from accounts.services import ORGANISATION_EDITABLE_FIELDS
 from accounts.suggest import SuggestChoiceField, SuggestMultipleChoiceField
@@ -86,6 +89,30 @@ class EmailPreferenceForm(forms.Form):
         choices=EmailPreference.choices,
         widget=forms.RadioSelect,
     )
+
+
+class LanguageAndTimeZoneForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Pages, e-mails and reports in this language."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Dates and times are shown in this zone."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            ("", _("As my browser asks")),
+            *settings.LANGUAGES,
+        ]
+        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
+            ("", _("The site's (%(zone)s)") % {"zone": settings.TIME_ZONE}),
+            *time_zone_choices(),
+        ]
 
 
 class TwoFactorCodeForm(forms.Form):

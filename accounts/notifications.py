@@ -17,13 +17,17 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from accounts.locale import in_language_of, time_zone_choices
 from accounts.models import (
     EmailPreference,
     EmailStatus,
@@ -87,12 +91,15 @@ def notify(
     *,
     recipients: Iterable[Recipient],
     kind: str,
-    text: str,
+    text: str | Promise,
     url: str,
     event_key: str,
     actor: User | None = None,
 ) -> int:
     """Raise one notification per recipient for an event; returns how many are new.
+
+    `text` is best lazy (`gettext_lazy`, `format_lazy`): it is written in each recipient's
+    language, not in that of the person whose action raised it.
 
     Call it inside the transaction that makes the change: a rollback discards the
     notifications, and e-mails are queued only once the transaction has committed. The
@@ -114,7 +121,7 @@ def notify(
                 Notification(
                     recipient=user,
                     kind=kind,
-                    text=text[:300],
+                    text=_in_language_of(user, text)[:300],
                     url=url,
                     event_key=event_key,
                     email_status=_INITIAL_EMAIL_STATUS[EmailPreference(user.email_preference)]
@@ -191,6 +198,16 @@ def user_email_preference_set(*, user: User, preference: str) -> None:
     user.email_preference = preference
 
 
+def user_locale_set(*, user: User, language: str, time_zone: str) -> None:
+    """The person's language and time zone (empty: the browser's language, the site's zone)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose English or French.")})
+    if time_zone and time_zone not in dict(time_zone_choices()):
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
+    User.objects.filter(pk=user.pk).update(language=language, time_zone=time_zone)
+    user.language, user.time_zone = language, time_zone
+
+
 # --- E-mail -------------------------------------------------------------------------------------
 
 
@@ -225,6 +242,11 @@ def _claim(queryset: Any, **claim: Any) -> bool:
     )
 
 
+def _in_language_of(user: User, text: str | Promise) -> str:
+    with in_language_of(user):
+        return str(text)
+
+
 def notification_email_deliver(*, notification_id: int, final_attempt: bool) -> str:
     """Send one notification's e-mail once. Returns what happened.
 
@@ -237,9 +259,12 @@ def notification_email_deliver(*, notification_id: int, final_attempt: bool) -> 
     try:
         notification = Notification.objects.select_related("recipient").get(pk=notification_id)
         context = {"notification": notification, "site_url": settings.SITE_URL}
+        with in_language_of(notification.recipient):
+            subject = gettext("Joined Forces: %(text)s") % {"text": notification.text}
+            message = render_to_string("accounts/email/notification.txt", context)
         send_mail(
-            subject=f"Joined Forces: {notification.text}"[:150],
-            message=render_to_string("accounts/email/notification.txt", context),
+            subject=subject[:150],
+            message=message,
             from_email=None,
             recipient_list=[notification.recipient.email],
         )
@@ -316,10 +341,17 @@ def _send_digest(digest: NotificationDigest, *, user_id: int, day: datetime.date
     if not unread:
         return "empty"
     context = {"user": user, "notifications": unread, "site_url": settings.SITE_URL, "day": day}
+    with in_language_of(user):
+        subject = ngettext(
+            "Joined Forces: %(count)d unread notification",
+            "Joined Forces: %(count)d unread notifications",
+            len(unread),
+        ) % {"count": len(unread)}
+        message = render_to_string("accounts/email/digest.txt", context)
     try:
         send_mail(
-            subject=f"Joined Forces: {len(unread)} unread notification{pluralize(len(unread))}",
-            message=render_to_string("accounts/email/digest.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[user.email],
         )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("profile/", views.profile, name="profile"),
+    path("profile/language/", views.profile_locale, name="profile-locale"),
     path("login/code/", two_factor_views.two_factor_code, name="two-factor-code"),
     path("profile/two-factor/", two_factor_views.two_factor_setup, name="two-factor-setup"),
     path(

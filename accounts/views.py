@@ -5,13 +5,14 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services, two_factor
@@ -19,18 +20,21 @@ from accounts.authority import may
 from accounts.forms import (
     ORGANISATION_SEARCH,
     EmailPreferenceForm,
+    LanguageAndTimeZoneForm,
     OrganisationFilterForm,
     OrganisationForm,
     TwoFactorCodeForm,
     organisation_label,
 )
+from accounts.locale import in_language_of
 from accounts.models import Organisation, User
 from accounts.notifications import (
     notification_mark_read,
     notifications_mark_all_read,
     user_email_preference_set,
+    user_locale_set,
 )
-from accounts.pages import versioned_save, visible_or_404
+from accounts.pages import show_service_error, versioned_save, visible_or_404
 from accounts.suggest import suggestions
 from accounts.work import my_work, work_count
 
@@ -209,9 +213,27 @@ def profile(request: HttpRequest) -> HttpResponse:
     return profile_page(request, form=form)
 
 
+@login_required
+@require_POST
+def profile_locale(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    form = LanguageAndTimeZoneForm(request.POST)
+    if form.is_valid():
+        try:
+            user_locale_set(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            with in_language_of(user):
+                messages.success(request, gettext("Your language and time zone were saved."))
+            return redirect("profile")
+    return profile_page(request, locale_form=form)
+
+
 def profile_page(
     request: HttpRequest,
     *,
+    locale_form: LanguageAndTimeZoneForm | None = None,
     form: EmailPreferenceForm | None = None,
     codes_form: TwoFactorCodeForm | None = None,
     disable_form: TwoFactorCodeForm | None = None,
@@ -225,6 +247,10 @@ def profile_page(
         "accounts/profile.html",
         {
             "form": form,
+            "locale_form": locale_form
+            or LanguageAndTimeZoneForm(
+                initial={"language": user.language, "time_zone": user.time_zone}
+            ),
             "two_factor_since": enabled.created_at if enabled else None,
             "two_factor_required": two_factor.staff_must_use_two_factor(user),
             "recovery_codes_left": two_factor.recovery_codes_left(user) if enabled else 0,

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language and time zone of each answer: the person's, the switcher's or the browser's.
+    "accounts.locale.PersonalLocaleMiddleware",
     # The public pages are read as by someone not signed in: no session, no cookie, cacheable.
     "public.middleware.PublicPagesAreAnonymous",
     # What each person holds on each object, fetched once per request (accounts/authority.py).
@@ -180,7 +182,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-gb"
+# English and French, the working languages of NATO and the UN. Each person's choice (their
+# profile) comes first; before they choose, the login page's switcher or the browser's
+# Accept-Language; the API answers in the language of Accept-Language (accounts/locale.py).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Stored in UTC; shown in each person's time zone (their profile), this one before they choose.
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

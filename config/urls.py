@@ -64,6 +64,8 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("", include("offline.urls")),
     path("login/", SignInView.as_view(), name="login"),
+    # The login page's language switcher (Django's set_language: a cookie, then back).
+    path("i18n/", include("django.conf.urls.i18n")),
     # Django's sign-out, answering `Clear-Site-Data`: the device forgets the pages it kept.
     path("logout/", SignOutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
