@@ -39,6 +39,7 @@ SHELL_FILES = (
 )
 """Besides every stylesheet and script of our own (static/css, static/js)."""
 
+MODULE_IMPORTS = ("vendor/idb/index.js",)
 CLEAR_SITE_DATA = '"cache", "storage"'
 THEME_COLOUR = "#1d4e89"
 RECENT_REPORTS = 20
@@ -64,6 +65,12 @@ def _digest(path: str) -> str:
 def _service_worker_text(built_at: int, debug: bool) -> str:
     """`built_at` and `debug` only key the cache: a new build is read anew."""
     precache = [{"url": static(path), "revision": _digest(path)} for path in _shell_files()]
+    # Modules import each other by plain name (outbox.js imports ../vendor/idb/index.js),
+    # which differs from the hashed name static() gives when the names carry a hash.
+    for path in MODULE_IMPORTS:
+        plain = f"/{settings.STATIC_URL.strip('/')}/{path}"
+        if plain != static(path):
+            precache.append({"url": plain, "revision": _digest(path)})
     return f"self.__JF_PRECACHE = {json.dumps(precache)};\n" + BUILT_SERVICE_WORKER.read_text()
 
 

@@ -73,6 +73,14 @@ def controlled(page: Page) -> None:
     )
 
 
+def wait_until_kept(page: Page, url: str) -> None:
+    for _ in range(50):
+        if page.evaluate("async (url) => Boolean(await caches.match(url))", url):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{url} was not kept on the device")
+
+
 def device_holds(page: Page) -> dict[str, Any]:
     return dict(
         page.evaluate(
@@ -121,6 +129,9 @@ def test_a_day_without_a_connection(
     controlled(page)
     for url in pages:  # opened once online: kept on the device
         page.goto(base + url)
+        if url == f"/plans/{plan.pk}/":
+            # Pages the plan's page links to are fetched ahead, not only those visited.
+            wait_until_kept(page, f"/plans/{plan.pk}/field-reports/new/?activity={clerks.pk}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
     expect(page.locator("#outbox-empty")).to_be_visible()
     assert not tablet.scrolls_horizontally()
@@ -214,6 +225,8 @@ def test_a_lost_answer_and_a_conflict(
     settings.MEDIA_ROOT = tmp_path / "media"
     people, plan, clerks = world()
     advisor: User = people["field_advisor"]
+    for name in ("checkpoint.png", "p.png"):
+        Image.new("RGB", (800, 600), "#1d4e89").save(tmp_path / name, "PNG")
     base = live_server.url
     context = no_worker_tablet
     page = context.new_page()
@@ -278,9 +291,59 @@ def test_a_lost_answer_and_a_conflict(
     clerks.refresh_from_db()
     assert (clerks.status, clerks.progress, clerks.version) == ("blocked", 40, 3)
 
+    # The outbox's own budget for photos: 50 MB waiting (here, one item of 50 MB put in the
+    # device's store directly), and no more photos are taken; a report without one still is.
+    page.goto(base + f"/plans/{plan.pk}/field-reports/new/")
+    page.evaluate(
+        """(user) => new Promise((resolve, reject) => {
+            const opening = indexedDB.open("jf-outbox", 1);
+            opening.onsuccess = () => {
+                const transaction = opening.result.transaction("items", "readwrite");
+                transaction.objectStore("items").put({
+                    key: "big", user, kind: "field-report", noun: "Field report",
+                    summary: "Fifty megabytes of photos", about: "", page: "/",
+                    method: "POST", url: "/api/v1/field-reports/", encoding: "multipart",
+                    fields: [], read: {}, state: "needs attention", attempts: 1,
+                    created: new Date().toISOString(), note: "", result: null,
+                    problem: {status: 400, message: "Held back for the test.", current: null},
+                    files: [{field: "attachments", filename: "big.jpg", type: "image/jpeg",
+                             blob: new Blob([new Uint8Array(50 * 1024 * 1024)])}],
+                });
+                transaction.oncomplete = () => { opening.result.close(); resolve(); };
+                transaction.onerror = () => reject(transaction.error);
+            };
+            opening.onerror = () => reject(opening.error);
+        })""",
+        str(advisor.pk),
+    )
+    context.set_offline(True)
+    page.get_by_label("Situation", exact=True).fill("Photos of the Tamo bridge.")
+    files = page.get_by_label("Photos or PDF documents", exact=True)
+    files.set_input_files(str(tmp_path / "p.png"))
+    page.get_by_role("button", name="File report").click()
+    expect(flash(page)).to_have_text(
+        "There is no room for these photos on this device: the outbox holds 50 MB of its "
+        "50 MB. Send or discard what waits in the outbox first, or leave the photos out."
+    )
+    files.set_input_files([])
+    page.get_by_role("button", name="File report").click()
+    expect(flash(page)).to_have_text(SAVED)
+    context.set_offline(False)
+    expect(flash(page)).to_have_text("Sent. 1 needs your attention. See the outbox")
+    assert FieldReport.objects.filter(situation="Photos of the Tamo bridge.").count() == 1
+    page.goto(base + "/outbox/")
+    expect(page.locator("#outbox-storage")).to_contain_text(
+        "Photos waiting: 50 MB of the outbox's 50 MB."
+    )
+    page.once("dialog", lambda dialog: dialog.accept())
+    big = page.get_by_role("listitem", name="Field report: Fifty megabytes of photos")
+    big.get_by_role("button", name="Discard").click()
+    expect(flash(page)).to_have_text("Discarded: the field report was removed from this device.")
+    expect(big).to_have_count(0)
+    expect(page.locator("#outbox-storage")).to_contain_text("Photos waiting: none")
+
     # An observation is one more registered form: kept offline, sent once with its photo.
     photo = tmp_path / "checkpoint.png"
-    Image.new("RGB", (800, 600), "#1d4e89").save(photo, "PNG")
     page.goto(base + "/lessons/new/")
     context.set_offline(True)
     page.get_by_label("Title").fill("Checkpoint closed at dusk")
