@@ -894,7 +894,17 @@ function markOffline() {
   say("You are offline: this page is as it was when you last opened it.", { tone: "info" });
 }
 
+// Someone else signed in on this device (the last person's session ended without signing
+// out): the pages kept for the last person are not theirs to read offline. The last
+// person's unsent items stay (never shown or sent as anyone else's) until they sign in again.
+async function forgetAnotherPersonsPages() {
+  const owner = localStorage.getItem("jf-device-user");
+  if (owner && owner !== USER && window.caches) await caches.delete(PAGES_CACHE);
+  localStorage.setItem("jf-device-user", USER);
+}
+
 async function start() {
+  await forgetAnotherPersonsPages().catch(() => {});
   document.addEventListener("submit", onSubmit);
   document.getElementById("outbox")?.addEventListener("click", onOutboxClick);
   document.querySelector("[data-outbox-send]")?.addEventListener("click", () => sendNow());
