@@ -136,4 +136,7 @@ class PerceptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         indicator: Any = self.fields["indicator"]
         indicator.queryset = indicators
+        choices = list(indicators[:2])
+        if len(choices) == 1:  # one thing to measure: chosen already, one tap less
+            self.initial.setdefault("indicator", choices[0].pk)
         indicator.label_from_instance = lambda i: f"{i.name}{f' ({i.unit})' if i.unit else ''}"

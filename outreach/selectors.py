@@ -73,16 +73,25 @@ class Week:
         return self.monday + datetime.timedelta(days=6)
 
 
+def audiences_of(items: list[CommunicationItem]) -> list[tuple[str, str]]:
+    """The audiences the plan's messages go to, in the usual order: the calendar's columns
+    (five narrow columns would not read at 768 px when two are used)."""
+    used = {item.audience for item in items}
+    return [(value, label) for value, label in Audience.choices if value in used]
+
+
 def agenda(items: list[CommunicationItem]) -> list[Week]:
-    """The items by week (only weeks that have any) and audience, dates in order."""
+    """The items by week (only weeks that have any) and audience (those used), dates in
+    order."""
     weeks: dict[datetime.date, dict[str, list[CommunicationItem]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    columns = audiences_of(items)
     for item in sorted(items, key=lambda i: (i.planned_date, i.pk)):
         monday = item.planned_date - datetime.timedelta(days=item.planned_date.weekday())
         weeks[monday][item.audience].append(item)
     return [
-        Week(monday=monday, cells=[weeks[monday][audience] for audience in Audience.values])
+        Week(monday=monday, cells=[weeks[monday][audience] for audience, _ in columns])
         for monday in sorted(weeks)
     ]
 

@@ -26,7 +26,7 @@ from missions.models import Plan
 from missions.selectors import visible_plans
 from outreach import selectors, services
 from outreach.forms import ItemForm, PerceptionForm, VersionForm
-from outreach.models import Audience, ClearanceDecision, CommunicationItem
+from outreach.models import ClearanceDecision, CommunicationItem
 from outreach.permissions import (
     CLEARANCE,
     can_add_item,
@@ -84,7 +84,7 @@ def plan_section(request: HttpRequest, pk: int) -> HttpResponse:
         "outreach/_plan_section.html",
         {
             "plan": plan,
-            "audiences": Audience.choices,
+            "audiences": selectors.audiences_of(items),
             "weeks": selectors.agenda(items),
             "item_count": len(items),
             "can_add": can_add_item(user, plan),

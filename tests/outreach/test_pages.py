@@ -69,12 +69,13 @@ def test_the_calendar_groups_by_week_and_audience(world: dict[str, Any]) -> None
     response = client_for(world["people"]["mfa_planner"]).get(_section(world))
     weeks = response.context["weeks"]
     assert [w.monday for w in weeks] == [monday, monday + datetime.timedelta(days=14)]
+    assert response.context["audiences"] == [
+        ("local_population", "Local population"),
+        ("parliament", "Parliament"),
+    ]
     assert [[i.title for i in cell] for cell in weeks[0].cells] == [
         ["Radio spot"],
-        [],
         ["Briefing MPs"],
-        [],
-        [],
     ]
     assert [i.title for i in weeks[1].cells[0]] == ["Town hall"]
 
