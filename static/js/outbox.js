@@ -22,7 +22,10 @@ const BUDGET_BYTES = 50 * 1024 * 1024;
 const MAX_SIDE = 1600;
 const JPEG_QUALITY = 0.8;
 const KEEP_SENT_MS = 7 * 24 * 3600 * 1000;
-const WARM_AT_MOST = 30;
+const WARM_AT_MOST = 12;
+const WARM_AFTER_MS = 2000; // once the person stays on the page, not on every page passed by
+// The pages whose links are fetched ahead: the plans list and a plan's page.
+const WARM_FROM = [/^\/plans\/$/, /^\/plans\/\d+\/$/];
 
 export const STATES = {
   waiting: "waiting",
@@ -866,6 +869,14 @@ async function signOut(event, form) {
 
 // --- keeping pages for later ---------------------------------------------------------------
 
+let warming = null;
+
+function keepLinkedPagesSoon() {
+  if (!WARM_FROM.some((page) => page.test(location.pathname))) return;
+  clearTimeout(warming);
+  warming = setTimeout(() => keepLinkedPages().catch(() => {}), WARM_AFTER_MS);
+}
+
 async function keepLinkedPages() {
   const worker = navigator.serviceWorker?.controller;
   if (!worker || !navigator.onLine || !window.caches) return;
@@ -912,11 +923,9 @@ async function start() {
   window.addEventListener("offline", () => render());
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
-    navigator.serviceWorker.ready.then(() => keepLinkedPages()).catch(() => {});
+    navigator.serviceWorker.ready.then(keepLinkedPagesSoon).catch(() => {});
     // The first visit is not yet controlled: the worker takes the page over once installed.
-    navigator.serviceWorker.addEventListener("controllerchange", () => {
-      keepLinkedPages().catch(() => {});
-    });
+    navigator.serviceWorker.addEventListener("controllerchange", keepLinkedPagesSoon);
   }
   markOffline();
   try {

@@ -74,7 +74,7 @@ def controlled(page: Page) -> None:
 
 
 def wait_until_kept(page: Page, url: str) -> None:
-    for _ in range(50):
+    for _ in range(100):
         if page.evaluate("async (url) => Boolean(await caches.match(url))", url):
             return
         page.wait_for_timeout(100)
