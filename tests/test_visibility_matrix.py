@@ -56,6 +56,8 @@ from accounts.models import (
 )
 from accounts.notifications import notify
 from accounts.work import SECTIONS
+from capabilities import services as capabilities
+from capabilities.models import CapabilityOffer, Pledge, PledgeDecision, Requirement
 from funding import services as funding
 from funding.models import Allocation, DisbursementDecision, DisbursementRequest, FundingInstrument
 from lessons import services as lessons
@@ -80,8 +82,6 @@ from missions.models import (
     Plan,
     Review,
 )
-from outreach import services as outreach
-from outreach.models import CommunicationClearance, CommunicationItem, PerceptionReading
 from reports import services as reports
 from reports.models import Report, ReportStatus
 from secondments import services as secondments
@@ -308,24 +308,34 @@ def _build_world() -> World:
         by=insider, allocation=allocation, amount=Decimal("100.00"), purpose=f"{PRIVATE} request"
     )
 
-    # A message of the private plan spoken by dev that names mfa's work (the insider clears
-    # it), and a perception figure on the private indicator's reading: seen through the plan.
-    message = outreach.communication_create(
-        plan=plan,
+    # An offer of mfa shared with no one, a need of the private plan, and a pledge of the one
+    # to the other waiting for mfa's approvers (the plan's side): seen by mfa's members only.
+    capability_offer = capabilities.offer_create(
         by=insider,
-        title=f"{PRIVATE} message",
-        audience="local_population",
-        channel="radio",
-        key_message=f"{PRIVATE} key message.",
-        planned_date=today,
-        spokesperson=dev,
-        named_participants=[mfa],
+        organisation=mfa,
+        kind="expertise",
+        domain="governance",
+        description=f"{PRIVATE} offer",
+        quantity=Decimal("5"),
+        unit="experts",
+        available_from=plan.start_date,
+        available_until=plan.end_date,
     )
-    perception = PerceptionReading.objects.create(
+    requirement = capabilities.requirement_create(
+        by=insider,
         plan=plan,
-        reading=IndicatorReading.objects.get(indicator=indicator),
-        area=f"{PRIVATE} district",
-        source=f"{PRIVATE} survey",
+        data={
+            "kind": "expertise",
+            "domain": "governance",
+            "description": f"{PRIVATE} need",
+            "quantity": Decimal("3"),
+            "unit": "experts",
+            "needed_from": plan.start_date,
+            "needed_until": plan.end_date,
+        },
+    )
+    pledge = capabilities.pledge_propose(
+        by=insider, offer=capability_offer, requirement=requirement, quantity=Decimal("2")
     )
 
     # A lesson of mfa from the private plan, read by mfa only: identified, with a photo, a
@@ -428,8 +438,9 @@ def _build_world() -> World:
             "funding_instrument": fund.pk,
             "allocation": allocation.pk,
             "disbursement": disbursement.pk,
-            "communication": message.pk,
-            "perception_reading": perception.pk,
+            "capability_offer": capability_offer.pk,
+            "requirement": requirement.pk,
+            "pledge": pledge.pk,
         },
         insider=insider,
         personas={
@@ -507,12 +518,13 @@ def _fingerprint() -> dict[str, list[tuple[Any, ...]]]:
             ("status", "version", "round", "amount", "purpose", "disbursed_on"),
         ),
         "disbursement_decisions": (DisbursementDecision, ("organisation_id", "decision")),
-        "communications": (
-            CommunicationItem,
-            ("status", "version", "clearance", "title", "public", "published_at"),
+        "capability_offers": (
+            CapabilityOffer,
+            ("version", "description", "quantity", "visibility"),
         ),
-        "clearances": (CommunicationClearance, ("organisation_id", "clearance", "decision")),
-        "perception_readings": (PerceptionReading, ("version", "area", "public")),
+        "requirements": (Requirement, ("version", "description", "quantity")),
+        "pledges": (Pledge, ("status", "version", "round", "quantity")),
+        "pledge_decisions": (PledgeDecision, ("organisation_id", "decision")),
     }
     return {
         name: list(model.objects.order_by("pk").values_list("pk", *fields))
@@ -699,47 +711,52 @@ def _disbursement_version(world: World) -> dict[str, Any]:
     return {"version": _current(DisbursementRequest, "disbursement", "version")(world)}
 
 
-def _communication_form(world: World) -> dict[str, Any]:
-    """The message's form as the insider would post it, with one change."""
-    item = CommunicationItem.objects.get(pk=world.ids["communication"])
+def _requirement_page(world: World) -> dict[str, Any]:
+    day = timezone.localdate().isoformat()
     return {
-        "title": "Taken over",
-        "audience": item.audience,
-        "channel": item.channel,
-        "planned_date": item.planned_date.isoformat(),
-        "key_message": item.key_message,
-        "spokesperson": item.spokesperson_id,
-        "version": item.version,
+        "kind": "expertise",
+        "domain": "governance",
+        "description": "Taken over",
+        "quantity": "1",
+        "unit": "experts",
+        "needed_from": day,
+        "needed_until": day,
+        "priority": "high",
     }
 
 
-def _clearance(world: World) -> dict[str, Any]:
-    """The API's clearance names the round read."""
+def _pledge_page(world: World) -> dict[str, Any]:
     return {
-        "decision": "clear",
-        "clearance": _current(CommunicationItem, "communication", "clearance")(world),
+        "requirement": world.ids["requirement"],
+        "offer": world.ids["capability_offer"],
+        "quantity": "1",
     }
 
 
-def _clearance_page(world: World) -> dict[str, Any]:
+def _pledge_quantity(world: World) -> dict[str, Any]:
+    return {"quantity": "1", "version": _current(Pledge, "pledge", "version")(world)}
+
+
+def _pledge_decision(world: World) -> dict[str, Any]:
+    return {"decision": "accept", "round": _current(Pledge, "pledge", "round")(world)}
+
+
+def _pledge_version(world: World) -> dict[str, Any]:
+    return {"version": _current(Pledge, "pledge", "version")(world)}
+
+
+def _offer_page(world: World) -> dict[str, Any]:
+    offer = CapabilityOffer.objects.get(pk=world.ids["capability_offer"])
     return {
-        "decision": "clear",
-        "round": _current(CommunicationItem, "communication", "clearance")(world),
-    }
-
-
-def _communication_version(world: World) -> dict[str, Any]:
-    return {"version": _current(CommunicationItem, "communication", "version")(world)}
-
-
-def _perception_page(world: World) -> dict[str, Any]:
-    return {
-        "indicator": world.ids["indicator"],
-        "area": "Taken over",
-        "date": timezone.localdate().isoformat(),
-        "value": "5",
-        "measure": "percent",
-        "source": "Taken over",
+        "kind": offer.kind,
+        "domain": offer.domain,
+        "description": "Taken over",
+        "quantity": "1",
+        "unit": offer.unit,
+        "available_from": offer.available_from.isoformat(),
+        "available_until": offer.available_until.isoformat(),
+        "visibility": "all",
+        "version": offer.version,
     }
 
 
@@ -826,8 +843,9 @@ API_LISTS: dict[Key, ApiList] = {
     ("api-funding-instrument-list", "api/v1/funding-instruments/"): ApiList("funding_instrument"),
     ("api-allocation-list", "api/v1/allocations/"): ApiList("allocation"),
     ("api-disbursement-list", "api/v1/disbursements/"): ApiList("disbursement"),
-    ("api-communication-list", "api/v1/communications/"): ApiList("communication"),
-    ("api-perception-reading-list", "api/v1/perception-readings/"): ApiList("perception_reading"),
+    ("api-capability-list", "api/v1/capabilities/"): ApiList("capability_offer"),
+    ("api-requirement-list", "api/v1/requirements/"): ApiList("requirement"),
+    ("api-pledge-list", "api/v1/pledges/"): ApiList("pledge"),
 }
 
 # Only planners (today) start a plan, a strategy or a glossary proposal.
@@ -872,6 +890,10 @@ PAGE_LISTS: dict[Key, PageList] = {
     ("suggest-plans", "suggest/plans/"): PageList(control="plan"),
     # Posts are part of the open directory of organisations.
     ("suggest-posts", "suggest/posts/"): PageList(control=None),
+    # Planners and organisation administrators offer their organisations' capabilities.
+    ("capability-offer-create", "capabilities/new/"): PageList(
+        control=None, status_for=PLANNERS_ONLY
+    ),
 }
 
 OWN_ACTIONS: dict[Key, OwnAction] = {
@@ -1150,6 +1172,47 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ("disbursement-disbursed", "funding/disbursements/<int:pk>/disbursed/"): ObjectRoute(
         _pk("disbursement"), POST, body=_disbursement_version
     ),
+    # --- capabilities pages: the plan's "Capabilities" section and its forms, a pledge's
+    # decision, an offer's form, an organisation's offers
+    ("capabilities-plan-section", "plans/<int:pk>/capabilities/"): ObjectRoute(
+        _pk("plan"), GET, control=200
+    ),
+    ("capabilities-requirement-create", "plans/<int:pk>/requirements/new/"): ObjectRoute(
+        _pk("plan"), GET_POST, control=200, body=_requirement_page
+    ),
+    ("capabilities-pledge-create", "plans/<int:pk>/pledges/new/"): ObjectRoute(
+        _pk("plan"), GET_POST, control=200, body=_pledge_page
+    ),
+    ("pledge-decide", "pledges/<int:pk>/decide/"): ObjectRoute(
+        _pk("pledge"), GET_POST, control=200, body=_pledge_decision
+    ),
+    ("capability-offer-edit", "capabilities/<int:pk>/edit/"): ObjectRoute(
+        _pk("capability_offer"), GET_POST, control=200, body=_offer_page
+    ),
+    ("capabilities-organisation-offers", "organisations/<int:pk>/offers/"): ObjectRoute(
+        _pk("dissolved_organisation"), GET, control=200
+    ),
+    # --- capabilities API
+    ("api-capability-detail", "api/v1/capabilities/{pk}/"): ObjectRoute(
+        _pk("capability_offer"),
+        control=200,
+        body=_edit(CapabilityOffer, "capability_offer", "description"),
+    ),
+    ("api-requirement-detail", "api/v1/requirements/{pk}/"): ObjectRoute(
+        _pk("requirement"), control=200, body=_edit(Requirement, "requirement", "description")
+    ),
+    ("api-pledge-detail", "api/v1/pledges/{pk}/"): ObjectRoute(
+        _pk("pledge"), control=200, body=_pledge_quantity
+    ),
+    ("api-pledge-decide", "api/v1/pledges/{pk}/decide/"): ObjectRoute(
+        _pk("pledge"), body=_pledge_decision
+    ),
+    ("api-pledge-withdraw", "api/v1/pledges/{pk}/withdraw/"): ObjectRoute(
+        _pk("pledge"), body=_pledge_version
+    ),
+    ("api-plan-capability-gaps", "api/v1/plans/<int:pk>/capability-gaps/"): ObjectRoute(
+        _pk("plan"), GET, control=200
+    ),
     # --- funding API
     ("api-funding-instrument-detail", "api/v1/funding-instruments/{pk}/"): ObjectRoute(
         _pk("funding_instrument"),
@@ -1169,52 +1232,6 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ),
     ("api-disbursement-disbursed", "api/v1/disbursements/{pk}/disbursed/"): ObjectRoute(
         _pk("disbursement"), body=_disbursement_version
-    ),
-    # --- communication pages: the plan's "Communication" section and its forms, a message
-    ("outreach-plan-section", "plans/<int:pk>/communication/"): ObjectRoute(
-        _pk("plan"), GET, control=200
-    ),
-    ("outreach-item-create", "plans/<int:pk>/communication/new/"): ObjectRoute(
-        _pk("plan"), GET_POST, control=200, body=_communication_form
-    ),
-    # The private plan serves no strategy: the insider is sent back to the plan (302).
-    ("outreach-perception-create", "plans/<int:pk>/perception/new/"): ObjectRoute(
-        _pk("plan"), GET_POST, control=302, body=_perception_page
-    ),
-    ("outreach-item", "communication/<int:pk>/"): ObjectRoute(
-        _pk("communication"), GET, control=200
-    ),
-    ("outreach-item-edit", "communication/<int:pk>/edit/"): ObjectRoute(
-        _pk("communication"), GET_POST, control=200, body=_communication_form
-    ),
-    ("outreach-item-decide", "communication/<int:pk>/decide/"): ObjectRoute(
-        _pk("communication"), GET_POST, control=200, body=_clearance_page
-    ),
-    ("outreach-item-publish", "communication/<int:pk>/publish/"): ObjectRoute(
-        _pk("communication"), POST, body=_communication_version
-    ),
-    ("outreach-item-cancel", "communication/<int:pk>/cancel/"): ObjectRoute(
-        _pk("communication"), POST, body=_communication_version
-    ),
-    # --- communication API
-    ("api-communication-detail", "api/v1/communications/{pk}/"): ObjectRoute(
-        _pk("communication"),
-        control=200,
-        body=_edit(CommunicationItem, "communication", "title"),
-    ),
-    ("api-communication-decide", "api/v1/communications/{pk}/decide/"): ObjectRoute(
-        _pk("communication"), body=_clearance
-    ),
-    ("api-communication-publish", "api/v1/communications/{pk}/publish/"): ObjectRoute(
-        _pk("communication"), body=_communication_version
-    ),
-    ("api-communication-cancel", "api/v1/communications/{pk}/cancel/"): ObjectRoute(
-        _pk("communication"), body=_communication_version
-    ),
-    ("api-perception-reading-detail", "api/v1/perception-readings/{pk}/"): ObjectRoute(
-        _pk("perception_reading"),
-        control=200,
-        body=_edit(PerceptionReading, "perception_reading", "area"),
     ),
     # --- lessons pages
     ("lesson-detail", "lessons/<int:pk>/"): ObjectRoute(_pk("lesson"), GET, control=200),
