@@ -82,6 +82,8 @@ from missions.models import (
     Plan,
     Review,
 )
+from outreach import services as outreach
+from outreach.models import CommunicationClearance, CommunicationItem, PerceptionReading
 from reports import services as reports
 from reports.models import Report, ReportStatus
 from secondments import services as secondments
@@ -308,6 +310,26 @@ def _build_world() -> World:
         by=insider, allocation=allocation, amount=Decimal("100.00"), purpose=f"{PRIVATE} request"
     )
 
+    # A message of the private plan spoken by dev that names mfa's work (the insider clears
+    # it), and a perception figure on the private indicator's reading: seen through the plan.
+    message = outreach.communication_create(
+        plan=plan,
+        by=insider,
+        title=f"{PRIVATE} message",
+        audience="local_population",
+        channel="radio",
+        key_message=f"{PRIVATE} key message.",
+        planned_date=today,
+        spokesperson=dev,
+        named_participants=[mfa],
+    )
+    perception = PerceptionReading.objects.create(
+        plan=plan,
+        reading=IndicatorReading.objects.get(indicator=indicator),
+        area=f"{PRIVATE} district",
+        source=f"{PRIVATE} survey",
+    )
+
     # An offer of mfa shared with no one, a need of the private plan, and a pledge of the one
     # to the other waiting for mfa's approvers (the plan's side): seen by mfa's members only.
     capability_offer = capabilities.offer_create(
@@ -441,6 +463,8 @@ def _build_world() -> World:
             "capability_offer": capability_offer.pk,
             "requirement": requirement.pk,
             "pledge": pledge.pk,
+            "communication": message.pk,
+            "perception_reading": perception.pk,
         },
         insider=insider,
         personas={
@@ -525,6 +549,12 @@ def _fingerprint() -> dict[str, list[tuple[Any, ...]]]:
         "requirements": (Requirement, ("version", "description", "quantity")),
         "pledges": (Pledge, ("status", "version", "round", "quantity")),
         "pledge_decisions": (PledgeDecision, ("organisation_id", "decision")),
+        "communications": (
+            CommunicationItem,
+            ("status", "version", "clearance", "title", "public", "published_at"),
+        ),
+        "clearances": (CommunicationClearance, ("organisation_id", "clearance", "decision")),
+        "perception_readings": (PerceptionReading, ("version", "area", "public")),
     }
     return {
         name: list(model.objects.order_by("pk").values_list("pk", *fields))
@@ -711,6 +741,50 @@ def _disbursement_version(world: World) -> dict[str, Any]:
     return {"version": _current(DisbursementRequest, "disbursement", "version")(world)}
 
 
+def _communication_form(world: World) -> dict[str, Any]:
+    """The message's form as the insider would post it, with one change."""
+    item = CommunicationItem.objects.get(pk=world.ids["communication"])
+    return {
+        "title": "Taken over",
+        "audience": item.audience,
+        "channel": item.channel,
+        "planned_date": item.planned_date.isoformat(),
+        "key_message": item.key_message,
+        "spokesperson": item.spokesperson_id,
+        "version": item.version,
+    }
+
+
+def _clearance(world: World) -> dict[str, Any]:
+    """The API's clearance names the round read."""
+    return {
+        "decision": "clear",
+        "clearance": _current(CommunicationItem, "communication", "clearance")(world),
+    }
+
+
+def _clearance_page(world: World) -> dict[str, Any]:
+    return {
+        "decision": "clear",
+        "round": _current(CommunicationItem, "communication", "clearance")(world),
+    }
+
+
+def _communication_version(world: World) -> dict[str, Any]:
+    return {"version": _current(CommunicationItem, "communication", "version")(world)}
+
+
+def _perception_page(world: World) -> dict[str, Any]:
+    return {
+        "indicator": world.ids["indicator"],
+        "area": "Taken over",
+        "date": timezone.localdate().isoformat(),
+        "value": "5",
+        "measure": "percent",
+        "source": "Taken over",
+    }
+
+
 def _requirement_page(world: World) -> dict[str, Any]:
     day = timezone.localdate().isoformat()
     return {
@@ -846,6 +920,8 @@ API_LISTS: dict[Key, ApiList] = {
     ("api-capability-list", "api/v1/capabilities/"): ApiList("capability_offer"),
     ("api-requirement-list", "api/v1/requirements/"): ApiList("requirement"),
     ("api-pledge-list", "api/v1/pledges/"): ApiList("pledge"),
+    ("api-communication-list", "api/v1/communications/"): ApiList("communication"),
+    ("api-perception-reading-list", "api/v1/perception-readings/"): ApiList("perception_reading"),
 }
 
 # Only planners (today) start a plan, a strategy or a glossary proposal.
@@ -1232,6 +1308,52 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
     ),
     ("api-disbursement-disbursed", "api/v1/disbursements/{pk}/disbursed/"): ObjectRoute(
         _pk("disbursement"), body=_disbursement_version
+    ),
+    # --- communication pages: the plan's "Communication" section and its forms, a message
+    ("outreach-plan-section", "plans/<int:pk>/communication/"): ObjectRoute(
+        _pk("plan"), GET, control=200
+    ),
+    ("outreach-item-create", "plans/<int:pk>/communication/new/"): ObjectRoute(
+        _pk("plan"), GET_POST, control=200, body=_communication_form
+    ),
+    # The private plan serves no strategy: the insider is sent back to the plan (302).
+    ("outreach-perception-create", "plans/<int:pk>/perception/new/"): ObjectRoute(
+        _pk("plan"), GET_POST, control=302, body=_perception_page
+    ),
+    ("outreach-item", "communication/<int:pk>/"): ObjectRoute(
+        _pk("communication"), GET, control=200
+    ),
+    ("outreach-item-edit", "communication/<int:pk>/edit/"): ObjectRoute(
+        _pk("communication"), GET_POST, control=200, body=_communication_form
+    ),
+    ("outreach-item-decide", "communication/<int:pk>/decide/"): ObjectRoute(
+        _pk("communication"), GET_POST, control=200, body=_clearance_page
+    ),
+    ("outreach-item-publish", "communication/<int:pk>/publish/"): ObjectRoute(
+        _pk("communication"), POST, body=_communication_version
+    ),
+    ("outreach-item-cancel", "communication/<int:pk>/cancel/"): ObjectRoute(
+        _pk("communication"), POST, body=_communication_version
+    ),
+    # --- communication API
+    ("api-communication-detail", "api/v1/communications/{pk}/"): ObjectRoute(
+        _pk("communication"),
+        control=200,
+        body=_edit(CommunicationItem, "communication", "title"),
+    ),
+    ("api-communication-decide", "api/v1/communications/{pk}/decide/"): ObjectRoute(
+        _pk("communication"), body=_clearance
+    ),
+    ("api-communication-publish", "api/v1/communications/{pk}/publish/"): ObjectRoute(
+        _pk("communication"), body=_communication_version
+    ),
+    ("api-communication-cancel", "api/v1/communications/{pk}/cancel/"): ObjectRoute(
+        _pk("communication"), body=_communication_version
+    ),
+    ("api-perception-reading-detail", "api/v1/perception-readings/{pk}/"): ObjectRoute(
+        _pk("perception_reading"),
+        control=200,
+        body=_edit(PerceptionReading, "perception_reading", "area"),
     ),
     # --- lessons pages
     ("lesson-detail", "lessons/<int:pk>/"): ObjectRoute(_pk("lesson"), GET, control=200),
