@@ -71,7 +71,7 @@ PROJECT_APPS = [
     "capabilities",
     "funding",
     "outreach",
-    "public",
+    "publication",
     "reports",
     "offline",
     "benchmarks",
@@ -110,7 +110,7 @@ MIDDLEWARE = [
     # The language and time zone of each answer: the person's, the switcher's or the browser's.
     "accounts.locale.PersonalLocaleMiddleware",
     # The public pages are read as by someone not signed in: no session, no cookie, cacheable.
-    "public.middleware.PublicPagesAreAnonymous",
+    "publication.middleware.PublicPagesAreAnonymous",
     # What each person holds on each object, fetched once per request (accounts/authority.py).
     "accounts.object_permissions.ObjectPermissionsMiddleware",
     # Whether the session was verified with a second factor; then the guard that holds back

@@ -17,7 +17,7 @@ from lessons.api import api_urls as lessons_api_urls
 from missions.api import api_urls as missions_api_urls
 from offline.views import SignOutView
 from outreach.api import api_urls as outreach_api_urls
-from public.api import api_urls as public_api_urls
+from publication.api import api_urls as public_api_urls
 from reports.api import ReportViewSet
 from secondments.api import api_urls as secondments_api_urls
 from strategy.api import api_urls as strategy_api_urls
@@ -61,7 +61,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("funding.iati.urls")),
     path("", include("outreach.urls")),
-    path("public/", include("public.urls")),
+    path("public/", include("publication.urls")),
     path("", include("offline.urls")),
     path("login/", SignInView.as_view(), name="login"),
     # The login page's language switcher (Django's set_language: a cookie, then back).

@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the report kinds and the reports waiting in my work.
-        from reports import kinds, kinds_capabilities, kinds_funding, kinds_public, work  # noqa: F401
+        from reports import kinds, kinds_capabilities, kinds_funding, kinds_publication, work  # noqa: F401

@@ -35,7 +35,7 @@ PROJECT_APPS = [
     "capabilities",
     "funding",
     "outreach",
-    "public",
+    "publication",
     "offline",
     "reports",
     "charts",

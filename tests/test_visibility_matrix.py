@@ -1385,7 +1385,7 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
         _pk("plan"), GET, control=200
     ),
     # The plan page's "Public page" section and the lead's approvers' publication form (the
-    # insider approves for the lead). The API's PUT and DELETE: tests/public/test_publication.py.
+    # insider approves for the lead). The API's PUT and DELETE: tests/publication/test_publication.py.
     ("public-plan-section", "public/publish/<int:pk>/section/"): ObjectRoute(
         _pk("plan"), GET, control=200
     ),
@@ -1461,14 +1461,14 @@ NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("healthz", "healthz"): "liveness of the database and Redis",
     ("service-worker", "sw.js"): "the service worker's code and the shell's file list",
     ("web-manifest", "manifest.webmanifest"): "the app's name and icons, for installing it",
-    ("public-index", "public/"): "the public account: published plans only (tests/public/)",
+    ("public-index", "public/"): "the public account: published plans only (tests/publication/)",
     ("public-feed", "public/feed.atom"): "published public messages of published plans",
     ("public-plan", "public/plans/<slug:slug>/"): (
         "a published plan's public page, built only from what was made public "
-        "(tests/public/test_secret_strings.py)"
+        "(tests/publication/test_secret_strings.py)"
     ),
     ("public-plan-feed", "public/plans/<slug:slug>/feed.atom"): (
-        "a published plan's published public messages (tests/public/test_secret_strings.py)"
+        "a published plan's published public messages (tests/publication/test_secret_strings.py)"
     ),
     ("post-detail", "posts/<int:pk>/"): (
         "a post's page: the open directory, with holders only from the secondments one sees "

@@ -9,9 +9,9 @@ from django.test import Client
 
 from accounts.models import User
 from missions.models import Plan
-from public.models import PlanPublication
+from publication.models import PlanPublication
 from tests.conftest import api_as
-from tests.public.conftest import PUBLIC_SUMMARY, PUBLIC_TITLE, publish
+from tests.publication.conftest import PUBLIC_SUMMARY, PUBLIC_TITLE, publish
 
 BODY = {"public_title": PUBLIC_TITLE, "public_summary": PUBLIC_SUMMARY, "slug": "valeria"}
 
@@ -162,7 +162,7 @@ def test_an_address_is_one_plans(
     consulted_org: Any,
 ) -> None:
     from tests.missions.conftest import plan_make
-    from tests.public.conftest import activate
+    from tests.publication.conftest import activate
 
     publish(active_plan, lead_approver, slug="valeria")
     other = plan_make(
@@ -260,7 +260,7 @@ def test_who_may_not_publish_from_the_page(
 def test_the_public_summary_is_asked_for_of_a_published_plan(
     active_plan: Plan, lead_approver: User, plan_outsider: User
 ) -> None:
-    from reports.kinds_public import PublicSummaryParams
+    from reports.kinds_publication import PublicSummaryParams
 
     refused = PublicSummaryParams(data={"plan": active_plan.pk}, context={"user": plan_outsider})
     assert not refused.is_valid()

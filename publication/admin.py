@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from public.models import PlanPublication
+from publication.models import PlanPublication
 
 
 @admin.register(PlanPublication)

@@ -15,8 +15,8 @@ import pytest
 from accounts.models import User
 from missions import services as plans
 from missions.models import Plan
-from public.models import PlanPublication
-from public.services import plan_publish
+from publication.models import PlanPublication
+from publication.services import plan_publish
 from tests.factories import submission_of
 from tests.missions.conftest import *  # noqa: F403 (the plan personas and `plan`)
 

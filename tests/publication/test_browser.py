@@ -13,7 +13,7 @@ from accounts.models import User
 from missions.models import Activity, Plan
 from outreach.models import CommunicationItem, CommunicationStatus
 from tests.e2e.conftest import BrowserPage, browser, page_at  # noqa: F401 (fixtures)
-from tests.public.conftest import PUBLIC_TITLE, publish
+from tests.publication.conftest import PUBLIC_TITLE, publish
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from public.models import PlanPublication
+from publication.models import PlanPublication
 
 
 class PublicationForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from public.api.views import PublicationView
+from publication.api.views import PublicationView
 
 api_urls: list[URLPattern] = [
     path("plans/<int:pk>/publication/", PublicationView.as_view(), name="api-plan-publication"),

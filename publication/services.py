@@ -13,8 +13,8 @@ from accounts.audit import audit_decision
 from accounts.concurrency import check_version
 from accounts.models import User
 from missions.models import Plan, PlanStatus
-from public.models import PlanPublication
-from public.permissions import can_publish_plan
+from publication.models import PlanPublication
+from publication.permissions import can_publish_plan
 
 PUBLISHABLE = (PlanStatus.APPROVED, PlanStatus.ACTIVE, PlanStatus.CLOSED)
 """A plan is published once its partners agreed it: approved, active, or closed (its record)."""

@@ -25,10 +25,10 @@ from accounts.models import User
 from accounts.pages import show_service_error, visible_or_404
 from missions.models import Plan
 from missions.selectors import visible_plans
-from public import selectors, services
-from public.forms import PublicationForm, WithdrawForm
-from public.models import PlanPublication
-from public.permissions import can_publish_plan
+from publication import selectors, services
+from publication.forms import PublicationForm, WithdrawForm
+from publication.models import PlanPublication
+from publication.permissions import can_publish_plan
 
 PUBLIC_MAX_AGE = 300
 """Seconds any cache may keep a public page: a withdrawn page is gone from caches after
@@ -55,12 +55,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     # Our own page, not the site's 404 (which reads the messages and may set a cookie).
-    return render(request, "public/not_found.html", status=404)
+    return render(request, "publication/not_found.html", status=404)
 
 
 @public_page
 def public_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/index.html", {"plans": selectors.public_index()})
+    return render(request, "publication/index.html", {"plans": selectors.public_index()})
 
 
 @public_page
@@ -68,7 +68,9 @@ def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
     publication = selectors.publication_by_slug(slug)
     if publication is None:
         return _not_found(request)
-    return render(request, "public/plan.html", {"account": selectors.public_account(publication)})
+    return render(
+        request, "publication/plan.html", {"account": selectors.public_account(publication)}
+    )
 
 
 def _feed(request: HttpRequest, *, title: str, link: str, description: str) -> Atom1Feed:
@@ -167,7 +169,7 @@ def plan_section(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     return render(
         request,
-        "public/_plan_section.html",
+        "publication/_plan_section.html",
         {
             "plan": plan,
             "publication": _publication(plan),
@@ -233,7 +235,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{plan.get_absolute_url()}#public-page")
     return render(
         request,
-        "public/publication_form.html",
+        "publication/publication_form.html",
         {
             "plan": plan,
             "publication": publication,

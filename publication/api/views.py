@@ -14,9 +14,9 @@ from accounts.drf import STALE_RESPONSE
 from accounts.models import User
 from missions.models import Plan
 from missions.selectors import visible_plans
-from public import services
-from public.api.serializers import PublicationSerializer, PublishSerializer, WithdrawSerializer
-from public.models import PlanPublication
+from publication import services
+from publication.api.serializers import PublicationSerializer, PublishSerializer, WithdrawSerializer
+from publication.models import PlanPublication
 
 
 def _user(request: Request) -> User:

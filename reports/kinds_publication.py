@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from charts import horizontal_bar_chart
-from public.selectors import public_account, published_plans
+from publication.selectors import public_account, published_plans
 from reports.registry import BuildContext, ReportError, ReportKind, register
 
 

@@ -38,10 +38,10 @@ from missions.models import (
     Plan,
 )
 from outreach.models import CommunicationItem, CommunicationStatus, PerceptionReading
-from public.models import PlanPublication
+from publication.models import PlanPublication
 from reports.registry import BuildContext, get_kind
 from strategy.models import ConflictDriver, Goal, Indicator, IndicatorReading, Strategy
-from tests.public.conftest import publish
+from tests.publication.conftest import publish
 
 _counter = itertools.count(1)
 
@@ -286,7 +286,7 @@ def test_no_secret_reaches_the_public_pages_the_feeds_or_the_pdf(
 def test_a_withdrawn_or_never_published_plan_answers_404_everywhere(
     world: dict[str, Any], lead_approver: User
 ) -> None:
-    from public import services
+    from publication import services
 
     services.plan_unpublish(plan=world["publication"].plan, by=lead_approver)
     client = Client()

@@ -16,8 +16,8 @@ from accounts.models import User
 from lessons.models import Classification, Lesson, LessonDomain, LessonStatus, Releasability
 from missions.models import Activity, LineOfEffort, Plan
 from outreach.models import CommunicationItem, CommunicationStatus
-from public.models import PlanPublication
-from tests.public.conftest import PUBLIC_SUMMARY, PUBLIC_TITLE
+from publication.models import PlanPublication
+from tests.publication.conftest import PUBLIC_SUMMARY, PUBLIC_TITLE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PAGES = [

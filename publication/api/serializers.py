@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from public.models import PlanPublication
+from publication.models import PlanPublication
 
 
 class PublicationSerializer(serializers.Serializer):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from accounts.models import User
 from missions.demo import ACTIVE_PLAN
 from missions.models import Activity, Plan
-from public import services
-from public.models import PlanPublication
+from publication import services
+from publication.models import PlanPublication
 
 PUBLIC_ACTIVITIES = (
     "Mobile land courts in three districts",

@@ -25,7 +25,7 @@ from outreach.models import (
     Measure,
     PerceptionReading,
 )
-from public.models import PlanPublication
+from publication.models import PlanPublication
 
 PUBLIC_LESSON_STATUSES = (
     LessonStatus.LESSON_IDENTIFIED,
