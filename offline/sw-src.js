@@ -53,7 +53,9 @@ registerRoute(
     OFFLINE_PAGES.some((page) => page.test(url.pathname)),
   new NetworkFirst({
     cacheName: PAGES_CACHE,
-    networkTimeoutSeconds: 6,
+    // A connection that hangs rather than fails: the device's copy after this long. Long,
+    // so that a slow server never has an online person shown a page older than it sent.
+    networkTimeoutSeconds: 20,
     plugins: [
       notRedirected,
       new CacheableResponsePlugin({ statuses: [200] }),
