@@ -341,6 +341,14 @@ def test_a_lost_answer_and_a_conflict(
     expect(flash(page)).to_have_text("Discarded: the field report was removed from this device.")
     expect(big).to_have_count(0)
     expect(page.locator("#outbox-storage")).to_contain_text("Photos waiting: none")
+    for width, height in ((768, 1024), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        for button in page.locator("#outbox button:visible").all():
+            box = button.bounding_box()
+            assert box is not None
+            assert box["height"] >= 44, button.inner_text()
+    page.screenshot(path=str(ARTIFACTS_DIR / "offline-outbox-1366x768.png"), full_page=True)
 
     # An observation is one more registered form: kept offline, sent once with its photo.
     photo = tmp_path / "checkpoint.png"
