@@ -8,6 +8,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -38,8 +40,8 @@ class ManagedMembershipInline(admin.TabularInline):
     here, so access follows that record exactly."""
 
     model = Membership
-    verbose_name = "membership kept by another record"
-    verbose_name_plural = "memberships kept by other records (change them there)"
+    verbose_name = _("membership kept by another record")
+    verbose_name_plural = _("memberships kept by other records (change them there)")
     extra = 0
     readonly_fields = ("organisation", "role", "valid_from", "valid_until", "managed_by")
     fields = readonly_fields
@@ -70,19 +72,26 @@ class UserAdmin(DjangoUserAdmin):
         confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(has_two_factor=Exists(confirmed))
 
-    @admin.display(boolean=True, description="Two-factor sign-in", ordering="has_two_factor")
+    @admin.display(boolean=True, description=_("Two-factor sign-in"), ordering="has_two_factor")
     def two_factor(self, user: User) -> bool:
         return bool(getattr(user, "has_two_factor", False))
 
-    @admin.action(description="Reset two-factor sign-in (lost phone and recovery codes)")
+    @admin.action(description=_("Reset two-factor sign-in (lost phone and recovery codes)"))
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         people = list(queryset)
         had = two_factor_reset(users=people)
         self.message_user(
             request,
-            f"Two-factor sign-in reset for {had} of {len(people)} selected "
-            f"{'person' if len(people) == 1 else 'people'}. They sign in with their password "
-            "alone until they turn it on again; staff are asked to set it up at once.",
+            ngettext(
+                "Two-factor sign-in reset for %(had)d of %(count)d selected person. They sign "
+                "in with their password alone until they turn it on again; staff are asked to "
+                "set it up at once.",
+                "Two-factor sign-in reset for %(had)d of %(count)d selected people. They sign "
+                "in with their password alone until they turn it on again; staff are asked to "
+                "set it up at once.",
+                len(people),
+            )
+            % {"had": had, "count": len(people)},
             messages.SUCCESS,
         )
 
@@ -112,8 +121,10 @@ class VersionCheckedForm(forms.ModelForm):
             )
             if cleaned.get("edited_version") != current:
                 raise forms.ValidationError(
-                    "Someone else changed this since you opened it. Reload the page to see "
-                    "their changes, then make yours again."
+                    gettext(
+                        "Someone else changed this since you opened it. Reload the page to see "
+                        "their changes, then make yours again."
+                    )
                 )
         return cleaned
 
@@ -138,12 +149,14 @@ class OrganisationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
         for organisation in queryset:
             organisation_delete(organisation=organisation)
 
-    @admin.action(description="Recompute object permissions from the rules")
+    @admin.action(description=_("Recompute object permissions from the rules"))
     def recompute_grants(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         for organisation in queryset:
             grants_recompute(organisation)
         self.message_user(
-            request, f"Recomputed {queryset.count()} organisation(s).", messages.SUCCESS
+            request,
+            gettext("Recomputed %(count)d organisation(s).") % {"count": queryset.count()},
+            messages.SUCCESS,
         )
 
 

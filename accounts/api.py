@@ -7,6 +7,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -167,7 +168,11 @@ class TokenSerializer(AuthTokenSerializer):
             code = attrs.get("otp", "")
             if not code:
                 raise serializers.ValidationError(
-                    {"otp": "Two-factor sign-in is on for this account: send the code too."}
+                    {
+                        "otp": gettext(
+                            "Two-factor sign-in is on for this account: send the code too."
+                        )
+                    }
                 )
             check = two_factor.code_check(user=user, code=code)
             if check.device is None:

@@ -38,6 +38,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import ngettext_lazy
 from ipware import get_client_ip
 
 from accounts.models import AuditCategory, AuditEvent, AuditOutcome, Membership, User
@@ -363,7 +365,15 @@ def audit_denials_flag(*, now: datetime.datetime | None = None) -> int:
             notify(
                 recipients=staff,
                 kind="audit.denials",
-                text=f"{name} was refused {denials} times in the last 24 hours.",
+                text=format_lazy(
+                    ngettext_lazy(
+                        "{name} was refused {count} time in the last 24 hours.",
+                        "{name} was refused {count} times in the last 24 hours.",
+                        denials,
+                    ),
+                    name=name,
+                    count=denials,
+                ),
                 url=f"{changelist}?user__id__exact={user_id}&category__exact=denial",
                 event_key=f"audit:denials:{user_id}:{day}",
             )

@@ -18,6 +18,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import ngettext
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import APIException
@@ -33,8 +34,12 @@ class LockedOut(APIException):
         seconds = max(1, math.ceil(wait.total_seconds()))
         minutes = math.ceil(seconds / 60)
         super().__init__(
-            f"Too many failed sign-in attempts. Try again in {minutes} minute"
-            f"{'' if minutes == 1 else 's'}."
+            ngettext(
+                "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+                "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes}
         )
         self.wait = seconds
         self.user = user

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 
 class StaleVersion(Exception):
     def __init__(self, current: Any) -> None:
         super().__init__(
-            "Someone else changed this since you opened it. Review their changes and try again."
+            gettext(
+                "Someone else changed this since you opened it. Review their changes and try again."
+            )
         )
         self.current = current
 

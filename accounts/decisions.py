@@ -27,6 +27,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from guardian.utils import get_group_obj_perms_model
 
 from accounts.audit import audit_decision, audit_stale
@@ -60,8 +63,11 @@ class StaleRound(StaleVersion):
         super().__init__(current)
         now = getattr(current, kind.round_field)
         self.args = (
-            f"This changed since you opened it: you read {kind.round_label} {read}, "
-            f"and it is now at {kind.round_label} {now}. Read what changed, then decide again.",
+            gettext(
+                "This changed since you opened it: you read %(round_label)s %(read)s, "
+                "and it is now at %(round_label)s %(now)s. Read what changed, then decide again."
+            )
+            % {"round_label": kind.round_label, "read": read, "now": now},
         )
 
 
@@ -74,7 +80,7 @@ class DecisionKind:
     """The record's foreign key to the subject (`strategy`, `plan`)."""
     round_field: str
     """The subject's (and the record's) round counter (`edition`, `submission`)."""
-    round_label: str
+    round_label: StrOrPromise
     codename: str
     """The object permission a decider holds on the subject for their organisation."""
     choices: type[models.TextChoices]
@@ -82,16 +88,16 @@ class DecisionKind:
     """The decision that counts towards agreement (`endorse`, `approve`)."""
     states: dict[str, str]
     """Each decision's state in panels and the API (`endorsed`, `changes_requested`)."""
-    labels: dict[str, str]
+    labels: dict[str, StrOrPromise]
     """How the page form offers each decision."""
-    reason_needed: str
+    reason_needed: StrOrPromise
     """The message when a negative decision comes without a reason."""
-    refused: str
-    refused_for: str
-    ambiguous: str
-    choose_prompt: str
-    decide_for_help: str = field(default="You decide for several organisations.")
-    verbs: dict[str, str] = field(default_factory=dict)
+    refused: StrOrPromise
+    refused_for: StrOrPromise
+    ambiguous: StrOrPromise
+    choose_prompt: StrOrPromise
+    decide_for_help: StrOrPromise = field(default=_("You decide for several organisations."))
+    verbs: dict[str, StrOrPromise] = field(default_factory=dict)
     """How a given decision reads: "You *approved* submission 2"."""
     requested_event: str = ""
     """The event key that asked for the decision, formatted with `subject` (its id) and
@@ -113,7 +119,7 @@ def organisation_acting_for(
         raise PermissionDenied(kind.refused)
     if chosen is not None:
         if chosen.pk not in acting_for:
-            raise PermissionDenied(kind.refused_for.format(organisation=chosen))
+            raise PermissionDenied(str(kind.refused_for).format(organisation=chosen))
         return chosen.pk
     if len(acting_for) > 1:
         raise ValidationError({"organisation": kind.ambiguous})
@@ -234,11 +240,11 @@ class DecisionState:
     organisation: Organisation
     record: Any
     state: str
-    verb: str = ""
+    verb: StrOrPromise = ""
 
     @property
     def label(self) -> str:
-        return self.record.get_decision_display() if self.record else "Pending"
+        return self.record.get_decision_display() if self.record else gettext("Pending")
 
     def as_dict(self) -> dict[str, Any]:
         record = self.record
@@ -272,7 +278,7 @@ def decision_panel(
             state=kind.states[current[organisation.pk].decision]
             if organisation.pk in current
             else "pending",
-            verb=kind.verbs.get(current[organisation.pk].decision, "decided on")
+            verb=kind.verbs.get(current[organisation.pk].decision, gettext("decided on"))
             if organisation.pk in current
             else "",
         )
@@ -298,8 +304,10 @@ class DecisionForm(forms.Form):
     decides for several, and the round they read (hidden), so a decision counts only for
     what was on their screen."""
 
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     round = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
@@ -308,7 +316,7 @@ class DecisionForm(forms.Form):
         kind: DecisionKind,
         organisations: Sequence[Organisation],
         round: int,
-        comment_help: str,
+        comment_help: StrOrPromise,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("initial", {"round": round})
@@ -320,7 +328,7 @@ class DecisionForm(forms.Form):
         self.fields["comment"].help_text = comment_help
         if len(organisations) > 1:
             self.fields["organisation"] = forms.ModelChoiceField(
-                label="Decide for",
+                label=gettext("Decide for"),
                 queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
                 empty_label=None,
                 help_text=kind.decide_for_help,
@@ -336,10 +344,10 @@ def decision_page(
     kind: DecisionKind,
     subject: models.Model,
     organisations: Sequence[Organisation],
-    closed_message: str | None,
-    comment_help: str,
+    closed_message: StrOrPromise | None,
+    comment_help: StrOrPromise,
     decide: Callable[[dict[str, Any]], Any],
-    done: Callable[[Any], str],
+    done: Callable[[Any], StrOrPromise],
     back_url: str,
     changes_url: str,
     context: dict[str, Any],

@@ -11,6 +11,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -104,11 +106,11 @@ def _if_match_version(request: Request) -> int | None:
     value = header.removeprefix("W/").strip('"')
     # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
     if not (value.isascii() and value.isdigit()):
-        raise ValidationError({"If-Match": 'Send the ETag you received, for example "3".'})
+        raise ValidationError({"If-Match": gettext('Send the ETag you received, for example "3".')})
     return int(value)
 
 
-MISSING_VERSION = "Send the version you edited (or an If-Match header) so no change is lost."
+MISSING_VERSION = _("Send the version you edited (or an If-Match header) so no change is lost.")
 
 
 class VersionedUpdateMixin:
@@ -373,7 +375,7 @@ class _YesNoField(forms.Field):
             return None
         answer = self.VALUES.get(str(value).lower())
         if answer is None:
-            raise DjangoValidationError("Send true or false.", code="invalid")
+            raise DjangoValidationError(gettext("Send true or false."), code="invalid")
         return answer
 
 
@@ -388,4 +390,4 @@ class YesNoFilter(django_filters.BooleanFilter):
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any other path under `/api/`: 404 in JSON, like every other API answer, rather than the
     site's page (an id that is not a number, a route that does not exist)."""
-    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return JsonResponse({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)

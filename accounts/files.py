@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext
 
 
 def attachment_among(attachments: Iterable[Any], attachment_id: Any) -> Any:
     """The attachment with this id among those of an object the reader may see, else 404."""
     found = next((a for a in attachments if str(a.pk) == str(attachment_id)), None)
     if found is None:
-        raise Http404("No attachment matches the given query.")
+        raise Http404(gettext("No attachment matches the given query."))
     return found
 
 
@@ -26,7 +27,7 @@ def attachment_response(attachment: Any, *, page: bool = False) -> FileResponse:
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
-        raise Http404("This file is no longer stored.") from error
+        raise Http404(gettext("This file is no longer stored.")) from error
     response = FileResponse(
         handle,
         content_type=attachment.content_type,

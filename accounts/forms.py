@@ -26,11 +26,11 @@ class OrganisationSuggestField(SuggestChoiceField):
     """An organisation of `queryset`, chosen by typing its name or acronym."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("placeholder", "Type an organisation's name or acronym")
+        kwargs.setdefault("placeholder", _("Type an organisation's name or acronym"))
         super().__init__(
             url_name="suggest-organisations",
             search_fields=ORGANISATION_SEARCH,
-            noun="organisation",
+            noun=_("organisation"),
             **kwargs,
         )
 
@@ -42,11 +42,11 @@ class OrganisationsSuggestField(SuggestMultipleChoiceField):
     """Organisations of `queryset`, each chosen by typing its name or acronym."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("placeholder", "Type to add an organisation")
+        kwargs.setdefault("placeholder", _("Type to add an organisation"))
         super().__init__(
             url_name="suggest-organisations",
             search_fields=ORGANISATION_SEARCH,
-            noun="organisation",
+            noun=_("organisation"),
             **kwargs,
         )
 
@@ -61,22 +61,30 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ORGANISATION_EDITABLE_FIELDS
+        labels = {
+            "name": _("Name"),
+            "acronym": _("Acronym"),
+            "kind": _("Kind"),
+            "country": _("Country"),
+            "description": _("Description"),
+            "website": _("Website"),
+        }
 
 
 class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         required=False,
-        widget=forms.Select(attrs={"aria-label": "Kind of organisation"}),
-        choices=[("", "All kinds"), *Organisation._meta.get_field("kind").choices],  # type: ignore[misc]
+        widget=forms.Select(attrs={"aria-label": _("Kind of organisation")}),
+        choices=[("", _("All kinds")), *Organisation._meta.get_field("kind").choices],  # type: ignore[misc]
     )
     q = forms.CharField(
         required=False,
-        label="Search",
+        label=_("Search"),
         max_length=100,
         widget=forms.TextInput(
             attrs={
-                "placeholder": "Name, acronym or country",
-                "aria-label": "Search organisations",
+                "placeholder": _("Name, acronym or country"),
+                "aria-label": _("Search organisations"),
                 "type": "search",
             }
         ),
@@ -85,7 +93,7 @@ class OrganisationFilterForm(forms.Form):
 
 class EmailPreferenceForm(forms.Form):
     email_preference = forms.ChoiceField(
-        label="E-mail me about notifications",
+        label=_("E-mail me about notifications"),
         choices=EmailPreference.choices,
         widget=forms.RadioSelect,
     )
@@ -120,21 +128,21 @@ class TwoFactorCodeForm(forms.Form):
     draw the field with `accounts/_two_factor_code_field.html` (one-time-code autofill)."""
 
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         strip=True,
         error_messages={
-            "required": "Enter the code, then press the button again.",
-            "max_length": "That is longer than any code. Enter the 6-digit code from your app.",
+            "required": _("Enter the code, then press the button again."),
+            "max_length": _("That is longer than any code. Enter the 6-digit code from your app."),
         },
     )
 
     def __init__(self, *args: object, recovery: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["code"].label = (
-            "Code from your authenticator app, or a recovery code"
+            _("Code from your authenticator app, or a recovery code")
             if recovery
-            else "6-digit code from your authenticator app"
+            else _("6-digit code from your authenticator app")
         )
 
 

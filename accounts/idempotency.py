@@ -22,6 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
@@ -53,7 +55,7 @@ KEY_REUSED_RESPONSE = OpenApiResponse(
     description="The Idempotency-Key was already used for a request with a different body."
 )
 
-KEY_REUSED = (
+KEY_REUSED = _(
     "This Idempotency-Key was already used for a different request: make a new key for "
     "each request."
 )
@@ -69,7 +71,12 @@ def idempotent(action: Callable[..., Response]) -> Callable[..., Response]:
             return action(view, request, *args, **kwargs)
         if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isprintable():
             raise ValidationError(
-                {HEADER: [f"Give a key of 1 to {MAX_KEY_LENGTH} printable characters."]}
+                {
+                    HEADER: [
+                        gettext("Give a key of 1 to %(max)d printable characters.")
+                        % {"max": MAX_KEY_LENGTH}
+                    ]
+                }
             )
         fingerprint = _fingerprint(request)
         user: Any = request.user

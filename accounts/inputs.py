@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 
@@ -23,7 +25,7 @@ from rest_framework.exceptions import ParseError
 # C0 control characters and DEL, except tab, line feed and carriage return. NUL is left to
 # Django's and DRF's own text fields, which refuse it in their words before this rule runs.
 CONTROL_CHARACTER = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_CHARACTER_MESSAGE = (
+CONTROL_CHARACTER_MESSAGE = _(
     "Remove the control character U+%(code)s: text may hold tabs and line breaks, no others."
 )
 
@@ -105,7 +107,10 @@ class JSONParser(parsers.JSONParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        too_deep = ParseError(f"JSON parse error - nested deeper than {JSON_MAX_DEPTH} levels.")
+        too_deep = ParseError(
+            gettext("JSON parse error - nested deeper than %(depth)d levels.")
+            % {"depth": JSON_MAX_DEPTH}
+        )
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
@@ -155,7 +160,7 @@ class ImpossibleUsernameBackend:
     def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
         field = get_user_model().USERNAME_FIELD
         if field in credentials and not username_is_possible(credentials[field]):
-            raise PermissionDenied("No one has this username.")
+            raise PermissionDenied(gettext("No one has this username."))
         # No `get_user`: it signs no one in, so Django (and `force_login`) never picks it
         # to load the signed-in user.
         return None

@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 
 SIGNED_IN_AT = "_session_signed_in_at"
 """When this session signed in (epoch seconds)."""
@@ -77,10 +78,12 @@ class SessionLifetimeMiddleware:
             return
         active = session.get(ACTIVE_AT, now)
         if now - signed_in > settings.SESSION_MAX_AGE:
-            self._end(request, "Your session has reached its time limit: please sign in again.")
+            self._end(
+                request, gettext("Your session has reached its time limit: please sign in again.")
+            )
             return
         if now - active > settings.SESSION_IDLE_TIMEOUT:
-            self._end(request, "You were signed out after a period without activity.")
+            self._end(request, gettext("You were signed out after a period without activity."))
             return
         match = request.resolver_match
         passive = match is not None and match.view_name in PASSIVE_VIEWS

@@ -17,9 +17,9 @@ from simple_history.models import HistoricalRecords
 
 
 class EmailPreference(models.TextChoices):
-    IMMEDIATE = "immediate", "Immediately, one e-mail per notification"
-    DAILY_DIGEST = "daily_digest", "Once a day, a digest of what is unread"
-    NONE = "none", "No e-mail: I read them in Joined Forces"
+    IMMEDIATE = "immediate", _("Immediately, one e-mail per notification")
+    DAILY_DIGEST = "daily_digest", _("Once a day, a digest of what is unread")
+    NONE = "none", _("No e-mail: I read them in Joined Forces")
 
 
 class User(AbstractUser):
@@ -47,23 +47,23 @@ class User(AbstractUser):
 
 
 class OrganisationKind(models.TextChoices):
-    FOREIGN_AFFAIRS = "foreign_affairs", "Foreign affairs ministry"
-    DEFENCE = "defence", "Defence ministry"
-    DEVELOPMENT = "development", "Development ministry"
-    POLICE = "police", "Police"
-    JUSTICE = "justice", "Justice ministry"
-    OTHER_MINISTRY = "other_ministry", "Other ministry"
-    INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
-    NGO = "ngo", "Non-governmental organisation"
-    OTHER = "other", "Other"
+    FOREIGN_AFFAIRS = "foreign_affairs", _("Foreign affairs ministry")
+    DEFENCE = "defence", _("Defence ministry")
+    DEVELOPMENT = "development", _("Development ministry")
+    POLICE = "police", _("Police")
+    JUSTICE = "justice", _("Justice ministry")
+    OTHER_MINISTRY = "other_ministry", _("Other ministry")
+    INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+    NGO = "ngo", _("Non-governmental organisation")
+    OTHER = "other", _("Other")
 
 
 class Role(models.TextChoices):
-    PLANNER = "planner", "Planner"
-    APPROVER = "approver", "Approver"
-    FIELD_ADVISOR = "field_advisor", "Field advisor"
-    ANALYST = "analyst", "Analyst"
-    ORG_ADMIN = "org_admin", "Organisation administrator"
+    PLANNER = "planner", _("Planner")
+    APPROVER = "approver", _("Approver")
+    FIELD_ADVISOR = "field_advisor", _("Field advisor")
+    ANALYST = "analyst", _("Analyst")
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
 
 
 class Organisation(models.Model):
@@ -72,7 +72,7 @@ class Organisation(models.Model):
     acronym = models.CharField(max_length=20, blank=True)
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     country = models.CharField(
-        max_length=100, blank=True, help_text="Country, or blank for an international body."
+        max_length=100, blank=True, help_text=_("Country, or blank for an international body.")
     )
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
@@ -84,7 +84,7 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "name"])]
-        permissions = [("view_organisation_members", "Can see the organisation's member list")]
+        permissions = [("view_organisation_members", _("Can see the organisation's member list"))]
 
     def __str__(self) -> str:
         return self.acronym or self.name
@@ -136,7 +136,7 @@ class Membership(models.Model):
         max_length=100,
         blank=True,
         editable=False,
-        help_text="What keeps it (a secondment), which alone changes it.",
+        help_text=_("What keeps it (a secondment), which alone changes it."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
@@ -149,7 +149,7 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="membership_dates_ordered",
-                violation_error_message="A membership cannot end before it starts.",
+                violation_error_message=_("A membership cannot end before it starts."),
             ),
         ]
         indexes = [models.Index(fields=["valid_from", "valid_until"])]
@@ -170,12 +170,12 @@ class OrganisationUserObjectPermission(UserObjectPermissionBase):
 
 
 class EmailStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be e-mailed"
-    SENDING = "sending", "Being e-mailed"
-    SENT = "sent", "E-mailed"
-    IN_DIGEST = "in_digest", "Waiting for the daily digest"
-    FAILED = "failed", "E-mail failed"
-    NOT_EMAILED = "not_emailed", "Not e-mailed"
+    PENDING = "pending", _("Waiting to be e-mailed")
+    SENDING = "sending", _("Being e-mailed")
+    SENT = "sent", _("E-mailed")
+    IN_DIGEST = "in_digest", _("Waiting for the daily digest")
+    FAILED = "failed", _("E-mail failed")
+    NOT_EMAILED = "not_emailed", _("Not e-mailed")
 
 
 class Notification(models.Model):
@@ -186,7 +186,7 @@ class Notification(models.Model):
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=500, blank=True)
     event_key = models.CharField(
-        max_length=200, help_text="Identifies the event; the same event never notifies twice."
+        max_length=200, help_text=_("Identifies the event; the same event never notifies twice.")
     )
     created = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -240,19 +240,19 @@ class NotificationDigest(models.Model):
 
 
 class AuditCategory(models.TextChoices):
-    DENIAL = "denial", "Denied access"
-    DECISION = "decision", "Decision"
+    DENIAL = "denial", _("Denied access")
+    DECISION = "decision", _("Decision")
 
 
 class AuditOutcome(models.TextChoices):
     """How a denial ended; a decision's outcome is the decision itself (`endorse`, ...)."""
 
-    NOT_FOUND = "not_found", "Not found (404)"
-    FORBIDDEN = "forbidden", "Forbidden (403)"
-    STALE = "stale", "Stale (409)"
-    LOCKED_OUT = "locked_out", "Locked out (429)"
-    THROTTLED = "throttled", "Too many requests (429)"
-    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    NOT_FOUND = "not_found", _("Not found (404)")
+    FORBIDDEN = "forbidden", _("Forbidden (403)")
+    STALE = "stale", _("Stale (409)")
+    LOCKED_OUT = "locked_out", _("Locked out (429)")
+    THROTTLED = "throttled", _("Too many requests (429)")
+    LOGIN_FAILED = "login_failed", _("Sign-in failed")
 
 
 class AuditEvent(models.Model):
@@ -276,7 +276,7 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     username = models.CharField(
-        max_length=150, blank=True, help_text="As typed at sign-in, or the user's name then."
+        max_length=150, blank=True, help_text=_("As typed at sign-in, or the user's name then.")
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -285,7 +285,7 @@ class AuditEvent(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
-        help_text="The organisation the person acted (or tried to act) for.",
+        help_text=_("The organisation the person acted (or tried to act) for."),
     )
     content_type = models.ForeignKey(
         ContentType,
@@ -297,7 +297,7 @@ class AuditEvent(models.Model):
     )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=100, help_text="What was attempted or decided.")
+    action = models.CharField(max_length=100, help_text=_("What was attempted or decided."))
     outcome = models.CharField(max_length=50)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
@@ -318,11 +318,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise PermissionDenied("Audit records are never changed.")
+            raise PermissionDenied(_("Audit records are never changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionDenied("Audit records are never deleted.")
+        raise PermissionDenied(_("Audit records are never deleted."))
 
 
 class IdempotentRequest(models.Model):
@@ -334,11 +334,12 @@ class IdempotentRequest(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     fingerprint = models.CharField(
-        max_length=64, help_text="SHA-256 of the method, path and body the key was first sent with."
+        max_length=64,
+        help_text=_("SHA-256 of the method, path and body the key was first sent with."),
     )
     status_code = models.PositiveSmallIntegerField()
     response = models.JSONField()
-    headers = models.JSONField(default=dict, help_text="The response's ETag and Location.")
+    headers = models.JSONField(default=dict, help_text=_("The response's ETag and Location."))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

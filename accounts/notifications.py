@@ -377,7 +377,7 @@ class Reminder:
     """An item waiting for someone's action."""
 
     recipients: list[Recipient]
-    text: str
+    text: str | Promise
     url: str
     item_key: str
     """Identifies the waiting item, e.g. "strategy:12:endorsement:mod"."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db.models import Model, Q
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.authority import may
@@ -41,7 +42,7 @@ def required_object_permission(view: APIView, request: Request, target: Model) -
 class ObjectRulesPermission(BasePermission):
     """The global default: signed-in users only, and object permissions for object actions."""
 
-    message = "You do not have permission to do this."
+    message = _("You do not have permission to do this.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(request.user and request.user.is_authenticated)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.authority import may
 from accounts.concurrency import lock_at_version
@@ -98,7 +99,9 @@ def organisation_update(
 ) -> Organisation:
     """Edit an organisation's profile; only its organisation administrators may."""
     if not may(by, organisation, "change_organisation"):
-        raise PermissionDenied("Only this organisation's administrators can edit its profile.")
+        raise PermissionDenied(
+            gettext("Only this organisation's administrators can edit its profile.")
+        )
     locked: Organisation = lock_at_version(
         Organisation.objects.all(), pk=organisation.pk, version=version
     )
@@ -139,10 +142,10 @@ def membership_create(
 
 
 def managed_refusal(membership: Membership) -> str:
-    return (
-        f"This membership is kept by {membership.managed_by}: change its dates or end it "
+    return gettext(
+        "This membership is kept by %(record)s: change its dates or end it "
         "there, so that access follows it exactly."
-    )
+    ) % {"record": membership.managed_by}
 
 
 @transaction.atomic

@@ -21,6 +21,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 SUGGESTIONS = 20
 """How many matches a suggestion list shows; more means typing more of the name."""
@@ -29,7 +33,7 @@ NAME_SUFFIX = "_name"
 
 
 def choose_by_name(
-    queryset: QuerySet[Any], typed: str, *, search_fields: tuple[str, ...], noun: str
+    queryset: QuerySet[Any], typed: str, *, search_fields: tuple[str, ...], noun: StrOrPromise
 ) -> Model:
     """The one object of `queryset` whose `search_fields` match `typed` (exactly, else as a
     part; else its id), or a form error in plain words."""
@@ -44,14 +48,20 @@ def choose_by_name(
             return found[0]
         if found:
             raise ValidationError(
-                f"More than one {noun} matches “{typed}”: type more of the name, "
-                "or choose one from the suggestions.",
+                gettext(
+                    "More than one %(noun)s matches “%(typed)s”: type more of the name, "
+                    "or choose one from the suggestions."
+                )
+                % {"noun": noun, "typed": typed},
                 code="ambiguous",
             )
     by_id: Model | None = queryset.filter(pk=int(typed)).first() if typed.isdigit() else None
     if by_id is not None:
         return by_id
-    raise ValidationError(f"No {noun} you can see matches “{typed}”.", code="no_match")
+    raise ValidationError(
+        gettext("No %(noun)s you can see matches “%(typed)s”.") % {"noun": noun, "typed": typed},
+        code="no_match",
+    )
 
 
 class SuggestInput(forms.Widget):
@@ -128,14 +138,18 @@ class SuggestChoiceField(forms.ModelChoiceField):
         queryset: QuerySet[Any],
         url_name: str,
         search_fields: tuple[str, ...],
-        noun: str,
+        noun: StrOrPromise,
         placeholder: str = "",
         widget_attrs: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault(
             "error_messages",
-            {"invalid_choice": f"That {noun} is not among those you can see: choose another."},
+            {
+                "invalid_choice": format_lazy(
+                    _("That {noun} is not among those you can see: choose another."), noun=noun
+                )
+            },
         )
         super().__init__(
             queryset=queryset,
@@ -229,11 +243,11 @@ class SuggestMultipleChoiceField(forms.ModelMultipleChoiceField):
         queryset: QuerySet[Any],
         url_name: str,
         search_fields: tuple[str, ...],
-        noun: str,
+        noun: StrOrPromise,
         placeholder: str = "",
         **kwargs: Any,
     ) -> None:
-        refused = f"That {noun} cannot be chosen here: choose another."
+        refused = format_lazy(_("That {noun} cannot be chosen here: choose another."), noun=noun)
         kwargs.setdefault(
             "error_messages", {"invalid_choice": refused, "invalid_pk_value": refused}
         )

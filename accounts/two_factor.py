@@ -32,6 +32,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -52,16 +53,16 @@ SETUP_KEY_SESSION_KEY = "two_factor_setup_key"
 # Recovery codes just made, shown once by the next page and then forgotten.
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 
-WRONG_CODE = (
+WRONG_CODE = _(
     "That code is not right. Enter the 6-digit code your authenticator app shows now, "
     "or one of your recovery codes."
 )
-WRONG_SETUP_CODE = (
+WRONG_SETUP_CODE = _(
     "That code is not right. Check that the app shows Joined Forces with your username, "
     "then enter the 6-digit code it shows now."
 )
-WAIT_CODE = "Too many wrong codes in a row. Wait a minute, then try again."
-SET_UP_FIRST = (
+WAIT_CODE = _("Too many wrong codes in a row. Wait a minute, then try again.")
+SET_UP_FIRST = _(
     "Your account must use two-factor sign-in. Sign in on the website and set it up first."
 )
 
@@ -287,9 +288,9 @@ class TwoFactorMiddleware:
             return None
         if request.path_info.startswith("/api/"):
             detail = (
-                "Finish signing in with your two-factor code first."
+                _("Finish signing in with your two-factor code first.")
                 if owed == "code"
-                else "Set up two-factor sign-in on the website first."
+                else _("Set up two-factor sign-in on the website first.")
             )
             return JsonResponse({"detail": detail}, status=403)
         target = reverse("two-factor-code" if owed == "code" else "two-factor-setup")

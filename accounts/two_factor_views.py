@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -99,7 +100,7 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
     else:
         found = _pending_user(request)
         if found is None:
-            messages.info(request, "Sign in with your username and password first.")
+            messages.info(request, gettext("Sign in with your username and password first."))
             return redirect("login")
         user, pending = found
 
@@ -120,11 +121,17 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(
                     request,
-                    f"Signed in with a recovery code. That code no longer works; "
-                    f"{left} left. Make new ones on your profile page if you are running out.",
+                    ngettext(
+                        "Signed in with a recovery code. That code no longer works; "
+                        "%(left)d left. Make new ones on your profile page if you are running out.",
+                        "Signed in with a recovery code. That code no longer works; "
+                        "%(left)d left. Make new ones on your profile page if you are running out.",
+                        left,
+                    )
+                    % {"left": left},
                 )
             else:
-                messages.success(request, "Signed in with your two-factor code.")
+                messages.success(request, gettext("Signed in with your two-factor code."))
             return redirect(_safe_next(request, pending.get("next")))
     return render(request, "registration/login_code.html", {"form": form, "username": user})
 
@@ -137,7 +144,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if two_factor.has_two_factor(user):
         if not two_factor.session_verified(request):
             return redirect("two-factor-code")
-        messages.info(request, "Two-factor sign-in is already on.")
+        messages.info(request, gettext("Two-factor sign-in is already on."))
         return redirect("profile")
     key = request.session.get(SETUP_KEY_SESSION_KEY)
     if not isinstance(key, str):
@@ -157,8 +164,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             request.session[NEW_CODES_SESSION_KEY] = codes
             messages.success(
                 request,
-                "Two-factor sign-in is on. From now on you sign in with your password and a "
-                "code from your app.",
+                gettext(
+                    "Two-factor sign-in is on. From now on you sign in with your password and a "
+                    "code from your app."
+                ),
             )
             return redirect("two-factor-recovery-codes")
     return render(
@@ -181,8 +190,10 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     if not codes:
         messages.info(
             request,
-            "Recovery codes are shown only once, when they are made. "
-            "If you have lost yours, make new ones below.",
+            gettext(
+                "Recovery codes are shown only once, when they are made. "
+                "If you have lost yours, make new ones below."
+            ),
         )
         return redirect("profile")
     return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
@@ -204,13 +215,17 @@ def two_factor_recovery_codes_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     form = TwoFactorCodeForm(request.POST, prefix="codes")
     if not two_factor.has_two_factor(user):
-        messages.info(request, "Two-factor sign-in is off, so there are no recovery codes.")
+        messages.info(
+            request, gettext("Two-factor sign-in is off, so there are no recovery codes.")
+        )
         return redirect("profile")
     if form.is_valid():
         check = two_factor.code_check(user=user, code=form.cleaned_data["code"])
         if check.device is not None:
             request.session[NEW_CODES_SESSION_KEY] = two_factor.recovery_codes_replace(user=user)
-            messages.success(request, "New recovery codes made. The old ones no longer work.")
+            messages.success(
+                request, gettext("New recovery codes made. The old ones no longer work.")
+            )
             return redirect("two-factor-recovery-codes")
         _refused(request, user, form, wait=check.wait, sign_in=False)
     return _profile_with(request, codes_form=form)
@@ -222,7 +237,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     form = TwoFactorCodeForm(request.POST, prefix="disable")
     if not two_factor.has_two_factor(user):
-        messages.info(request, "Two-factor sign-in was already off.")
+        messages.info(request, gettext("Two-factor sign-in was already off."))
         return redirect("profile")
     if form.is_valid():
         check = two_factor.code_check(user=user, code=form.cleaned_data["code"])
@@ -231,12 +246,14 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
             if two_factor.staff_must_use_two_factor(user):
                 messages.warning(
                     request,
-                    "Two-factor sign-in is off. Staff accounts must use it: set it up again "
-                    "now, for example with your new phone.",
+                    gettext(
+                        "Two-factor sign-in is off. Staff accounts must use it: set it up again "
+                        "now, for example with your new phone."
+                    ),
                 )
                 return redirect("two-factor-setup")
             messages.success(
-                request, "Two-factor sign-in is off. You sign in with your password alone."
+                request, gettext("Two-factor sign-in is off. You sign in with your password alone.")
             )
             return redirect("profile")
         _refused(request, user, form, wait=check.wait, sign_in=False)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services, two_factor
@@ -117,7 +117,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     if not may(request.user, organisation, "change_organisation"):
-        raise PermissionDenied("Only this organisation's administrators can edit its profile.")
+        raise PermissionDenied(
+            gettext("Only this organisation's administrators can edit its profile.")
+        )
     form = OrganisationForm(
         request.POST or None, instance=organisation, initial={"version": organisation.version}
     )
@@ -134,7 +136,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, "The organisation's profile was saved.")
+            messages.success(request, gettext("The organisation's profile was saved."))
             return redirect("organisation-detail", pk=organisation.pk)
     return render(
         request, "accounts/organisation_form.html", {"organisation": organisation, "form": form}
@@ -195,7 +197,15 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     marked = notifications_mark_all_read(by=cast(User, request.user))
-    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
+    messages.success(
+        request,
+        ngettext(
+            "Marked %(count)d notification as read.",
+            "Marked %(count)d notifications as read.",
+            marked,
+        )
+        % {"count": marked},
+    )
     return redirect("notification-inbox")
 
 
@@ -208,7 +218,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         user_email_preference_set(user=user, preference=form.cleaned_data["email_preference"])
-        messages.success(request, "Your e-mail preference was saved.")
+        messages.success(request, gettext("Your e-mail preference was saved."))
         return redirect("profile")
     return profile_page(request, form=form)
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 
@@ -26,22 +28,24 @@ ITEMS_PER_SECTION = 10
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
-    description: str
+    title: StrOrPromise
+    description: StrOrPromise
 
 
 SECTIONS = [
-    Section("decide", "Waiting for your decision", "Decisions your organisation needs from you."),
-    Section("returned", "Sent back to you", "Work returned with changes asked for."),
-    Section("activities", "Your activities", "Past their end date or blocked."),
-    Section("indicators", "Indicators in warning", "On strategies you take part in."),
-    Section("field_reports", "Field reports this week", "Filed by others on your plans."),
+    Section(
+        "decide", _("Waiting for your decision"), _("Decisions your organisation needs from you.")
+    ),
+    Section("returned", _("Sent back to you"), _("Work returned with changes asked for.")),
+    Section("activities", _("Your activities"), _("Past their end date or blocked.")),
+    Section("indicators", _("Indicators in warning"), _("On strategies you take part in.")),
+    Section("field_reports", _("Field reports this week"), _("Filed by others on your plans.")),
     Section(
         "lessons",
-        "Lessons to process",
-        "New observations to triage, and remedial actions tasked to your organisation.",
+        _("Lessons to process"),
+        _("New observations to triage, and remedial actions tasked to your organisation."),
     ),
-    Section("reports", "Your reports", "Ready to download."),
+    Section("reports", _("Your reports"), _("Ready to download.")),
 ]
 SECTION_KEYS = [section.key for section in SECTIONS]
 
@@ -93,8 +97,8 @@ def register_work(
 @dataclass(frozen=True)
 class WorkSection:
     key: str
-    title: str
-    description: str
+    title: StrOrPromise
+    description: StrOrPromise
     count: int
     items: list[WorkItem]
 
