@@ -122,3 +122,43 @@ def test_disbursement_times_report_csv_through_a_real_worker(
         ("100.00", "EUR", "Disbursed", "20", "", "yes"),
         ("0.10", "EUR", "Requested", "", "2", "no"),
     ]
+
+
+@pytest.mark.celery_worker
+def test_disbursement_times_report_pdf_through_a_real_worker(
+    celery_worker: object, settings: Any, tmp_path: Path
+) -> None:
+    import pypdf
+
+    settings.MEDIA_ROOT = tmp_path
+    world = world_make()
+    paid = approve(world, request_money(world, "100.00", days_ago=31))
+    services.disbursement_record_paid(
+        request=paid, by=world.person("contributor_approver"), version=paid.version
+    )
+    job = (
+        api_as(world.person("lead_planner"))
+        .post("/api/v1/reports/", {"kind": "disbursement_times", "params": {}}, format="json")
+        .json()
+    )
+    deadline = time.monotonic() + 60
+    while Report.objects.get(pk=job["id"]).status not in (ReportStatus.DONE, ReportStatus.FAILED):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    report = Report.objects.get(pk=job["id"])
+    assert (report.status, report.error) == (ReportStatus.DONE, "")
+    pdf = report.file.read()
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+    )
+    for expected in [
+        "Disbursement times",
+        "Stabilisation rapid response",
+        "Ministry of Defence",
+        "14 days",
+        "31 days",
+        "100.00 EUR",
+        "past target",
+    ]:
+        assert expected in text, expected
