@@ -11,6 +11,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import OrganisationsSuggestField, OrganisationSuggestField
 from accounts.models import Organisation, User
@@ -74,7 +76,7 @@ class PlanSuggestField(SuggestChoiceField):
     """A plan of `queryset`, chosen by typing its title or theatre."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("placeholder", "Type a plan's title or theatre")
+        kwargs.setdefault("placeholder", _("Type a plan's title or theatre"))
         super().__init__(url_name="suggest-plans", search_fields=PLAN_SEARCH, noun="plan", **kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
@@ -88,32 +90,32 @@ class PlanFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Theatre",
-                "aria-label": "Theatre",
+                "placeholder": _("Theatre"),
+                "aria-label": _("Theatre"),
             }
         ),
     )
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), *PlanStatus.choices],
-        widget=forms.Select(attrs={"aria-label": "Status"}),
+        choices=[("", _("Any status")), *PlanStatus.choices],
+        widget=forms.Select(attrs={"aria-label": _("Status")}),
     )
     phase = forms.ChoiceField(
         required=False,
-        choices=[("", "Any phase"), *Phase.choices],
-        widget=forms.Select(attrs={"aria-label": "Phase"}),
+        choices=[("", _("Any phase")), *Phase.choices],
+        widget=forms.Select(attrs={"aria-label": _("Phase")}),
     )
     strategy = StrategySuggestField(
         required=False,
         queryset=Strategy.objects.none(),
-        placeholder="Any strategy",
-        widget_attrs={"aria-label": "Strategy"},
+        placeholder=_("Any strategy"),
+        widget_attrs={"aria-label": _("Strategy")},
     )
     participant = OrganisationSuggestField(
         required=False,
         queryset=Organisation.objects.none(),
-        placeholder="Any participant",
-        widget_attrs={"aria-label": "Participating organisation"},
+        placeholder=_("Any participant"),
+        widget_attrs={"aria-label": _("Participating organisation")},
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -129,30 +131,30 @@ class PlanForm(forms.ModelForm):
     contributors (who review the plan) and consulted organisations (who do not)."""
 
     contributors = OrganisationsSuggestField(
-        label="Contributing organisations",
+        label=_("Contributing organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Each contributor's approvers review the plan before the lead approves it.",
+        help_text=_("Each contributor's approvers review the plan before the lead approves it."),
     )
     consulted = OrganisationsSuggestField(
-        label="Consulted organisations",
+        label=_("Consulted organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="They see the plan and can be recorded as consulted; they do not review it.",
+        help_text=_("They see the plan and can be recorded as consulted; they do not review it."),
     )
     strategy = StrategySuggestField(
-        label="Strategy it serves",
+        label=_("Strategy it serves"),
         queryset=Strategy.objects.none(),
         required=False,
-        placeholder="None yet: the crisis is being assessed",
-        help_text="Type part of its title or theatre, then choose it.",
+        placeholder=_("None yet: the crisis is being assessed"),
+        help_text=_("Type part of its title or theatre, then choose it."),
     )
     posts = forms.ModelMultipleChoiceField(
-        label="Posts serving this plan",
+        label=_("Posts serving this plan"),
         queryset=Post.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Posts of the participating organisations; linking them is not an amendment.",
+        help_text=_("Posts of the participating organisations; linking them is not an amendment."),
     )
 
     class Meta:
@@ -211,13 +213,16 @@ class PlanForm(forms.ModelForm):
         del self.fields["posts"]
         leads = lead_choices or []
         self.fields["lead_organisation"] = OrganisationChoiceField(
-            label="Lead organisation",
+            label=_("Lead organisation"),
             queryset=Organisation.objects.filter(pk__in=[o.pk for o in leads]).order_by("name"),
             empty_label=None if len(leads) == 1 else "Choose the lead",
-            help_text="Organisations where you are a planner. The lead's approvers approve it.",
+            help_text=_("Organisations where you are a planner. The lead's approvers approve it."),
         )
         contributors: Any = self.fields["contributors"]
-        contributors.help_text += " The lead takes part as the lead, whether chosen or not."
+        contributors.help_text = _(
+            "Each contributor's approvers review the plan before the lead approves it. "
+            "The lead takes part as the lead, whether chosen or not."
+        )
         self.order_fields(
             ["title", "theatre", "strategy", "phase", "lead_organisation", "start_date", "end_date"]
         )
@@ -227,7 +232,11 @@ class PlanForm(forms.ModelForm):
         both = set(cleaned.get("contributors") or []) & set(cleaned.get("consulted") or [])
         if both:
             names = ", ".join(sorted(o.name for o in both))
-            self.add_error("consulted", f"Choose one role for {names}: contributor or consulted.")
+            self.add_error(
+                "consulted",
+                gettext("Choose one role for %(names)s: contributor or consulted.")
+                % {"names": names},
+            )
         return cleaned
 
     def participants(self) -> list[tuple[Organisation, str]]:
@@ -238,13 +247,13 @@ class PlanForm(forms.ModelForm):
 
 class LineOfEffortForm(forms.ModelForm):
     order = forms.IntegerField(
-        required=False, min_value=0, help_text="Lines of effort are listed by this number."
+        required=False, min_value=0, help_text=_("Lines of effort are listed by this number.")
     )
     lead_organisation = OrganisationChoiceField(
-        label="Lead organisation", queryset=Organisation.objects.none()
+        label=_("Lead organisation"), queryset=Organisation.objects.none()
     )
     goals = forms.ModelMultipleChoiceField(
-        label="Strategy goals it serves",
+        label=_("Strategy goals it serves"),
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -258,7 +267,7 @@ class LineOfEffortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _version_field(self, self.instance)
         self.fields["lead_organisation"].queryset = _participant_organisations(plan)  # type: ignore[attr-defined]
-        self.fields["lead_organisation"].help_text = "One of the organisations taking part."
+        self.fields["lead_organisation"].help_text = _("One of the organisations taking part.")
         if plan.strategy_id is None:
             del self.fields["goals"]
         else:
@@ -277,36 +286,36 @@ class LineOfEffortForm(forms.ModelForm):
 
 class ActivityForm(forms.ModelForm):
     line_of_effort = forms.ModelChoiceField(
-        label="Line of effort", queryset=LineOfEffort.objects.none(), empty_label=None
+        label=_("Line of effort"), queryset=LineOfEffort.objects.none(), empty_label=None
     )
     responsible_organisation = OrganisationChoiceField(
-        label="Responsible organisation",
+        label=_("Responsible organisation"),
         queryset=Organisation.objects.none(),
-        help_text="One of the organisations taking part; its planners update the progress.",
+        help_text=_("One of the organisations taking part; its planners update the progress."),
     )
 
     class Meta:
         model = Activity
         fields = ACTIVITY_FIELDS
         labels = {
-            "actor_type": "Who carries it out",
-            "task_nature": "Nature of the task",
-            "place_name": "Place",
-            "sector": "DAC sector code",
-            "public": "Show on the public page",
+            "actor_type": _("Who carries it out"),
+            "task_nature": _("Nature of the task"),
+            "place_name": _("Place"),
+            "sector": _("DAC sector code"),
+            "public": _("Show on the public page"),
         }
         help_texts = {
-            "military_justification": (
+            "military_justification": _(
                 "As civilian as possible, as military as necessary: a military actor on a "
                 "non-military task must say why no civilian actor can do it."
             ),
-            "latitude": "Optional, in decimal degrees.",
-            "longitude": "Optional, in decimal degrees.",
-            "sector": (
+            "latitude": _("Optional, in decimal degrees."),
+            "longitude": _("Optional, in decimal degrees."),
+            "sector": _(
                 "For development activities published to IATI: the OECD DAC 5-digit purpose "
                 "code, e.g. 15130 for legal and judicial development."
             ),
-            "public": (
+            "public": _(
                 "Once the lead publishes the plan, its public page shows this activity's title, "
                 "status and progress (never its description)."
             ),
@@ -341,22 +350,22 @@ class ProgressForm(forms.Form):
     """Status and progress of one activity, made for a tablet in the field."""
 
     status = forms.ChoiceField(
-        label="Status", choices=ActivityStatus.choices, widget=forms.RadioSelect
+        label=_("Status"), choices=ActivityStatus.choices, widget=forms.RadioSelect
     )
     progress = forms.IntegerField(
-        label="Progress (%)",
+        label=_("Progress (%)"),
         min_value=0,
         max_value=100,
         widget=forms.NumberInput(
             attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric", "class": "big-number"}
         ),
         error_messages={
-            "min_value": "Progress is a percentage, from 0 to 100.",
-            "max_value": "Progress is a percentage, from 0 to 100.",
-            "required": "Give the progress, from 0 to 100.",
-            "invalid": "Give the progress as a whole number, from 0 to 100.",
+            "min_value": _("Progress is a percentage, from 0 to 100."),
+            "max_value": _("Progress is a percentage, from 0 to 100."),
+            "required": _("Give the progress, from 0 to 100."),
+            "invalid": _("Give the progress as a whole number, from 0 to 100."),
         },
-        help_text=(
+        help_text=_(
             "At 100 % the activity is marked done, unless it is cancelled or you choose "
             "another status."
         ),
@@ -392,21 +401,21 @@ class MultipleFileField(forms.FileField):
 
 class FieldReportForm(forms.Form):
     activity = forms.ModelChoiceField(
-        label="Activity",
+        label=_("Activity"),
         queryset=Activity.objects.none(),
         required=False,
-        empty_label="The plan as a whole",
-        help_text="Choose an activity to report on it and update its progress.",
+        empty_label=_("The plan as a whole"),
+        help_text=_("Choose an activity to report on it and update its progress."),
     )
-    date = forms.DateField(widget=_date_input())
-    place = forms.CharField(max_length=200, required=False)
+    date = forms.DateField(label=_("Date"), widget=_date_input())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
     situation = forms.CharField(
-        label="Situation",
+        label=_("Situation"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Describe the situation you found."},
+        error_messages={"required": _("Describe the situation you found.")},
     )
     progress_update = forms.IntegerField(
-        label="Activity progress (%)",
+        label=_("Activity progress (%)"),
         required=False,
         min_value=0,
         max_value=100,
@@ -414,16 +423,16 @@ class FieldReportForm(forms.Form):
             attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric", "class": "big-number"}
         ),
         error_messages={
-            "min_value": "Progress is a percentage, from 0 to 100.",
-            "max_value": "Progress is a percentage, from 0 to 100.",
-            "invalid": "Give the progress as a whole number, from 0 to 100.",
+            "min_value": _("Progress is a percentage, from 0 to 100."),
+            "max_value": _("Progress is a percentage, from 0 to 100."),
+            "invalid": _("Give the progress as a whole number, from 0 to 100."),
         },
-        help_text="Optional: the activity's progress as you saw it.",
+        help_text=_("Optional: the activity's progress as you saw it."),
     )
     attachments = MultipleFileField(
-        label="Photos or PDF documents",
+        label=_("Photos or PDF documents"),
         required=False,
-        help_text="Take photos with the camera or choose files: images or PDF only.",
+        help_text=_("Take photos with the camera or choose files: images or PDF only."),
     )
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -440,13 +449,15 @@ class FieldReportForm(forms.Form):
     def clean_date(self) -> datetime.date:
         date: datetime.date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError("A field report cannot be dated in the future.")
+            raise forms.ValidationError(_("A field report cannot be dated in the future."))
         return date
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("progress_update") is not None and not cleaned.get("activity"):
-            self.add_error("progress_update", "A progress update is for an activity: choose one.")
+            self.add_error(
+                "progress_update", _("A progress update is for an activity: choose one.")
+            )
         return cleaned
 
 
@@ -454,8 +465,8 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = MILESTONE_FIELDS
-        labels = {"achieved_on": "Achieved on"}
-        help_texts = {"achieved_on": "Leave empty until it is achieved."}
+        labels = {"achieved_on": _("Achieved on")}
+        help_texts = {"achieved_on": _("Leave empty until it is achieved.")}
         widgets = {"due_date": _date_input(), "achieved_on": _date_input()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -465,15 +476,15 @@ class MilestoneForm(forms.ModelForm):
 
 class ConsultationForm(forms.ModelForm):
     stakeholder = OrganisationChoiceField(
-        label="Stakeholder consulted",
+        label=_("Stakeholder consulted"),
         queryset=Organisation.objects.none(),
-        help_text="An organisation taking part in the plan; add it as consulted first.",
+        help_text=_("An organisation taking part in the plan; add it as consulted first."),
     )
 
     class Meta:
         model = Consultation
         fields = CONSULTATION_FIELDS
-        labels = {"follow_up": "Follow-up"}
+        labels = {"follow_up": _("Follow-up")}
         widgets = {
             "date": _date_input(),
             "summary": forms.Textarea(attrs={"rows": 4}),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Trim
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -19,46 +20,54 @@ from strategy.models import Goal, Strategy
 
 
 class Phase(models.TextChoices):
-    ASSESSMENT = "assessment", "Assessment"
-    PLANNING = "planning", "Planning"
-    EXECUTION = "execution", "Execution"
-    TRANSITION = "transition", "Transition"
+    ASSESSMENT = "assessment", _("Assessment")
+    PLANNING = "planning", _("Planning")
+    EXECUTION = "execution", _("Execution")
+    TRANSITION = "transition", _("Transition")
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class Plan(models.Model):
     """An integrated plan: several organisations' work towards shared goals, reviewed by each
     contributor and approved by the political lead."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     strategy = models.ForeignKey(
         Strategy,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="plans",
-        help_text="Optional while a crisis is being assessed.",
+        verbose_name=_("strategy"),
+        help_text=_("Optional while a crisis is being assessed."),
     )
-    theatre = models.CharField(max_length=120)
-    summary = models.TextField(blank=True)
-    phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.ASSESSMENT)
-    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    theatre = models.CharField(_("theatre"), max_length=120)
+    summary = models.TextField(_("summary"), blank=True)
+    phase = models.CharField(
+        _("phase"), max_length=12, choices=Phase.choices, default=Phase.ASSESSMENT
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     lead_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="led_plans"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_plans",
+        verbose_name=_("lead organisation"),
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
     submission = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="How many times it was put to review; reviews count per submission.",
+        help_text=_("How many times it was put to review; reviews count per submission."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -71,7 +80,8 @@ class Plan(models.Model):
         "secondments.Post",
         blank=True,
         related_name="plans",
-        help_text="The posts that serve this plan; each post's host organisation takes part.",
+        verbose_name=_("posts"),
+        help_text=_("The posts that serve this plan; each post's host organisation takes part."),
     )
     history = HistoricalRecords()
 
@@ -86,7 +96,7 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="plan_dates_ordered",
-                violation_error_message="A plan cannot end before it starts.",
+                violation_error_message=_("A plan cannot end before it starts."),
             )
         ]
         indexes = [
@@ -104,9 +114,9 @@ class Plan(models.Model):
 
 
 class ParticipantRole(models.TextChoices):
-    LEAD = "lead", "Lead"
-    CONTRIBUTOR = "contributor", "Contributor"
-    CONSULTED = "consulted", "Consulted"
+    LEAD = "lead", _("Lead")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    CONSULTED = "consulted", _("Consulted")
 
 
 class Participant(models.Model):
@@ -125,7 +135,7 @@ class Participant(models.Model):
                 fields=["plan"],
                 condition=Q(role=ParticipantRole.LEAD),
                 name="one_lead_participant",
-                violation_error_message="A plan has one lead: its lead organisation.",
+                violation_error_message=_("A plan has one lead: its lead organisation."),
             ),
         ]
 
@@ -134,8 +144,8 @@ class Participant(models.Model):
 
 
 class ReviewDecision(models.TextChoices):
-    APPROVE = "approve", "Approved"
-    REQUEST_CHANGES = "request_changes", "Changes requested"
+    APPROVE = "approve", _("Approved")
+    REQUEST_CHANGES = "request_changes", _("Changes requested")
 
 
 class Review(DecisionRecord):
@@ -159,29 +169,37 @@ class Review(DecisionRecord):
 
 
 class Domain(models.TextChoices):
-    SECURITY = "security", "Security"
-    GOVERNANCE = "governance", "Governance"
-    DEVELOPMENT = "development", "Development"
-    RULE_OF_LAW = "rule_of_law", "Rule of law"
-    POLICING = "policing", "Policing"
-    HUMANITARIAN = "humanitarian", "Humanitarian"
-    PUBLIC_DIPLOMACY = "public_diplomacy", "Public diplomacy"
+    SECURITY = "security", _("Security")
+    GOVERNANCE = "governance", _("Governance")
+    DEVELOPMENT = "development", _("Development")
+    RULE_OF_LAW = "rule_of_law", _("Rule of law")
+    POLICING = "policing", _("Policing")
+    HUMANITARIAN = "humanitarian", _("Humanitarian")
+    PUBLIC_DIPLOMACY = "public_diplomacy", _("Public diplomacy")
 
 
 class LineOfEffort(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines_of_effort")
-    domain = models.CharField(max_length=20, choices=Domain.choices)
-    title = models.CharField(max_length=200)
-    lead_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    goals = models.ManyToManyField(Goal, blank=True, related_name="lines_of_effort")
-    order = models.PositiveIntegerField(default=0)
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    title = models.CharField(_("title"), max_length=200)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lead organisation"),
+    )
+    goals = models.ManyToManyField(
+        Goal, blank=True, related_name="lines_of_effort", verbose_name=_("goals")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         # By the plan's id, not through the plan to its own order (most recently updated): an
         # index serves this order without joining and sorting the plans.
         ordering = ["plan_id", "order", "id"]
-        verbose_name_plural = "lines of effort"
+        verbose_name = _("line of effort")
+        verbose_name_plural = _("lines of effort")
         indexes = [models.Index(fields=["plan", "order", "id"], name="line_of_effort_in_order")]
 
     def __str__(self) -> str:
@@ -189,35 +207,38 @@ class LineOfEffort(models.Model):
 
 
 class ActorType(models.TextChoices):
-    CIVILIAN = "civilian", "Civilian"
-    MILITARY = "military", "Military"
-    POLICE = "police", "Police"
-    NGO = "ngo", "NGO"
-    INTERNATIONAL = "international", "International organisation"
+    CIVILIAN = "civilian", _("Civilian")
+    MILITARY = "military", _("Military")
+    POLICE = "police", _("Police")
+    NGO = "ngo", _("NGO")
+    INTERNATIONAL = "international", _("International organisation")
 
 
 class TaskNature(models.TextChoices):
-    MILITARY = "military", "Military task"
-    NON_MILITARY = "non_military", "Non-military task"
+    MILITARY = "military", _("Military task")
+    NON_MILITARY = "non_military", _("Non-military task")
 
 
 class ActivityStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    BLOCKED = "blocked", "Blocked"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    BLOCKED = "blocked", _("Blocked")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
-JUSTIFICATION_NEEDED = (
+JUSTIFICATION_NEEDED = _(
     "A military actor on a non-military task needs a written justification: "
     "why can no civilian actor do this?"
 )
 
 
-LATITUDE_RANGE = "A latitude is between -90 and 90 degrees."
-LONGITUDE_RANGE = "A longitude is between -180 and 180 degrees."
-COORDINATES_PAIRED = "A place on the map needs both: give the {missing} too, or neither."
+LATITUDE_RANGE = _("A latitude is between -90 and 90 degrees.")
+LONGITUDE_RANGE = _("A longitude is between -180 and 180 degrees.")
+COORDINATES_PAIRED = {
+    "longitude": _("A place on the map needs both: give the longitude too, or neither."),
+    "latitude": _("A place on the map needs both: give the latitude too, or neither."),
+}
 
 
 def latitude_check(value: Decimal) -> None:
@@ -233,7 +254,7 @@ def longitude_check(value: Decimal) -> None:
 
 DAC_SECTOR_CODE = RegexValidator(
     r"^[0-9]{5}\Z",
-    "A DAC purpose code has five digits, e.g. 15130 (legal and judicial development).",
+    _("A DAC purpose code has five digits, e.g. 15130 (legal and judicial development)."),
     code="dac_sector_code",
 )
 
@@ -242,39 +263,57 @@ class Activity(models.Model):
     line_of_effort = models.ForeignKey(
         LineOfEffort, on_delete=models.CASCADE, related_name="activities"
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     responsible_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible organisation"),
     )
-    actor_type = models.CharField(max_length=14, choices=ActorType.choices)
-    task_nature = models.CharField(max_length=14, choices=TaskNature.choices)
+    actor_type = models.CharField(_("actor type"), max_length=14, choices=ActorType.choices)
+    task_nature = models.CharField(_("task nature"), max_length=14, choices=TaskNature.choices)
     military_justification = models.TextField(
+        _("military justification"),
         blank=True,
-        help_text="Why a military actor does a non-military task (as civilian as possible).",
+        help_text=_("Why a military actor does a non-military task (as civilian as possible)."),
     )
     status = models.CharField(
-        max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+        _("status"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
-    progress = models.PositiveSmallIntegerField(default=0)
-    start_date = models.DateField()
-    end_date = models.DateField()
-    place_name = models.CharField(max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    place_name = models.CharField(_("place name"), max_length=200, blank=True)
     latitude = models.DecimalField(
-        max_digits=8, decimal_places=5, null=True, blank=True, validators=[latitude_check]
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[latitude_check],
     )
     longitude = models.DecimalField(
-        max_digits=8, decimal_places=5, null=True, blank=True, validators=[longitude_check]
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[longitude_check],
     )
     sector = models.CharField(
+        _("sector"),
         max_length=5,
         blank=True,
         validators=[DAC_SECTOR_CODE],
-        help_text="The OECD DAC 5-digit purpose code, for development activities (IATI).",
+        help_text=_("The OECD DAC 5-digit purpose code, for development activities (IATI)."),
     )
     public = models.BooleanField(
+        _("public"),
         default=False,
-        help_text="Shown, with its progress, on the plan's public page once the plan is published.",
+        help_text=_(
+            "Shown, with its progress, on the plan's public page once the plan is published."
+        ),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
@@ -282,17 +321,18 @@ class Activity(models.Model):
     class Meta:
         # The line's id, not its order through the plan: see LineOfEffort.
         ordering = ["line_of_effort_id", "start_date", "id"]
-        verbose_name_plural = "activities"
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="activity_dates_ordered",
-                violation_error_message="An activity cannot end before it starts.",
+                violation_error_message=_("An activity cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(progress__lte=100),
                 name="activity_progress_at_most_100",
-                violation_error_message="Progress is a percentage, from 0 to 100.",
+                violation_error_message=_("Progress is a percentage, from 0 to 100."),
             ),
             # As civilian as possible: a military actor on a non-military task says why.
             models.CheckConstraint(
@@ -315,7 +355,7 @@ class Activity(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="activity_coordinates_paired",
-                violation_error_message="A place on the map needs both latitude and longitude.",
+                violation_error_message=_("A place on the map needs both latitude and longitude."),
             ),
         ]
         indexes = [
@@ -339,18 +379,18 @@ class Activity(models.Model):
         if self.needs_justification and not self.military_justification.strip():
             errors["military_justification"] = JUSTIFICATION_NEEDED
         if self.latitude is not None and self.longitude is None:
-            errors["longitude"] = COORDINATES_PAIRED.format(missing="longitude")
+            errors["longitude"] = COORDINATES_PAIRED["longitude"]
         if self.longitude is not None and self.latitude is None:
-            errors["latitude"] = COORDINATES_PAIRED.format(missing="latitude")
+            errors["latitude"] = COORDINATES_PAIRED["latitude"]
         if errors:
             raise ValidationError(errors)
 
 
 class Milestone(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=200)
-    due_date = models.DateField()
-    achieved_on = models.DateField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -363,10 +403,12 @@ class Milestone(models.Model):
 
 class Consultation(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consultations")
-    stakeholder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    date = models.DateField()
-    summary = models.TextField()
-    follow_up = models.TextField(blank=True)
+    stakeholder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("stakeholder")
+    )
+    date = models.DateField(_("date"))
+    summary = models.TextField(_("summary"))
+    follow_up = models.TextField(_("follow-up"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -385,10 +427,10 @@ class FieldReport(models.Model):
         Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="field_reports"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    date = models.DateField()
-    place = models.CharField(max_length=200, blank=True)
-    situation = models.TextField()
-    progress_update = models.PositiveSmallIntegerField(null=True, blank=True)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    situation = models.TextField(_("situation"))
+    progress_update = models.PositiveSmallIntegerField(_("progress update"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

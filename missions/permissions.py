@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.authority import acting_organisations, holds_role, may, organisations_in_role
 from accounts.decisions import DecisionKind
 from accounts.grants import organisation_groups, register_grant_rules
@@ -54,7 +56,7 @@ REVIEW = DecisionKind(
     record_model=Review,
     subject_field="plan",
     round_field="submission",
-    round_label="submission",
+    round_label=_("submission"),
     codename="review_plan",
     choices=ReviewDecision,
     positive=ReviewDecision.APPROVE,
@@ -63,18 +65,18 @@ REVIEW = DecisionKind(
         ReviewDecision.REQUEST_CHANGES: "changes_requested",
     },
     labels={
-        ReviewDecision.APPROVE: "Approve this submission",
-        ReviewDecision.REQUEST_CHANGES: "Ask for changes",
+        ReviewDecision.APPROVE: _("Approve this submission"),
+        ReviewDecision.REQUEST_CHANGES: _("Ask for changes"),
     },
-    reason_needed="Say which changes you need, so the lead can make them.",
-    refused="Only an approver of a contributing organisation can review this plan.",
-    refused_for="You are not an approver of {organisation} for this plan.",
-    ambiguous="You approve for several contributors: say which one.",
-    choose_prompt="Choose whether to approve or ask for changes.",
-    decide_for_help="You are an approver of several contributors.",
+    reason_needed=_("Say which changes you need, so the lead can make them."),
+    refused=_("Only an approver of a contributing organisation can review this plan."),
+    refused_for=_("You are not an approver of {organisation} for this plan."),
+    ambiguous=_("You approve for several contributors: say which one."),
+    choose_prompt=_("Choose whether to approve or ask for changes."),
+    decide_for_help=_("You are an approver of several contributors."),
     verbs={
-        ReviewDecision.APPROVE: "approved",
-        ReviewDecision.REQUEST_CHANGES: "asked for changes to",
+        ReviewDecision.APPROVE: _("approved"),
+        ReviewDecision.REQUEST_CHANGES: _("asked for changes to"),
     },
     requested_event="plan:{subject}:submission:{round}:review-requested",
     reminder_event="reminder:plan_review:plan:{subject}:submission:{round}:{organisation}:",

@@ -9,6 +9,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Role
 from accounts.notifications import OrganisationRole, Reminder, register_reminder
@@ -21,6 +24,7 @@ from missions.models import (
     PlanStatus,
     Review,
 )
+from missions.services.dates import lazy_date
 
 
 @register_reminder("plan_review")
@@ -47,9 +51,15 @@ def pending_reviews(now: datetime.datetime) -> Iterator[Reminder]:
                 continue
             yield Reminder(
                 recipients=[OrganisationRole(participant.organisation_id, Role.APPROVER)],
-                text=(
-                    f"“{plan.title}” has waited {days} days for {participant.organisation}'s "
-                    "review."
+                text=format_lazy(
+                    ngettext_lazy(
+                        "“{plan}” has waited {days} day for {organisation}'s review.",
+                        "“{plan}” has waited {days} days for {organisation}'s review.",
+                        "days",
+                    ),
+                    plan=plan.title,
+                    days=days,
+                    organisation=participant.organisation,
                 ),
                 url=plan.get_absolute_url(),
                 item_key=f"plan:{plan.pk}:submission:{plan.submission}:{participant.organisation_id}",
@@ -68,9 +78,11 @@ def overdue_activities(now: datetime.datetime) -> Iterator[Reminder]:
         plan = activity.line_of_effort.plan
         yield Reminder(
             recipients=[OrganisationRole(activity.responsible_organisation_id, Role.PLANNER)],
-            text=(
-                f"“{activity.title}” in “{plan.title}” was due on {activity.end_date:%d %b %Y} "
-                "and is not done: update its status."
+            text=format_lazy(
+                _("“{activity}” in “{plan}” was due on {date} and is not done: update its status."),
+                activity=activity.title,
+                plan=plan.title,
+                date=lazy_date(activity.end_date),
             ),
             url=plan.get_absolute_url(),
             item_key=f"activity:{activity.pk}:overdue",

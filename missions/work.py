@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.authority import visible
 from accounts.decisions import awaiting_decision
@@ -27,6 +28,7 @@ from missions.models import (
     ReviewDecision,
 )
 from missions.permissions import REVIEW
+from missions.services.dates import day
 
 FIELD_REPORTS_FOR_DAYS = 7
 
@@ -42,8 +44,9 @@ def _organisations_where(user: User, *roles: str) -> QuerySet[Any]:
 def _show_review(plan: Plan) -> WorkItem:
     return WorkItem(
         kind="plan_review",
-        title=f"Review “{plan.title}”",
-        detail=f"Submission {plan.submission}, led by {plan.lead_organisation.name}",
+        title=_("Review “%(plan)s”") % {"plan": plan.title},
+        detail=_("Submission %(submission)d, led by %(lead)s")
+        % {"submission": plan.submission, "lead": plan.lead_organisation.name},
         url=reverse("plan-review", args=[plan.pk]),
         since=plan.review_requested_at or plan.updated,
     )
@@ -62,8 +65,9 @@ def plans_to_review(user: User) -> QuerySet[Plan]:
 def _show_approval(plan: Any) -> WorkItem:
     return WorkItem(
         kind="plan_approval",
-        title=f"Approve “{plan.title}”",
-        detail=f"Every contributor approved submission {plan.submission}",
+        title=_("Approve “%(plan)s”") % {"plan": plan.title},
+        detail=_("Every contributor approved submission %(submission)d")
+        % {"submission": plan.submission},
         url=f"{plan.get_absolute_url()}#review",
         since=plan.waiting_since,
     )
@@ -101,8 +105,9 @@ def plans_to_approve(user: User) -> QuerySet[Plan]:
 def _show_returned(plan: Any) -> WorkItem:
     return WorkItem(
         kind="plan_returned",
-        title=f"Change “{plan.title}”",
-        detail=f"{plan.returned_by} asks for changes: {plan.returned_because}",
+        title=_("Change “%(plan)s”") % {"plan": plan.title},
+        detail=_("%(organisation)s asks for changes: %(reason)s")
+        % {"organisation": plan.returned_by, "reason": plan.returned_because},
         url=f"{plan.get_absolute_url()}#review",
         since=plan.returned_at,
     )
@@ -135,9 +140,10 @@ def _show_activity(activity: Any) -> WorkItem:
         kind="activity_blocked" if blocked else "activity_overdue",
         title=activity.title,
         detail=(
-            f"Blocked, in “{plan.title}”"
+            _("Blocked, in “%(plan)s”") % {"plan": plan.title}
             if blocked
-            else f"Was due {activity.end_date:%-d %b %Y}, in “{plan.title}”"
+            else _("Was due %(date)s, in “%(plan)s”")
+            % {"date": day(activity.end_date), "plan": plan.title}
         ),
         url=f"{plan.get_absolute_url()}#activity-{activity.pk}",
         since=(activity.waiting_since if blocked else None) or start_of(activity.end_date),
@@ -176,8 +182,9 @@ def _show_field_report(report: FieldReport) -> WorkItem:
     author = report.author.get_full_name() or report.author.username
     return WorkItem(
         kind="field_report",
-        title=f"{report.plan.title}: {report.place or 'field report'}",
-        detail=f"By {author}, {report.date:%-d %b %Y}",
+        title=_("%(plan)s: %(place)s")
+        % {"plan": report.plan.title, "place": report.place or _("field report")},
+        detail=_("By %(author)s, %(date)s") % {"author": author, "date": day(report.date)},
         url=f"{report.plan.get_absolute_url()}#report-{report.pk}",
         since=report.created,
     )

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -183,10 +184,12 @@ class PlanSerializer(CreateOnlyFieldsMixin, ModelSerializer):
     def validate_participants(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # In a PATCH, DRF treats the nested fields as optional too: insist on both here.
         if any("organisation" not in row or "role" not in row for row in value):
-            raise serializers.ValidationError("Each participant names its organisation and role.")
+            raise serializers.ValidationError(
+                _("Each participant names its organisation and role.")
+            )
         organisations = [row["organisation"].pk for row in value]
         if len(organisations) != len(set(organisations)):
-            raise serializers.ValidationError("Each organisation takes part only once.")
+            raise serializers.ValidationError(_("Each organisation takes part only once."))
         return value
 
     @extend_schema_field(ContributorReviewSerializer(many=True))

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
@@ -269,7 +270,7 @@ class ActivityFilter(django_filters.FilterSet):
         fields = ["plan", "line_of_effort", "status", "responsible_organisation", "actor_type"]
 
 
-NEW_ACTIVITY = "A new activity starts planned at 0 %; update it once it exists."
+NEW_ACTIVITY = gettext_lazy("A new activity starts planned at 0 %; update it once it exists.")
 
 
 class ActivityViewSet(PlanPartViewSet):

@@ -9,6 +9,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, Role, User
 from accounts.notifications import OrganisationRole, notify
@@ -81,9 +85,11 @@ def _status(plan: Plan) -> str:
 
 def _require_structure_editor(plan: Plan, by: User) -> None:
     if not can_change_plan(by, plan):
-        raise PermissionDenied("Only planners of the lead organisation can change this plan.")
+        raise PermissionDenied(_("Only planners of the lead organisation can change this plan."))
     if plan.status not in EDITABLE:
-        raise ValidationError(f"This plan is {_status(plan)}: it can no longer be changed.")
+        raise ValidationError(
+            _("This plan is %(status)s: it can no longer be changed.") % {"status": _status(plan)}
+        )
 
 
 def participant_ids(plan: Plan) -> set[int]:
@@ -93,7 +99,10 @@ def participant_ids(plan: Plan) -> set[int]:
 def _require_participant(plan: Plan, organisation: Organisation | None, field: str) -> None:
     if organisation is not None and organisation.pk not in participant_ids(plan):
         raise ValidationError(
-            {field: f"{organisation} does not take part in this plan; add it first."}
+            {
+                field: _("%(organisation)s does not take part in this plan; add it first.")
+                % {"organisation": organisation}
+            }
         )
 
 
@@ -104,19 +113,31 @@ def _roles(plan: Plan, participation: Sequence[str], *roles: str) -> list[Organi
     return [OrganisationRole(org_id, role) for org_id in sorted(organisations) for role in roles]
 
 
-def _request_reviews(plan: Plan, *, by: User, amendment: str = "") -> None:
-    what = f"an amendment to “{plan.title}” ({amendment})" if amendment else f"“{plan.title}”"
+def _request_reviews(plan: Plan, *, by: User, amendment: str | Promise = "") -> None:
+    text = (
+        format_lazy(
+            gettext_lazy(
+                "Please review an amendment to “{plan}” ({amendment}) for your organisation."
+            ),
+            plan=plan.title,
+            amendment=amendment,
+        )
+        if amendment
+        else format_lazy(
+            gettext_lazy("Please review “{plan}” for your organisation."), plan=plan.title
+        )
+    )
     notify(
         recipients=_roles(plan, [ParticipantRole.CONTRIBUTOR], Role.APPROVER),
         kind="plan.review_requested",
-        text=f"Please review {what} for your organisation.",
+        text=text,
         url=plan.get_absolute_url(),
         event_key=f"plan:{plan.pk}:submission:{plan.submission}:review-requested",
         actor=by,
     )
 
 
-def _amend(plan: Plan, *, by: User, reason: str) -> None:
+def _amend(plan: Plan, *, by: User, reason: str | Promise) -> None:
     """A structural change to an approved or active plan goes back to the contributors; one
     made while they review starts a new submission, so earlier approvals no longer count."""
     if plan.status in (*AMENDABLE, PlanStatus.IN_REVIEW):
@@ -132,14 +153,14 @@ def _amend(plan: Plan, *, by: User, reason: str) -> None:
 
 def _check_strategy(strategy: Any, by: User) -> None:
     if strategy is not None and not visible_strategies(by).filter(pk=strategy.pk).exists():
-        raise ValidationError({"strategy": "No strategy with this id is shared with you."})
+        raise ValidationError({"strategy": _("No strategy with this id is shared with you.")})
 
 
 def _check_dates(
     start: datetime.date | None, end: datetime.date | None, field: str = "end_date"
 ) -> None:
     if start and end and end < start:
-        raise ValidationError({field: "The end date must be on or after the start date."})
+        raise ValidationError({field: _("The end date must be on or after the start date.")})
 
 
 def contributors(plan: Plan) -> set[int]:

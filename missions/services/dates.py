@@ -13,7 +13,10 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from missions.models import Activity, Consultation, Milestone, Plan
 
@@ -23,7 +26,12 @@ NAMES_SHOWN = 10
 
 
 def day(date: datetime.date) -> str:
-    return f"{date.day} {date:%b} {date.year}"
+    """A date in the active language: 2 Dec 2026, 2 déc. 2026."""
+    return dateformat.format(date, "j M Y")
+
+
+lazy_date = lazy(day, str)
+"""A date written in the language of whoever reads it (notifications)."""
 
 
 def year_before(date: datetime.date) -> datetime.date:
@@ -36,7 +44,10 @@ def year_before(date: datetime.date) -> datetime.date:
 
 
 def plan_dates_check(start: datetime.date | None, end: datetime.date | None) -> None:
-    message = f"A plan runs between {day(PLAN_EARLIEST)} and {day(PLAN_LATEST)}."
+    message = _("A plan runs between %(earliest)s and %(latest)s.") % {
+        "earliest": day(PLAN_EARLIEST),
+        "latest": day(PLAN_LATEST),
+    }
     errors = {
         field: message
         for field, date in (("start_date", start), ("end_date", end))
@@ -47,11 +58,13 @@ def plan_dates_check(start: datetime.date | None, end: datetime.date | None) -> 
 
 
 def _within_plan(plan: Plan) -> str:
-    return f"{day(plan.start_date)} to {day(plan.end_date)}"
+    return _("%(start)s to %(end)s") % {"start": day(plan.start_date), "end": day(plan.end_date)}
 
 
 def activity_dates_check(plan: Plan, activity: Activity) -> None:
-    message = f"An activity runs within the plan's dates: {_within_plan(plan)}."
+    message = _("An activity runs within the plan's dates: %(dates)s.") % {
+        "dates": _within_plan(plan)
+    }
     errors = {
         field: message
         for field in ("start_date", "end_date")
@@ -64,13 +77,15 @@ def activity_dates_check(plan: Plan, activity: Activity) -> None:
 def milestone_dates_check(plan: Plan, milestone: Milestone) -> None:
     errors = {}
     if not plan.start_date <= milestone.due_date <= plan.end_date:
-        errors["due_date"] = f"A milestone is due within the plan's dates: {_within_plan(plan)}."
+        errors["due_date"] = _("A milestone is due within the plan's dates: %(dates)s.") % {
+            "dates": _within_plan(plan)
+        }
     achieved, earliest = milestone.achieved_on, year_before(plan.start_date)
     if achieved is not None and not earliest <= achieved <= timezone.localdate():
-        errors["achieved_on"] = (
-            f"A milestone is achieved between a year before the plan starts ({day(earliest)}) "
+        errors["achieved_on"] = _(
+            "A milestone is achieved between a year before the plan starts (%(earliest)s) "
             "and today."
-        )
+        ) % {"earliest": day(earliest)}
     if errors:
         raise ValidationError(errors)
 
@@ -80,10 +95,11 @@ def consultation_dates_check(plan: Plan, consultation: Consultation) -> None:
     if not earliest <= consultation.date <= plan.end_date:
         raise ValidationError(
             {
-                "date": (
+                "date": _(
                     "A consultation takes place between a year before the plan starts and its "
-                    f"end: {day(earliest)} to {day(plan.end_date)}."
+                    "end: %(earliest)s to %(end)s."
                 )
+                % {"earliest": day(earliest), "end": day(plan.end_date)}
             }
         )
 
@@ -99,7 +115,12 @@ def _names(names: Iterable[str]) -> str:
     shown = list(names)
     more = len(shown) - NAMES_SHOWN
     text = ", ".join(shown[:NAMES_SHOWN])
-    return f"{text} and {more} more" if more > 0 else text
+    if more <= 0:
+        return text
+    return ngettext("%(names)s and %(more)d more", "%(names)s and %(more)d more", more) % {
+        "names": text,
+        "more": more,
+    }
 
 
 def plan_parts_within(plan: Plan, start: datetime.date, end: datetime.date) -> None:
@@ -111,7 +132,8 @@ def plan_parts_within(plan: Plan, start: datetime.date, end: datetime.date) -> N
         *activities.filter(start_date__lt=start).values_list("title", flat=True),
         *milestones.filter(due_date__lt=start).values_list("title", flat=True),
         *(
-            f"the consultation of {c.stakeholder} on {day(c.date)}"
+            _("the consultation of %(stakeholder)s on %(date)s")
+            % {"stakeholder": c.stakeholder, "date": day(c.date)}
             for c in consultations.filter(date__lt=year_before(start))
         ),
     ]
@@ -119,16 +141,19 @@ def plan_parts_within(plan: Plan, start: datetime.date, end: datetime.date) -> N
         *activities.filter(end_date__gt=end).values_list("title", flat=True),
         *milestones.filter(due_date__gt=end).values_list("title", flat=True),
         *(
-            f"the consultation of {c.stakeholder} on {day(c.date)}"
+            _("the consultation of %(stakeholder)s on %(date)s")
+            % {"stakeholder": c.stakeholder, "date": day(c.date)}
             for c in consultations.filter(date__gt=end)
         ),
     ]
     errors = {}
     if early:
-        errors["start_date"] = (
-            f"Move these first, they would start before the plan: {_names(early)}."
-        )
+        errors["start_date"] = _(
+            "Move these first, they would start before the plan: %(names)s."
+        ) % {"names": _names(early)}
     if late:
-        errors["end_date"] = f"Move these first, they would end after the plan: {_names(late)}."
+        errors["end_date"] = _("Move these first, they would end after the plan: %(names)s.") % {
+            "names": _names(late)
+        }
     if errors:
         raise ValidationError(errors)

@@ -15,6 +15,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import FileField
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, notify
@@ -27,6 +30,7 @@ from missions.models import (
 )
 from missions.permissions import can_file_field_report
 from missions.services._common import _lock
+from missions.services.dates import lazy_date
 from missions.services.structure import activity_status_check, status_after_progress
 from missions.services.uploads import attachment_check
 from secondments.selectors import embedded_with
@@ -102,20 +106,29 @@ def _field_report_file(
 ) -> FieldReport:
     plan = _lock(plan)
     if not can_file_field_report(by, plan):
-        raise PermissionDenied("Field advisors of participating organisations file field reports.")
+        raise PermissionDenied(
+            _("Field advisors of participating organisations file field reports.")
+        )
     if plan.status == PlanStatus.CLOSED:
-        raise ValidationError("This plan is closed: it takes no more field reports.")
+        raise ValidationError(_("This plan is closed: it takes no more field reports."))
     if activity is not None and activity.line_of_effort.plan_id != plan.pk:
-        raise ValidationError({"activity": "Choose an activity of this plan."})
+        raise ValidationError({"activity": _("Choose an activity of this plan.")})
     if progress_update is not None and activity is None:
         raise ValidationError(
-            {"progress_update": "A progress update is for an activity: choose one."}
+            {"progress_update": _("A progress update is for an activity: choose one.")}
         )
     if date > timezone.localdate():
-        raise ValidationError({"date": "A field report cannot be dated in the future."})
+        raise ValidationError({"date": _("A field report cannot be dated in the future.")})
     if len(attachments) > settings.FIELD_REPORT_MAX_ATTACHMENTS:
         raise ValidationError(
-            {"attachments": f"At most {settings.FIELD_REPORT_MAX_ATTACHMENTS} files per report."}
+            {
+                "attachments": ngettext(
+                    "At most %(count)d file per report.",
+                    "At most %(count)d files per report.",
+                    settings.FIELD_REPORT_MAX_ATTACHMENTS,
+                )
+                % {"count": settings.FIELD_REPORT_MAX_ATTACHMENTS}
+            }
         )
     checked = [attachment_check(upload) for upload in attachments]
     report = FieldReport(
@@ -162,9 +175,18 @@ def _field_report_file(
     notify(
         recipients=recipients,
         kind="plan.field_report",
-        text=f"Field report on “{plan.title}”"
-        + (f" ({activity.title})" if activity else "")
-        + f" from {by.get_full_name() or by.username}.",
+        text=format_lazy(
+            gettext_lazy("Field report on “{plan}” ({activity}) from {author}."),
+            plan=plan.title,
+            activity=activity.title,
+            author=by.get_full_name() or by.username,
+        )
+        if activity
+        else format_lazy(
+            gettext_lazy("Field report on “{plan}” from {author}."),
+            plan=plan.title,
+            author=by.get_full_name() or by.username,
+        ),
         url=plan.get_absolute_url(),
         event_key=f"field-report:{report.pk}",
         actor=by,
@@ -175,9 +197,11 @@ def _field_report_file(
         notify(
             recipients=[OrganisationRole(secondment.home_organisation_id, Role.PLANNER)],
             kind="secondment.field_report",
-            text=(
-                f"{by.get_full_name() or by.username}, embedded with "
-                f"{secondment.host_organisation}, filed a field report dated {date:%-d %b %Y}."
+            text=format_lazy(
+                gettext_lazy("{author}, embedded with {host}, filed a field report dated {date}."),
+                author=by.get_full_name() or by.username,
+                host=secondment.host_organisation,
+                date=lazy_date(date),
             ),
             url=secondment.get_absolute_url(),
             event_key=f"field-report:{report.pk}:home:{secondment.pk}",

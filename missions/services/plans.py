@@ -9,6 +9,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_decision
 from accounts.authority import lead_organisations_for
@@ -51,7 +54,10 @@ def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str
     for organisation, role in participants:
         if role not in (ParticipantRole.CONTRIBUTOR, ParticipantRole.CONSULTED):
             raise ValidationError(
-                {"participants": f"A participant is a contributor or consulted, not {role!r}."}
+                {
+                    "participants": _("A participant is a contributor or consulted, not %(role)s.")
+                    % {"role": repr(role)}
+                }
             )
         if organisation.pk != plan.lead_organisation_id:
             wanted[organisation.pk] = role
@@ -64,9 +70,10 @@ def _set_participants(plan: Plan, participants: Iterable[tuple[Organisation, str
         names = ", ".join(sorted(str(o) for o in Organisation.objects.filter(pk__in=in_use)))
         raise ValidationError(
             {
-                "participants": (
-                    f"Still leading work, responsible for work or consulted in this plan: {names}."
+                "participants": _(
+                    "Still leading work, responsible for work or consulted in this plan: %(names)s."
                 )
+                % {"names": names}
             }
         )
     plan.participants.exclude(organisation_id__in=wanted).delete()
@@ -88,10 +95,11 @@ def _set_posts(plan: Plan, posts: Iterable[Post] | None) -> bool:
             field = "posts" if posts is not None else "participants"
             raise ValidationError(
                 {
-                    field: (
-                        f"“{post.title}” is a post of {post.host_organisation}, "
+                    field: _(
+                        "“%(post)s” is a post of %(organisation)s, "
                         "which does not take part in this plan."
                     )
+                    % {"post": post.title, "organisation": post.host_organisation}
                 }
             )
     if posts is None:
@@ -132,7 +140,7 @@ def plan_create(
     if lead_organisation not in lead_organisations_for(by):
         raise ValidationError(
             {
-                "lead_organisation": (
+                "lead_organisation": _(
                     "You can only lead a plan for an organisation where you are a planner."
                 )
             }
@@ -177,7 +185,7 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
         if serving_others.exists():
             raise ValidationError(
                 {
-                    "strategy": (
+                    "strategy": _(
                         "Lines of effort still serve goals of the current strategy: "
                         "unlink them first."
                     )
@@ -198,7 +206,7 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
         plan.version += 1
         plan.save()
     if participants_changed or changed & set(PLAN_STRUCTURAL_FIELDS):
-        _amend(plan, by=by, reason="participants or dates changed")
+        _amend(plan, by=by, reason=gettext_lazy("participants or dates changed"))
     return plan
 
 
@@ -206,11 +214,13 @@ def plan_update(*, plan: Plan, by: User, version: int, data: dict[str, Any]) -> 
 def plan_submit(*, plan: Plan, by: User) -> Plan:
     plan = _lock(plan)
     if not can_change_plan(by, plan):
-        raise PermissionDenied("Only planners of the lead organisation can submit this plan.")
+        raise PermissionDenied(_("Only planners of the lead organisation can submit this plan."))
     if plan.status != PlanStatus.DRAFT:
-        raise ValidationError(f"Only a draft can be submitted; this plan is {_status(plan)}.")
+        raise ValidationError(
+            _("Only a draft can be submitted; this plan is %(status)s.") % {"status": _status(plan)}
+        )
     if not plan.lines_of_effort.exists():
-        raise ValidationError("Add at least one line of effort before asking for reviews.")
+        raise ValidationError(_("Add at least one line of effort before asking for reviews."))
     plan.status = PlanStatus.IN_REVIEW
     plan.submission += 1
     plan.version += 1
@@ -247,7 +257,8 @@ def plan_review(
         organisation=organisation,
         closed=None
         if plan.status == PlanStatus.IN_REVIEW
-        else f"Reviews are given while a plan is in review; this plan is {_status(plan)}.",
+        else _("Reviews are given while a plan is in review; this plan is %(status)s.")
+        % {"status": _status(plan)},
     )
     if decision == ReviewDecision.REQUEST_CHANGES:
         plan.status = PlanStatus.DRAFT
@@ -256,7 +267,12 @@ def plan_review(
         notify(
             recipients=[OrganisationRole(plan.lead_organisation_id, Role.PLANNER)],
             kind="plan.changes_requested",
-            text=f"{review.organisation} asks for changes to “{plan.title}”: {review.comment}",
+            text=format_lazy(
+                gettext_lazy("{organisation} asks for changes to “{plan}”: {comment}"),
+                organisation=review.organisation,
+                plan=plan.title,
+                comment=review.comment,
+            ),
             url=plan.get_absolute_url(),
             event_key=(
                 f"plan:{plan.pk}:submission:{plan.submission}:changes:{review.organisation_id}"
@@ -277,16 +293,22 @@ def plan_approve(*, plan: Plan, by: User, submission: int | None) -> Plan:
     """The lead's approver approves the submission they read, once every contributor has."""
     plan = _lock(plan)
     if not can_approve_plan(by, plan):
-        raise PermissionDenied("Only an approver of the lead organisation can approve this plan.")
+        raise PermissionDenied(
+            _("Only an approver of the lead organisation can approve this plan.")
+        )
     if plan.status != PlanStatus.IN_REVIEW:
         raise ValidationError(
-            f"Only a plan in review can be approved; this plan is {_status(plan)}."
+            _("Only a plan in review can be approved; this plan is %(status)s.")
+            % {"status": _status(plan)}
         )
     check_round(REVIEW, plan, submission)
     waiting = awaiting_review(plan)
     if waiting:
         names = ", ".join(sorted(str(o) for o in Organisation.objects.filter(pk__in=waiting)))
-        raise ValidationError(f"Every contributor must approve first; still waiting for: {names}.")
+        raise ValidationError(
+            _("Every contributor must approve first; still waiting for: %(names)s.")
+            % {"names": names}
+        )
     plan.status = PlanStatus.APPROVED
     plan.version += 1
     plan.save(update_fields=["status", "version", "updated"])
@@ -300,7 +322,7 @@ def plan_approve(*, plan: Plan, by: User, submission: int | None) -> Plan:
     notify(
         recipients=_roles(plan, list(ParticipantRole.values), Role.PLANNER),
         kind="plan.approved",
-        text=f"“{plan.title}” is approved.",
+        text=format_lazy(gettext_lazy("“{plan}” is approved."), plan=plan.title),
         url=plan.get_absolute_url(),
         event_key=f"plan:{plan.pk}:submission:{plan.submission}:approved",
         actor=by,
@@ -308,11 +330,19 @@ def plan_approve(*, plan: Plan, by: User, submission: int | None) -> Plan:
     return plan
 
 
+LEAD_REFUSED = {
+    "activate": gettext_lazy(
+        "Only the lead organisation's planners and approvers can activate this plan."
+    ),
+    "close": gettext_lazy(
+        "Only the lead organisation's planners and approvers can close this plan."
+    ),
+}
+
+
 def _lead_acts(plan: Plan, by: User, verb: str) -> None:
     if not can_lead_plan(by, plan):
-        raise PermissionDenied(
-            f"Only the lead organisation's planners and approvers can {verb} this plan."
-        )
+        raise PermissionDenied(str(LEAD_REFUSED[verb]))
 
 
 @transaction.atomic
@@ -321,7 +351,8 @@ def plan_activate(*, plan: Plan, by: User) -> Plan:
     _lead_acts(plan, by, "activate")
     if plan.status != PlanStatus.APPROVED:
         raise ValidationError(
-            f"Only an approved plan can be activated; this plan is {_status(plan)}."
+            _("Only an approved plan can be activated; this plan is %(status)s.")
+            % {"status": _status(plan)}
         )
     plan.status = PlanStatus.ACTIVE
     plan.version += 1
@@ -334,7 +365,10 @@ def plan_close(*, plan: Plan, by: User) -> Plan:
     plan = _lock(plan)
     _lead_acts(plan, by, "close")
     if plan.status != PlanStatus.ACTIVE:
-        raise ValidationError(f"Only an active plan can be closed; this plan is {_status(plan)}.")
+        raise ValidationError(
+            _("Only an active plan can be closed; this plan is %(status)s.")
+            % {"status": _status(plan)}
+        )
     plan.status = PlanStatus.CLOSED
     plan.version += 1
     plan.save(update_fields=["status", "version", "updated"])

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.concurrency import check_version
 from accounts.models import Role, User
@@ -48,10 +51,10 @@ def _check_goals(plan: Plan, goals: Iterable[Any], by: User) -> list[Any]:
         return goals
     if plan.strategy_id is None or any(g.strategy_id != plan.strategy_id for g in goals):
         raise ValidationError(
-            {"goals": "A line of effort serves goals of the plan's own strategy."}
+            {"goals": _("A line of effort serves goals of the plan's own strategy.")}
         )
     if not visible_strategies(by).filter(pk=plan.strategy_id).exists():
-        raise ValidationError({"goals": "The plan's strategy is not shared with you."})
+        raise ValidationError({"goals": _("The plan's strategy is not shared with you.")})
     return goals
 
 
@@ -65,7 +68,11 @@ def line_of_effort_create(*, plan: Plan, by: User, data: dict[str, Any]) -> Line
     line.full_clean()
     line.save()
     line.goals.set(_check_goals(plan, data.get("goals", []), by))
-    _amend(plan, by=by, reason=f"line of effort added: {line.title}")
+    _amend(
+        plan,
+        by=by,
+        reason=format_lazy(gettext_lazy("line of effort added: {title}"), title=line.title),
+    )
     return line
 
 
@@ -90,7 +97,11 @@ def line_of_effort_update(
     line.full_clean()
     line.version += 1
     line.save()
-    _amend(plan, by=by, reason=f"line of effort changed: {line.title}")
+    _amend(
+        plan,
+        by=by,
+        reason=format_lazy(gettext_lazy("line of effort changed: {title}"), title=line.title),
+    )
     return line
 
 
@@ -100,12 +111,16 @@ def line_of_effort_delete(*, line: LineOfEffort, by: User) -> None:
     _require_structure_editor(plan, by)
     title = line.title
     line.delete()
-    _amend(plan, by=by, reason=f"line of effort removed: {title}")
+    _amend(
+        plan,
+        by=by,
+        reason=format_lazy(gettext_lazy("line of effort removed: {title}"), title=title),
+    )
 
 
 def _check_activity(plan: Plan, activity: Activity) -> None:
     if activity.line_of_effort.plan_id != plan.pk:
-        raise ValidationError({"line_of_effort": "Choose a line of effort of this plan."})
+        raise ValidationError({"line_of_effort": _("Choose a line of effort of this plan.")})
     _require_participant(plan, activity.responsible_organisation, "responsible_organisation")
     _check_dates(activity.start_date, activity.end_date)
     activity_dates_check(plan, activity)
@@ -123,7 +138,11 @@ def activity_create(*, line_of_effort: LineOfEffort, by: User, data: dict[str, A
     _check_activity(plan, activity)
     activity.full_clean()
     activity.save()
-    _amend(plan, by=by, reason=f"activity added: {activity.title}")
+    _amend(
+        plan,
+        by=by,
+        reason=format_lazy(gettext_lazy("activity added: {title}"), title=activity.title),
+    )
     return activity
 
 
@@ -146,7 +165,11 @@ def activity_update(
     activity.full_clean()
     activity.version += 1
     activity.save()
-    _amend(plan, by=by, reason=f"activity changed: {activity.title}")
+    _amend(
+        plan,
+        by=by,
+        reason=format_lazy(gettext_lazy("activity changed: {title}"), title=activity.title),
+    )
     return activity
 
 
@@ -156,7 +179,7 @@ def activity_delete(*, activity: Activity, by: User) -> None:
     _require_structure_editor(plan, by)
     title = activity.title
     activity.delete()
-    _amend(plan, by=by, reason=f"activity removed: {title}")
+    _amend(plan, by=by, reason=format_lazy(gettext_lazy("activity removed: {title}"), title=title))
 
 
 # Where an activity may go from each status, in one place. Staying put is always allowed.
@@ -195,13 +218,19 @@ def activity_status_check(current: str, new: str) -> None:
     if new == current or new in allowed:
         return
     labels = [_status_label(status) for status in allowed]
-    choices = f"{', '.join(labels[:-1])} or {labels[-1]}" if len(labels) > 1 else labels[0]
+    choices = (
+        _("%(choices)s or %(last)s") % {"choices": ", ".join(labels[:-1]), "last": labels[-1]}
+        if len(labels) > 1
+        else labels[0]
+    )
     raise ValidationError(
         {
-            "status": (
-                f"This activity is {_status_label(current)}: it can become {choices}, "
-                f"not {_status_label(new)}."
-            )
+            "status": _("This activity is %(current)s: it can become %(choices)s, not %(new)s.")
+            % {
+                "current": _status_label(current),
+                "choices": choices,
+                "new": _status_label(new),
+            }
         }
     )
 
@@ -230,7 +259,11 @@ def _notify_blocked(plan: Plan, activity: Activity, *, by: User) -> None:
             OrganisationRole(activity.responsible_organisation_id, Role.PLANNER),
         ],
         kind="plan.activity_blocked",
-        text=f"“{activity.title}” in “{plan.title}” is blocked.",
+        text=format_lazy(
+            gettext_lazy("“{activity}” in “{plan}” is blocked."),
+            activity=activity.title,
+            plan=plan.title,
+        ),
         url=plan.get_absolute_url(),
         event_key=f"activity:{activity.pk}:blocked:v{activity.version}",
         actor=by,
@@ -257,10 +290,13 @@ def activity_progress_update(
     )
     if not can_update_progress(by, activity):
         raise PermissionDenied(
-            "Only planners of the responsible organisation (or of the lead) update this activity."
+            _(
+                "Only planners of the responsible organisation (or of the lead) "
+                "update this activity."
+            )
         )
     if plan.status == PlanStatus.CLOSED:
-        raise ValidationError("This plan is closed.")
+        raise ValidationError(_("This plan is closed."))
     check_version(activity, version)
     was_blocked = activity.status == ActivityStatus.BLOCKED
     if progress is not None:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from missions.services._common import ATTACHMENT_IMAGE_FORMATS
@@ -64,11 +65,14 @@ def _pdf_check(upload: UploadedFile, name: str) -> CheckedFile:
         pages = len(pypdf.PdfReader(io.BytesIO(content), strict=False).pages)
     # A parser of hostile input fails in many ways; any of them means "not a PDF".
     except Exception as error:
-        raise _refuse(f"{name} is not a photo or a PDF.") from error
+        raise _refuse(_("%(name)s is not a photo or a PDF.") % {"name": name}) from error
     if pages < 1:
-        raise _refuse(f"{name} is not a photo or a PDF.")
+        raise _refuse(_("%(name)s is not a photo or a PDF.") % {"name": name})
     if pages > settings.FIELD_REPORT_PDF_MAX_PAGES:
-        raise _refuse(f"{name} has more than {settings.FIELD_REPORT_PDF_MAX_PAGES} pages.")
+        raise _refuse(
+            _("%(name)s has more than %(pages)d pages.")
+            % {"name": name, "pages": settings.FIELD_REPORT_PDF_MAX_PAGES}
+        )
     return CheckedFile(ContentFile(content), "application/pdf")
 
 
@@ -79,11 +83,17 @@ def _photo_check(upload: UploadedFile, name: str) -> CheckedFile:
             kind = image.format or ""
             width, height = image.size
             if kind not in ATTACHMENT_IMAGE_FORMATS:
-                raise _refuse(f"{name} is not a photo (JPEG, PNG, WebP, GIF) or a PDF.")
+                raise _refuse(
+                    _("%(name)s is not a photo (JPEG, PNG, WebP, GIF) or a PDF.") % {"name": name}
+                )
             # Judged from the header, before a single pixel is decoded.
             if width * height > limit * 1_000_000:
                 raise _refuse(
-                    f"{name} is larger than {limit} megapixels ({width} x {height} pixels)."
+                    _(
+                        "%(name)s is larger than %(limit)s megapixels "
+                        "(%(width)d x %(height)d pixels)."
+                    )
+                    % {"name": name, "limit": limit, "width": width, "height": height}
                 )
             image.seek(0)  # an animation keeps its first frame only
             upright = ImageOps.exif_transpose(image)
@@ -92,7 +102,7 @@ def _photo_check(upload: UploadedFile, name: str) -> CheckedFile:
     except ValidationError:
         raise
     except IMAGE_ERRORS as error:
-        raise _refuse(f"{name} is not a photo or a PDF.") from error
+        raise _refuse(_("%(name)s is not a photo or a PDF.") % {"name": name}) from error
     finally:
         upload.seek(0)
     return CheckedFile(ContentFile(buffer.getvalue()), ATTACHMENT_IMAGE_FORMATS[kind])
@@ -115,7 +125,10 @@ def attachment_check(upload: UploadedFile) -> CheckedFile:
     limit = settings.FIELD_REPORT_ATTACHMENT_MAX_MB * 1024 * 1024
     name = upload.name or "attachment"
     if upload.size is None or upload.size > limit:
-        raise _refuse(f"{name} is larger than {settings.FIELD_REPORT_ATTACHMENT_MAX_MB} MB.")
+        raise _refuse(
+            _("%(name)s is larger than %(size)s MB.")
+            % {"name": name, "size": settings.FIELD_REPORT_ATTACHMENT_MAX_MB}
+        )
     upload.seek(0)
     head = upload.read(5)
     upload.seek(0)

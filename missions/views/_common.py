@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.pages import visible_or_404
@@ -69,16 +70,17 @@ def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
 def _structure_editor(request: HttpRequest, plan: Plan) -> None:
     """403 with the reason unless the user may change this plan's structure now."""
     if not can_change_plan(_user(request), plan):
-        raise PermissionDenied("Only planners of the lead organisation can change this plan.")
+        raise PermissionDenied(_("Only planners of the lead organisation can change this plan."))
     if plan.status not in EDITABLE:
         raise PermissionDenied(
-            f"This plan is {plan.get_status_display().lower()}: it can no longer be changed."
+            _("This plan is %(status)s: it can no longer be changed.")
+            % {"status": plan.get_status_display().lower()}
         )
 
 
 def _nothing_changed(request: HttpRequest, plan: Plan, anchor: str = "") -> HttpResponse:
     # Saving an unchanged form must not send an approved plan back to review.
-    messages.info(request, "Nothing was changed.")
+    messages.info(request, _("Nothing was changed."))
     return redirect(_plan_url(plan, anchor))
 
 
@@ -89,10 +91,10 @@ def _plan_url(plan: Plan | int, anchor: str = "") -> str:
 
 def _amendment_notice(plan: Plan) -> str | None:
     if plan.status in AMENDABLE:
-        return (
-            f"This plan is {plan.get_status_display().lower()}: saving this change is an "
+        return _(
+            "This plan is %(status)s: saving this change is an "
             "amendment, and sends the plan back to the contributors for review."
-        )
+        ) % {"status": plan.get_status_display().lower()}
     return None
 
 
@@ -100,9 +102,12 @@ def _saved(request: HttpRequest, plan: Plan, now: Plan, text: str) -> None:
     """Say what was saved, and whether it sent an approved or active plan back to review
     (`plan` as the page read it, `now` as the service left it)."""
     if plan.status in AMENDABLE and now.status == PlanStatus.IN_REVIEW:
-        text += (
-            " This was an amendment: the plan is back in review, and the contributors have "
-            "been asked to review it."
+        text = "{} {}".format(
+            text,
+            _(
+                "This was an amendment: the plan is back in review, and the contributors have "
+                "been asked to review it."
+            ),
         )
     messages.success(request, text)
 

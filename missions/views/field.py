@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
@@ -34,11 +36,13 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
     plan = activity.line_of_effort.plan
     if not can_update_progress(user, activity):
         raise PermissionDenied(
-            "Only planners of the responsible organisation (or of the lead) update this "
-            "activity's progress."
+            _(
+                "Only planners of the responsible organisation (or of the lead) update this "
+                "activity's progress."
+            )
         )
     if plan.status == PlanStatus.CLOSED:
-        raise PermissionDenied("This plan is closed: its activities no longer change.")
+        raise PermissionDenied(_("This plan is closed: its activities no longer change."))
     form = ProgressForm(
         request.POST or None,
         initial={
@@ -66,18 +70,26 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(
                 None,
-                f"{stale} It is now {stale.current.get_status_display().lower()} at "
-                f"{stale.current.progress} %.",
+                _("%(stale)s It is now %(status)s at %(progress)d %%.")
+                % {
+                    "stale": stale,
+                    "status": stale.current.get_status_display().lower(),
+                    "progress": stale.current.progress,
+                },
             )
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            text = (
-                f"“{updated.title}” is {updated.get_status_display().lower()} at "
-                f"{updated.progress} %."
-            )
+            text = _("“%(activity)s” is %(status)s at %(progress)d %%.") % {
+                "activity": updated.title,
+                "status": updated.get_status_display().lower(),
+                "progress": updated.progress,
+            }
             if updated.status == ActivityStatus.BLOCKED:
-                text += " The lead's and the responsible organisation's planners were told."
+                text = "{} {}".format(
+                    text,
+                    _("The lead's and the responsible organisation's planners were told."),
+                )
             messages.success(request, text)
             return redirect(_plan_url(plan, f"activity-{activity.pk}"))
     return render(
@@ -96,9 +108,11 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _visible_plan(request, pk)
     if not can_file_field_report(user, plan):
-        raise PermissionDenied("Field advisors of participating organisations file field reports.")
+        raise PermissionDenied(
+            _("Field advisors of participating organisations file field reports.")
+        )
     if plan.status == PlanStatus.CLOSED:
-        raise PermissionDenied("This plan is closed: it takes no more field reports.")
+        raise PermissionDenied(_("This plan is closed: it takes no more field reports."))
     form = FieldReportForm(
         request.POST or None,
         request.FILES or None,
@@ -127,13 +141,23 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if held_token:
                 uploads_forget(token=held_token)
-            text = "Your field report was filed"
             count = len(attachments)
-            if count:
-                text += f" with {count} attachment{'s' if count > 1 else ''}"
-            text += "."
+            text = (
+                ngettext(
+                    "Your field report was filed with %(count)d attachment.",
+                    "Your field report was filed with %(count)d attachments.",
+                    count,
+                )
+                % {"count": count}
+                if count
+                else _("Your field report was filed.")
+            )
             if report.activity is not None and report.progress_update is not None:
-                text += f" “{report.activity.title}” is now at {report.progress_update} %."
+                text = "{} {}".format(
+                    text,
+                    _("“%(activity)s” is now at %(progress)d %%.")
+                    % {"activity": report.activity.title, "progress": report.progress_update},
+                )
             messages.success(request, text)
             return redirect(_plan_url(plan, f"report-{report.pk}"))
     held = None

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from accounts.pages import show_service_error, versioned_save
 from missions import services
 from missions.forms import ActivityForm, ConsultationForm, LineOfEffortForm, MilestoneForm
 from missions.models import Activity
+from missions.services.dates import day
 from missions.views._common import (
     _amendment_notice,
     _child_form,
@@ -48,15 +50,16 @@ def line_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 plan,
                 line.plan,
-                f"Line of effort “{line.title}” added. Now add its activities.",
+                _("Line of effort “%(title)s” added. Now add its activities.")
+                % {"title": line.title},
             )
             return redirect(_plan_url(plan, f"line-{line.pk}"))
     return _child_form(
         request,
         plan,
         form,
-        "Add a line of effort",
-        "Add line of effort",
+        _("Add a line of effort"),
+        _("Add line of effort"),
         anchor="lines",
         notice=_amendment_notice(plan),
     )
@@ -86,14 +89,14 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form_kwargs={"plan": plan},
         )
         if saved is not None:
-            _saved(request, plan, saved.plan, "The line of effort was saved.")
+            _saved(request, plan, saved.plan, _("The line of effort was saved."))
             return redirect(_plan_url(plan, f"line-{line.pk}"))
     return _child_form(
         request,
         plan,
         form,
-        "Edit line of effort",
-        "Save line of effort",
+        _("Edit line of effort"),
+        _("Save line of effort"),
         anchor=f"line-{line.pk}",
         notice=_amendment_notice(plan),
     )
@@ -107,12 +110,14 @@ def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm(
         request,
         plan=plan,
-        title=f"Remove the line of effort “{line.title}”?",
-        text="Its activities are removed with it. "
-        + (_amendment_notice(plan) or "Field reports on them stay, without their activity."),
-        button="Remove line of effort",
+        title=_("Remove the line of effort “%(title)s”?") % {"title": line.title},
+        text="{} {}".format(
+            _("Its activities are removed with it."),
+            _amendment_notice(plan) or _("Field reports on them stay, without their activity."),
+        ),
+        button=_("Remove line of effort"),
         action=lambda: services.line_of_effort_delete(line=line, by=_user(request)),
-        done="The line of effort was removed.",
+        done=_("The line of effort was removed."),
         anchor="lines",
     )
 
@@ -138,15 +143,16 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 plan,
                 activity.line_of_effort.plan,
-                f"Activity “{activity.title}” added to “{line.title}”.",
+                _("Activity “%(activity)s” added to “%(line)s”.")
+                % {"activity": activity.title, "line": line.title},
             )
             return redirect(_plan_url(plan, f"activity-{activity.pk}"))
     return _child_form(
         request,
         plan,
         form,
-        f"Add an activity to “{line.title}”",
-        "Add activity",
+        _("Add an activity to “%(line)s”") % {"line": line.title},
+        _("Add activity"),
         anchor=f"line-{line.pk}",
         notice=_amendment_notice(plan),
     )
@@ -172,14 +178,14 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form_kwargs={"plan": plan},
         )
         if saved is not None:
-            _saved(request, plan, saved.line_of_effort.plan, "The activity was saved.")
+            _saved(request, plan, saved.line_of_effort.plan, _("The activity was saved."))
             return redirect(_plan_url(plan, f"activity-{activity.pk}"))
     return _child_form(
         request,
         plan,
         form,
-        "Edit activity",
-        "Save activity",
+        _("Edit activity"),
+        _("Save activity"),
         anchor=f"activity-{activity.pk}",
         notice=_amendment_notice(plan),
     )
@@ -193,11 +199,11 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm(
         request,
         plan=plan,
-        title=f"Remove the activity “{activity.title}”?",
-        text=_amendment_notice(plan) or "Field reports on it stay, without their activity.",
-        button="Remove activity",
+        title=_("Remove the activity “%(title)s”?") % {"title": activity.title},
+        text=_amendment_notice(plan) or _("Field reports on it stay, without their activity."),
+        button=_("Remove activity"),
         action=lambda: services.activity_delete(activity=activity, by=_user(request)),
-        done="The activity was removed.",
+        done=_("The activity was removed."),
         anchor=f"line-{activity.line_of_effort_id}",
     )
 
@@ -217,9 +223,11 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, f"Milestone “{data['title']}” added.")
+            messages.success(request, _("Milestone “%(title)s” added.") % {"title": data["title"]})
             return redirect(_plan_url(plan, "milestones"))
-    return _child_form(request, plan, form, "Add a milestone", "Add milestone", anchor="milestones")
+    return _child_form(
+        request, plan, form, _("Add a milestone"), _("Add milestone"), anchor="milestones"
+    )
 
 
 @login_required
@@ -242,9 +250,11 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, "The milestone was saved.")
+            messages.success(request, _("The milestone was saved."))
             return redirect(_plan_url(plan, "milestones"))
-    return _child_form(request, plan, form, "Edit milestone", "Save milestone", anchor="milestones")
+    return _child_form(
+        request, plan, form, _("Edit milestone"), _("Save milestone"), anchor="milestones"
+    )
 
 
 @login_required
@@ -255,11 +265,11 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm(
         request,
         plan=plan,
-        title=f"Remove the milestone “{milestone.title}”?",
-        text="It disappears from the plan and its timeline.",
-        button="Remove milestone",
+        title=_("Remove the milestone “%(title)s”?") % {"title": milestone.title},
+        text=_("It disappears from the plan and its timeline."),
+        button=_("Remove milestone"),
         action=lambda: services.milestone_delete(milestone=milestone, by=_user(request)),
-        done="The milestone was removed.",
+        done=_("The milestone was removed."),
         anchor="milestones",
     )
 
@@ -279,10 +289,19 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, f"Consultation of {consultation.stakeholder} recorded.")
+            messages.success(
+                request,
+                _("Consultation of %(stakeholder)s recorded.")
+                % {"stakeholder": consultation.stakeholder},
+            )
             return redirect(_plan_url(plan, "consultations"))
     return _child_form(
-        request, plan, form, "Record a consultation", "Record consultation", anchor="consultations"
+        request,
+        plan,
+        form,
+        _("Record a consultation"),
+        _("Record consultation"),
+        anchor="consultations",
     )
 
 
@@ -310,10 +329,10 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form_kwargs={"plan": plan},
         )
         if saved is not None:
-            messages.success(request, "The consultation was saved.")
+            messages.success(request, _("The consultation was saved."))
             return redirect(_plan_url(plan, "consultations"))
     return _child_form(
-        request, plan, form, "Edit consultation", "Save consultation", anchor="consultations"
+        request, plan, form, _("Edit consultation"), _("Save consultation"), anchor="consultations"
     )
 
 
@@ -326,13 +345,15 @@ def consultation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=plan,
         title=(
-            f"Remove the consultation of {consultation.stakeholder} "
-            f"on {consultation.date:%d %b %Y}?"
+            _("Remove the consultation of %(stakeholder)s on %(date)s?")
+            % {"stakeholder": consultation.stakeholder, "date": day(consultation.date)}
         ),
-        text="If it was the only consultation of its kind of stakeholder, and no stakeholder of "
-        "that kind takes part as consulted, the plan shows that kind as never consulted again.",
-        button="Remove consultation",
+        text=_(
+            "If it was the only consultation of its kind of stakeholder, and no stakeholder of "
+            "that kind takes part as consulted, the plan shows that kind as never consulted again."
+        ),
+        button=_("Remove consultation"),
         action=lambda: services.consultation_delete(consultation=consultation, by=_user(request)),
-        done="The consultation was removed.",
+        done=_("The consultation was removed."),
         anchor="consultations",
     )

@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_stale
@@ -48,7 +50,9 @@ from missions.views._common import (
 from strategy.selectors import visible_strategies
 
 ACTOR_LABELS = dict(ActorType.choices)
-REVIEW_COMMENT_HELP = "Needed when you ask for changes: say what the lead should change."
+REVIEW_COMMENT_HELP = gettext_lazy(
+    "Needed when you ask for changes: say what the lead should change."
+)
 # The service names the participants as one list; the form asks for them as two.
 PARTICIPANT_ERRORS = {"participants": "contributors"}
 KIND_LABELS = dict(OrganisationKind.choices)
@@ -102,7 +106,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     leads = lead_organisations_for(user)
     if not leads:
-        raise PermissionDenied("Only planners can start a plan for their organisation.")
+        raise PermissionDenied(_("Only planners can start a plan for their organisation."))
     form = PlanForm(request.POST or None, strategies=visible_strategies(user), lead_choices=leads)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -123,7 +127,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             show_service_error(form, error, PARTICIPANT_ERRORS)
         else:
             messages.success(
-                request, "The draft plan was created. Add its lines of effort and activities."
+                request, _("The draft plan was created. Add its lines of effort and activities.")
             )
             return redirect(plan)
     return render(request, "missions/plan_form.html", {"form": form, "plan": None})
@@ -181,14 +185,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline_chart(
                 [(a.title, a.start_date, a.end_date, a.status) for a in activities],
                 [(m.title, m.due_date, m.achieved_on is not None) for m in milestones],
-                title="Activities and milestones",
+                title=_("Activities and milestones"),
                 start=plan.start_date,
                 end=plan.end_date,
                 today=timezone.localdate(),
             ),
             "balance_chart": horizontal_bar_chart(
-                [(ACTOR_LABELS[actor], n) for actor, n in balance.per_actor_type.items()],
-                title="Activities per actor type",
+                [(str(ACTOR_LABELS[actor]), n) for actor, n in balance.per_actor_type.items()],
+                title=_("Activities per actor type"),
             ),
             "balance": balance,
             "milestones": milestones,
@@ -244,7 +248,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             aliases=PARTICIPANT_ERRORS,
         )
         if saved is not None:
-            _saved(request, plan, saved, "The plan was saved.")
+            _saved(request, plan, saved, _("The plan was saved."))
             return redirect(plan)
     return render(
         request,
@@ -252,10 +256,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "plan": plan,
-            "notice": (
-                f"This plan is {plan.get_status_display().lower()}: changing its participants "
+            "notice": _(
+                "This plan is %(status)s: changing its participants "
                 "or dates is an amendment, and sends it back to the contributors for review."
             )
+            % {"status": plan.get_status_display().lower()}
             if plan.status in services.AMENDABLE
             else None,
         },
@@ -272,7 +277,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, "Submitted: every contributor's approvers have been asked to review it."
+            request, _("Submitted: every contributor's approvers have been asked to review it.")
         )
     return redirect(_plan_url(plan, "review"))
 
@@ -294,11 +299,14 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 
     def done(review: Any) -> str:
         if review.decision == ReviewDecision.REQUEST_CHANGES:
-            return (
-                f"{review.organisation.name} asked for changes; the plan is back to draft "
+            return _(
+                "%(organisation)s asked for changes; the plan is back to draft "
                 "and the lead's planners have been told why."
-            )
-        return f"{review.organisation.name} approved submission {review.submission}."
+            ) % {"organisation": review.organisation.name}
+        return _("%(organisation)s approved submission %(submission)d.") % {
+            "organisation": review.organisation.name,
+            "submission": review.submission,
+        }
 
     return decision_page(
         request,
@@ -307,10 +315,8 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         organisations=reviewing_organisations(user, plan),
         closed_message=None
         if plan.status == PlanStatus.IN_REVIEW
-        else (
-            "Reviews are given while a plan is in review; this plan is "
-            f"{plan.get_status_display().lower()}."
-        ),
+        else _("Reviews are given while a plan is in review; this plan is %(status)s.")
+        % {"status": plan.get_status_display().lower()},
         comment_help=REVIEW_COMMENT_HELP,
         decide=decide,
         done=done,
@@ -319,11 +325,11 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "subject": plan,
             "plan": plan,
-            "heading": f"Review submission {plan.submission}",
+            "heading": _("Review submission %(submission)d") % {"submission": plan.submission},
             "breadcrumb": "missions/_breadcrumb.html",
-            "here": "Review",
-            "button": "Record review",
-            "form_label": "Your review",
+            "here": _("Review"),
+            "button": _("Record review"),
+            "form_label": _("Your review"),
         },
     )
 
@@ -344,7 +350,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The plan is approved. The lead can now activate it.")
+        messages.success(request, _("The plan is approved. The lead can now activate it."))
     return redirect(_plan_url(plan, "review"))
 
 
@@ -357,7 +363,7 @@ def plan_activate(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The plan is active: its activities are under way.")
+        messages.success(request, _("The plan is active: its activities are under way."))
     return redirect(plan)
 
 
@@ -367,15 +373,17 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     if not can_lead_plan(user, plan):
         raise PermissionDenied(
-            "Only the lead organisation's planners and approvers can close this plan."
+            _("Only the lead organisation's planners and approvers can close this plan.")
         )
     return _confirm(
         request,
         plan=plan,
-        title=f"Close “{plan.title}”?",
-        text="A closed plan can no longer be changed, and takes no more progress updates or "
-        "field reports. Participants can still read it.",
-        button="Close the plan",
+        title=_("Close “%(plan)s”?") % {"plan": plan.title},
+        text=_(
+            "A closed plan can no longer be changed, and takes no more progress updates or "
+            "field reports. Participants can still read it."
+        ),
+        button=_("Close the plan"),
         action=lambda: services.plan_close(plan=plan, by=user),
-        done="The plan was closed.",
+        done=_("The plan was closed."),
     )
