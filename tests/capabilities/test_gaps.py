@@ -96,13 +96,19 @@ def test_a_pledge_across_units_is_refused_and_never_summed(world: World) -> None
     assert _row(world, need).pledged == Decimal("0")
 
 
-def test_a_pledge_in_another_unit_in_the_database_is_left_out_of_the_sums(
-    world: World,
-) -> None:
-    """Should one get there all the same (a unit changed by hand), it is not added in."""
+def test_the_database_refuses_a_live_pledge_in_another_unit(world: World) -> None:
     need = requirement_make(world, unit="teams")
     pledge = pledge_make(world, offer_make(world, "un"), need, "2")
-    type(pledge).objects.filter(pk=pledge.pk).update(unit="engineers")
+    with transaction.atomic(), pytest.raises(IntegrityError, match="pledge_unit_matches"):
+        type(pledge).objects.filter(pk=pledge.pk).update(unit="engineers")
+
+
+def test_a_pledge_left_in_another_unit_is_left_out_of_the_sums(world: World) -> None:
+    """Should a need's unit change around a pledge all the same (by hand, in the database),
+    the pledge is not added in."""
+    need = requirement_make(world, unit="teams")
+    pledge_make(world, offer_make(world, "un"), need, "2")
+    Requirement.objects.filter(pk=need.pk).update(unit="engineers")
     assert _row(world, need).pledged == Decimal("0")
 
 
