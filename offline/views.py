@@ -23,6 +23,7 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
@@ -57,7 +58,7 @@ def _shell_files() -> list[str]:
 def _digest(path: str) -> str:
     found = finders.find(path)
     if not found:
-        raise Http404(f"The static file {path} is missing: run `make setup`.")
+        raise Http404(_("The static file %(path)s is missing: run `make setup`.") % {"path": path})
     return hashlib.sha256(Path(cast(str, found)).read_bytes()).hexdigest()[:16]
 
 
@@ -79,7 +80,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     try:
         built_at = BUILT_SERVICE_WORKER.stat().st_mtime_ns
     except FileNotFoundError as missing:
-        raise Http404("The service worker is not built: run `make setup`.") from missing
+        raise Http404(_("The service worker is not built: run `make setup`.")) from missing
     if settings.DEBUG:
         _service_worker_text.cache_clear()
     response = HttpResponse(
