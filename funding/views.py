@@ -316,6 +316,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "request": r,
                     "days": selectors.days_waiting(r, today),
                     "overdue": r.overdue_on(today),
+                    "over": selectors.days_waiting(r, today) > instrument.target_days_to_disburse,
                 }
                 for r in requests
             ],
