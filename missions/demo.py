@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -170,7 +171,7 @@ def _active_plan(orgs: dict[str, Organisation]) -> None:
                 "task_nature": nature,
                 "start_date": _date(start),
                 "end_date": _date(end),
-                **extra,
+                **cast(dict[str, Any], extra),
             },
         )
     services.milestone_create(
