@@ -24,6 +24,7 @@ from accounts.models import (
     Role,
     User,
 )
+from funding.models import Allocation, DisbursementRequest, FundingInstrument
 from lessons import services as lessons
 from lessons.models import Lesson, LessonStatus, Releasability, RemedialAction
 from missions import services as plans
@@ -379,6 +380,10 @@ def test_every_model_with_rules_is_in_the_world() -> None:
         RemedialAction,
         # Its rules against the domain, recompute and rebuild: tests/outreach/test_grants.py.
         CommunicationItem,
+        # Their rules against the domain and rebuild: tests/funding/test_grants.py.
+        FundingInstrument,
+        Allocation,
+        DisbursementRequest,
     }
 
 
