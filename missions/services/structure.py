@@ -146,6 +146,11 @@ def activity_create(*, line_of_effort: LineOfEffort, by: User, data: dict[str, A
     return activity
 
 
+NOT_AMENDMENTS = {"public", "sector"}
+"""What an activity shows the public and how IATI classifies it change no one's commitment:
+changing only these does not send an approved plan back to its contributors."""
+
+
 @transaction.atomic
 def activity_update(
     *, activity: Activity, by: User, version: int, data: dict[str, Any]
@@ -159,12 +164,15 @@ def activity_update(
     )
     activity.line_of_effort.plan = plan  # callers read from it what this change did
     check_version(activity, version)
-    if not changed_fields(activity, ACTIVITY_FIELDS, data):
+    changed = changed_fields(activity, ACTIVITY_FIELDS, data)
+    if not changed:
         return activity
     _check_activity(plan, activity)
     activity.full_clean()
     activity.version += 1
     activity.save()
+    if changed <= NOT_AMENDMENTS:
+        return activity
     _amend(
         plan,
         by=by,

@@ -497,7 +497,15 @@ def test_a_structural_change_to_an_approved_or_active_plan_is_an_amendment(
 @pytest.mark.parametrize("stage", ["approved", "active"])
 @pytest.mark.parametrize(
     "change",
-    ["progress update", "field report", "plan title", "milestone added", "consultation added"],
+    [
+        "progress update",
+        "field report",
+        "plan title",
+        "milestone added",
+        "consultation added",
+        "activity made public",
+        "activity's DAC sector",
+    ],
 )
 def test_status_progress_field_reports_and_other_edits_are_no_amendment(
     personas: Personas,
@@ -550,6 +558,18 @@ def test_status_progress_field_reports_and_other_edits_are_no_amendment(
                 "date": "2026-01-20",
                 "summary": "Elders ask for a road.",
             },
+        ),
+        "activity made public": (
+            "lead_planner",
+            "patch",
+            f"/api/v1/activities/{military_activity.pk}/",
+            {"public": True, "version": 1},
+        ),
+        "activity's DAC sector": (
+            "lead_planner",
+            "patch",
+            f"/api/v1/activities/{military_activity.pk}/",
+            {"sector": "15130", "version": 1},
         ),
     }
     persona, method, url, body = requests[change]
