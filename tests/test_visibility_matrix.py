@@ -1439,6 +1439,8 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
 
 NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("profile", "profile/"): "the requester's own e-mail choice and memberships",
+    ("profile-locale", "profile/language/"): "the requester's own language and time zone",
+    ("set_language", "i18n/setlang/"): "the language of the login page, kept in a cookie",
     ("login", "login/"): "signing in",
     ("two-factor-code", "login/code/"): "the second step of signing in, for the one signing in",
     ("two-factor-setup", "profile/two-factor/"): "turning one's own two-factor sign-in on",
