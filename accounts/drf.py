@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    NotAuthenticated,
+    NotFound,
+    ValidationError,
+)
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -96,7 +104,27 @@ def _answer(exc: Exception, context: dict[str, Any]) -> Response | None:
         else:
             detail = {"non_field_errors": exc.messages}
         exc = ValidationError(detail=detail)
+    if isinstance(exc, Http404):
+        exc = NotFound(_not_found_message(exc))
     return drf_exception_handler(exc, context)
+
+
+_NOT_FOUND = re.compile(r"^No (\w+) matches the given query\.$")
+
+
+def _not_found_message(exc: Http404) -> str:
+    """Django's "No Plan matches the given query." is never translated: said again through
+    the catalogue, naming the object as the reader's language does ("plan intégré")."""
+    message = str(exc)
+    match = _NOT_FOUND.match(message)
+    if match is None or translation.get_language() == "en":
+        return message
+    model = next(
+        (m for m in apps.get_models() if m._meta.object_name == match.group(1)),
+        None,
+    )
+    name = str(model._meta.verbose_name) if model is not None else match.group(1)
+    return gettext("No %(object)s matches the given query.") % {"object": name}
 
 
 def _if_match_version(request: Request) -> int | None:
