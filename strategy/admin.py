@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
@@ -63,17 +65,18 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # read-only: decisions go through the services
 
-    @admin.display(description="Decision")
+    @admin.display(description=_("Decision"))
     def decide(self, term: GlossaryTerm) -> str:
         if term.status != GlossaryStatus.PROPOSED:
             return "—"
         return format_html(
-            '<a href="{}#proposal-{}">Approve, merge or decline it on the proposals page</a>',
+            '<a href="{}#proposal-{}">{}</a>',
             reverse("glossary-proposals"),
             term.pk,
+            gettext("Approve, merge or decline it on the proposals page"),
         )
 
-    @admin.action(description="Approve the selected proposals")
+    @admin.action(description=_("Approve the selected proposals"))
     def approve_proposals(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
         by = request.user
         assert isinstance(by, User)  # noqa: S101  # the admin is for signed-in staff only
@@ -90,8 +93,12 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
         if approved:
             self.message_user(
                 request,
-                f"Approved {len(approved)}: {', '.join(approved)}. "
-                "Their proposers are told (unless that is you).",
+                ngettext(
+                    "Approved %(count)d: %(terms)s. Their proposers are told (unless that is you).",
+                    "Approved %(count)d: %(terms)s. Their proposers are told (unless that is you).",
+                    len(approved),
+                )
+                % {"count": len(approved), "terms": ", ".join(approved)},
                 messages.SUCCESS,
             )
         for reason in refused:

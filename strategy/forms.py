@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import OrganisationsSuggestField, OrganisationSuggestField, organisation_label
 from accounts.models import Organisation, User
@@ -52,9 +54,12 @@ class StrategySuggestField(SuggestChoiceField):
     """A strategy of `queryset`, chosen by typing its title or theatre."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("placeholder", "Type a strategy's title or theatre")
+        kwargs.setdefault("placeholder", _("Type a strategy's title or theatre"))
         super().__init__(
-            url_name="suggest-strategies", search_fields=STRATEGY_SEARCH, noun="strategy", **kwargs
+            url_name="suggest-strategies",
+            search_fields=STRATEGY_SEARCH,
+            noun=_("strategy"),
+            **kwargs,
         )
 
     def label_from_instance(self, obj: Any) -> str:
@@ -64,31 +69,31 @@ class StrategySuggestField(SuggestChoiceField):
 class StrategyFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
-        label="Theatre",
+        label=_("Theatre"),
         max_length=120,
         widget=forms.TextInput(
             attrs={
-                "placeholder": "Theatre or title",
-                "aria-label": "Search by theatre or title",
+                "placeholder": _("Theatre or title"),
+                "aria-label": _("Search by theatre or title"),
                 "type": "search",
             }
         ),
     )
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), *StrategyStatus.choices],
-        widget=forms.Select(attrs={"aria-label": "Status"}),
+        choices=[("", _("Any status")), *StrategyStatus.choices],
+        widget=forms.Select(attrs={"aria-label": _("Status")}),
     )
     approach = forms.ChoiceField(
         required=False,
-        choices=[("", "Any approach"), *Approach.choices],
-        widget=forms.Select(attrs={"aria-label": "Approach"}),
+        choices=[("", _("Any approach")), *Approach.choices],
+        widget=forms.Select(attrs={"aria-label": _("Approach")}),
     )
     partner = OrganisationSuggestField(
         required=False,
         queryset=Organisation.objects.none(),
-        placeholder="Any partner",
-        widget_attrs={"aria-label": "Partner organisation"},
+        placeholder=_("Any partner"),
+        widget_attrs={"aria-label": _("Partner organisation")},
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -101,16 +106,16 @@ class StrategyForm(forms.ModelForm):
     """Create (with a lead and an optional predecessor) or edit (with the version)."""
 
     processes = forms.MultipleChoiceField(
-        label="Parallel planning processes it links",
+        label=_("Parallel planning processes it links"),
         choices=PlanningProcess.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     partners = OrganisationsSuggestField(
-        label="Partner organisations",
+        label=_("Partner organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="The lead organisation is always a partner. Every partner must endorse.",
+        help_text=_("The lead organisation is always a partner. Every partner must endorse."),
     )
 
     class Meta:
@@ -138,30 +143,32 @@ class StrategyForm(forms.ModelForm):
                 pk=self.instance.lead_organisation_id
             )
             return
-        self.fields["partners"].help_text = (
+        self.fields["partners"].help_text = _(
             "The lead organisation is always a partner, whether chosen or not. "
             "Every partner must endorse."
         )
         self.fields["lead_organisation"] = OrganisationChoiceField(
-            label="Lead organisation",
+            label=_("Lead organisation"),
             queryset=Organisation.objects.filter(pk__in=[o.pk for o in lead_choices or []]),
-            empty_label=None if len(lead_choices or []) == 1 else "Choose the political lead",
-            help_text="Organisations where you are a planner.",
+            empty_label=None if len(lead_choices or []) == 1 else _("Choose the political lead"),
+            help_text=_("Organisations where you are a planner."),
         )
         self.fields["predecessor"] = StrategySuggestField(
-            label="Supersedes",
+            label=_("Supersedes"),
             queryset=predecessor_choices
             if predecessor_choices is not None
             else Strategy.objects.none(),
             required=False,
-            placeholder="Nothing: this is a new strategy",
-            help_text=(
+            placeholder=_("Nothing: this is a new strategy"),
+            help_text=_(
                 "An agreed strategy your organisation leads. Once this strategy is agreed, the "
                 "one it supersedes is marked superseded."
             ),
             error_messages={
-                "invalid_choice": "Only an agreed strategy your organisation leads, not yet "
-                "superseded, can be superseded: choose another."
+                "invalid_choice": _(
+                    "Only an agreed strategy your organisation leads, not yet "
+                    "superseded, can be superseded: choose another."
+                )
             },
         )
         self.order_fields(
@@ -171,7 +178,10 @@ class StrategyForm(forms.ModelForm):
 
 class DriverForm(forms.ModelForm):
     order = forms.IntegerField(
-        required=False, min_value=0, help_text="Drivers are listed by this number."
+        label=_("Order"),
+        required=False,
+        min_value=0,
+        help_text=_("Drivers are listed by this number."),
     )
 
     class Meta:
@@ -187,10 +197,13 @@ class DriverForm(forms.ModelForm):
 
 class GoalForm(forms.ModelForm):
     order = forms.IntegerField(
-        required=False, min_value=0, help_text="Leave empty to add the goal at the end."
+        label=_("Order"),
+        required=False,
+        min_value=0,
+        help_text=_("Leave empty to add the goal at the end."),
     )
     drivers = forms.ModelMultipleChoiceField(
-        label="Conflict drivers this goal addresses",
+        label=_("Conflict drivers this goal addresses"),
         queryset=ConflictDriver.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -214,20 +227,20 @@ class IndicatorForm(forms.ModelForm):
         model = Indicator
         fields = INDICATOR_FIELDS
         labels = {
-            "warning_threshold": "Early-warning threshold",
-            "warning_direction": "Warn when readings are",
+            "warning_threshold": _("Early-warning threshold"),
+            "warning_direction": _("Warn when readings are"),
         }
         help_texts = {
-            "warning_threshold": "Optional. Partners are told when a reading crosses it.",
+            "warning_threshold": _("Optional. Partners are told when a reading crosses it."),
         }
         widgets = {"warning_direction": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["warning_direction"].choices = [  # type: ignore[attr-defined]
-            ("", "No early warning"),
-            ("above", "Above the threshold"),
-            ("below", "Below the threshold"),
+            ("", _("No early warning")),
+            ("above", _("Above the threshold")),
+            ("below", _("Below the threshold")),
         ]
         if self.instance.pk:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
@@ -237,9 +250,9 @@ class IndicatorForm(forms.ModelForm):
         threshold = cleaned.get("warning_threshold")
         direction = cleaned.get("warning_direction")
         if threshold is not None and not direction:
-            self.add_error("warning_direction", "Say whether to warn above or below it.")
+            self.add_error("warning_direction", _("Say whether to warn above or below it."))
         if threshold is None and direction and "warning_threshold" not in self.errors:
-            self.add_error("warning_threshold", "Give the value that should raise a warning.")
+            self.add_error("warning_threshold", _("Give the value that should raise a warning."))
         return cleaned
 
 
@@ -255,12 +268,12 @@ class ReadingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         if unit:
-            self.fields["value"].label = f"Value ({unit})"
+            self.fields["value"].label = format_lazy(_("Value ({unit})"), unit=unit)
 
     def clean_date(self) -> datetime.date:
         date: datetime.date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError("A reading cannot be in the future.")
+            raise forms.ValidationError(_("A reading cannot be in the future."))
         return date
 
 
@@ -271,8 +284,8 @@ class GlossarySearchForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "A term, or what UN, NATO, EU or a ministry calls it",
-                "aria-label": "Search the glossary",
+                "placeholder": _("A term, or what UN, NATO, EU or a ministry calls it"),
+                "aria-label": _("Search the glossary"),
             }
         ),
     )
@@ -283,13 +296,13 @@ class GlossaryTermForm(forms.ModelForm):
         model = GlossaryTerm
         fields = GLOSSARY_FIELDS
         labels = {
-            "un_impp": "UN integrated planning (IMPP)",
-            "nato_cpa": "NATO planning",
-            "eu_integrated": "EU integrated approach",
-            "whole_of_government": "National whole-of-government",
+            "un_impp": _("UN integrated planning (IMPP)"),
+            "nato_cpa": _("NATO planning"),
+            "eu_integrated": _("EU integrated approach"),
+            "whole_of_government": _("National whole-of-government"),
         }
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"term": {"unique": "This term is already in the glossary."}}
+        error_messages = {"term": {"unique": _("This term is already in the glossary.")}}
 
 
 class GlossaryDecisionForm(forms.Form):
@@ -301,10 +314,10 @@ class GlossaryDecisionForm(forms.Form):
 class GlossaryMergeForm(GlossaryDecisionForm):
     into = forms.ModelChoiceField(
         queryset=GlossaryTerm.objects.none(),
-        label="Merge into",
+        label=_("Merge into"),
         error_messages={
-            "required": "Choose the term to merge it into.",
-            "invalid_choice": "Choose a term that is in the glossary (approved).",
+            "required": _("Choose the term to merge it into."),
+            "invalid_choice": _("Choose a term that is in the glossary (approved)."),
         },
     )
 
@@ -315,8 +328,8 @@ class GlossaryMergeForm(GlossaryDecisionForm):
 
 class GlossaryDeclineForm(GlossaryDecisionForm):
     reason = forms.CharField(
-        label="Why it is declined",
+        label=_("Why it is declined"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why, so the proposer can improve it."},
+        error_messages={"required": _("Say why, so the proposer can improve it.")},
     )

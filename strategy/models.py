@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -12,49 +14,58 @@ from accounts.models import Organisation
 
 
 class Approach(models.TextChoices):
-    PREVENTION = "prevention", "Conflict prevention"
-    CRISIS_RESPONSE = "crisis_response", "Crisis response"
-    STABILISATION = "stabilisation", "Stabilisation"
-    RECONSTRUCTION = "reconstruction", "Reconstruction"
+    PREVENTION = "prevention", _("Conflict prevention")
+    CRISIS_RESPONSE = "crisis_response", _("Crisis response")
+    STABILISATION = "stabilisation", _("Stabilisation")
+    RECONSTRUCTION = "reconstruction", _("Reconstruction")
 
 
 class PlanningProcess(models.TextChoices):
     """The parallel planning processes a strategy links (recommendation 10)."""
 
-    UN_IMPP = "un_impp", "UN integrated mission planning (IMPP)"
-    NATO_CPA = "nato_cpa", "NATO comprehensive planning"
-    EU_INTEGRATED = "eu_integrated", "EU integrated approach"
-    WHOLE_OF_GOVERNMENT = "whole_of_government", "National whole-of-government"
+    UN_IMPP = "un_impp", _("UN integrated mission planning (IMPP)")
+    NATO_CPA = "nato_cpa", _("NATO comprehensive planning")
+    EU_INTEGRATED = "eu_integrated", _("EU integrated approach")
+    WHOLE_OF_GOVERNMENT = "whole_of_government", _("National whole-of-government")
 
 
 class StrategyStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    CONSULTATION = "consultation", "In consultation"
-    AGREED = "agreed", "Agreed"
-    SUPERSEDED = "superseded", "Superseded"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", pgettext_lazy("strategy status", "Draft")
+    CONSULTATION = "consultation", pgettext_lazy("strategy status", "In consultation")
+    AGREED = "agreed", pgettext_lazy("strategy status", "Agreed")
+    SUPERSEDED = "superseded", pgettext_lazy("strategy status", "Superseded")
+    ARCHIVED = "archived", pgettext_lazy("strategy status", "Archived")
 
 
 class Strategy(models.Model):
     """A shared strategy. Partners endorse an *edition*; it is agreed when all have."""
 
-    title = models.CharField(max_length=200)
-    theatre = models.CharField(max_length=120, help_text="Country or region.")
-    summary = models.TextField(blank=True)
-    approach = models.CharField(max_length=20, choices=Approach.choices)
+    title = models.CharField(_("title"), max_length=200)
+    theatre = models.CharField(_("theatre"), max_length=120, help_text=_("Country or region."))
+    summary = models.TextField(_("summary"), blank=True)
+    approach = models.CharField(_("approach"), max_length=20, choices=Approach.choices)
     processes = models.JSONField(
-        default=list, blank=True, help_text="The parallel planning processes this strategy links."
+        _("processes"),
+        default=list,
+        blank=True,
+        help_text=_("The parallel planning processes this strategy links."),
     )
     lead_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="led_strategies"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_strategies",
+        verbose_name=_("lead organisation"),
     )
     partners = models.ManyToManyField(
-        Organisation, through="StrategyPartner", related_name="strategies"
+        Organisation,
+        through="StrategyPartner",
+        related_name="strategies",
+        verbose_name=_("partners"),
     )
     status = models.CharField(
-        max_length=20, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT
+        _("status"), max_length=20, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT
     )
-    edition = models.PositiveIntegerField(default=1, editable=False)
+    edition = models.PositiveIntegerField(_("edition"), default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     predecessor = models.OneToOneField(
         "self",
@@ -62,7 +73,8 @@ class Strategy(models.Model):
         null=True,
         blank=True,
         related_name="successor",
-        help_text="The strategy this one supersedes once agreed.",
+        verbose_name=_("predecessor"),
+        help_text=_("The strategy this one supersedes once agreed."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -73,7 +85,8 @@ class Strategy(models.Model):
 
     class Meta:
         ordering = ["-updated", "-id"]
-        verbose_name_plural = "strategies"
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
         permissions = [
             ("endorse_strategy", "Can endorse the strategy for their organisation"),
             ("record_reading", "Can record indicator readings on the strategy"),
@@ -113,6 +126,28 @@ class StrategyPartner(models.Model):
         return f"{self.organisation} in {self.strategy}"
 
 
+EDITION_REASONS = {
+    "submitted": gettext_noop("Submitted to the partners"),
+    "partners_changed": gettext_noop("Partners changed"),
+    "driver_added": gettext_noop("Conflict driver added: %(title)s"),
+    "driver_changed": gettext_noop("Conflict driver changed: %(title)s"),
+    "driver_removed": gettext_noop("Conflict driver removed: %(title)s"),
+    "goal_added": gettext_noop("Goal added: %(title)s"),
+    "goal_changed": gettext_noop("Goal changed: %(title)s"),
+    "goal_removed": gettext_noop("Goal removed: %(title)s"),
+    "indicator_added": gettext_noop("Indicator added: %(title)s"),
+    "indicator_changed": gettext_noop("Indicator changed: %(title)s"),
+    "indicator_removed": gettext_noop("Indicator removed: %(title)s"),
+}
+"""Why an edition was started: stored in English (a record, like any other), shown in the
+reader's language by `StrategyEdition.get_reason_display`."""
+
+
+def edition_reason(key: str, title: str = "") -> str:
+    """The reason to store for a new edition (`EDITION_REASONS`), within the field's length."""
+    return (EDITION_REASONS[key] % {"title": title})[:200]
+
+
 class StrategyEdition(models.Model):
     """When each edition was put to the partners, why, and when it was agreed."""
 
@@ -131,23 +166,35 @@ class StrategyEdition(models.Model):
     def __str__(self) -> str:
         return f"{self.strategy} edition {self.number}"
 
+    def get_reason_display(self) -> str:
+        """The reason in the reader's language, when it is one the services write."""
+        for reason in EDITION_REASONS.values():
+            prefix, placeholder, _rest = reason.partition("%(title)s")
+            if not placeholder and self.reason == reason:
+                return gettext(reason)
+            if placeholder and self.reason.startswith(prefix):
+                return gettext(reason) % {"title": self.reason[len(prefix) :]}
+        return self.reason
+
 
 class DriverKind(models.TextChoices):
-    ROOT_CAUSE = "root_cause", "Root cause"
-    MITIGATING_FACTOR = "mitigating_factor", "Mitigating factor"
+    ROOT_CAUSE = "root_cause", _("Root cause")
+    MITIGATING_FACTOR = "mitigating_factor", _("Mitigating factor")
 
 
 class ConflictDriver(models.Model):
     """A root cause or mitigating factor of the conflict, from the shared assessment."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="drivers")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    kind = models.CharField(max_length=20, choices=DriverKind.choices)
-    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DriverKind.choices)
+    order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        verbose_name = _("conflict driver")
+        verbose_name_plural = _("conflict drivers")
         ordering = ["strategy", "order", "id"]
 
     def __str__(self) -> str:
@@ -156,13 +203,17 @@ class ConflictDriver(models.Model):
 
 class Goal(models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    order = models.PositiveIntegerField(default=0)
-    drivers = models.ManyToManyField(ConflictDriver, blank=True, related_name="goals")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    drivers = models.ManyToManyField(
+        ConflictDriver, blank=True, related_name="goals", verbose_name=_("drivers")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["strategy", "order", "id"]
 
     def __str__(self) -> str:
@@ -170,33 +221,45 @@ class Goal(models.Model):
 
 
 class WarningDirection(models.TextChoices):
-    ABOVE = "above", "Warn when above"
-    BELOW = "below", "Warn when below"
+    ABOVE = "above", _("Warn when above")
+    BELOW = "below", _("Warn when below")
 
 
 class Indicator(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
-    name = models.CharField(max_length=200)
-    unit = models.CharField(max_length=40, blank=True)
-    baseline = models.DecimalField(max_digits=14, decimal_places=2)
-    target = models.DecimalField(max_digits=14, decimal_places=2)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     warning_threshold = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Early warning."
+        _("warning threshold"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Early warning."),
     )
-    warning_direction = models.CharField(max_length=5, choices=WarningDirection.choices, blank=True)
+    warning_direction = models.CharField(
+        _("warning direction"), max_length=5, choices=WarningDirection.choices, blank=True
+    )
     in_warning = models.BooleanField(
-        default=False, editable=False, help_text="Whether the latest reading is past the threshold."
+        _("in warning"),
+        default=False,
+        editable=False,
+        help_text=_("Whether the latest reading is past the threshold."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         ordering = ["goal", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(warning_threshold__isnull=True, warning_direction="")
                 | (Q(warning_threshold__isnull=False) & ~Q(warning_direction="")),
                 name="warning_threshold_has_direction",
-                violation_error_message=(
+                violation_error_message=_(
                     "A warning threshold needs a direction, and a direction a threshold."
                 ),
             )
@@ -215,15 +278,17 @@ class Indicator(models.Model):
 
 class IndicatorReading(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="readings")
-    date = models.DateField()
-    value = models.DecimalField(max_digits=14, decimal_places=2)
-    note = models.CharField(max_length=500, blank=True)
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("indicator reading")
+        verbose_name_plural = _("indicator readings")
         ordering = ["indicator", "date", "id"]
         indexes = [models.Index(fields=["indicator", "date"])]
 
@@ -232,8 +297,8 @@ class IndicatorReading(models.Model):
 
 
 class Decision(models.TextChoices):
-    ENDORSE = "endorse", "Endorsed"
-    REJECT = "reject", "Rejected"
+    ENDORSE = "endorse", pgettext_lazy("endorsement", "Endorsed")
+    REJECT = "reject", pgettext_lazy("endorsement", "Rejected")
 
 
 class Endorsement(DecisionRecord):
@@ -241,10 +306,12 @@ class Endorsement(DecisionRecord):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="endorsements")
     edition = models.PositiveIntegerField()
-    decision = models.CharField(max_length=10, choices=Decision.choices)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
         ordering = ["strategy", "-edition", "organisation__name"]
         constraints = [
             models.UniqueConstraint(
@@ -257,23 +324,23 @@ class Endorsement(DecisionRecord):
 
 
 class GlossaryStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    MERGED = "merged", "Merged"
+    PROPOSED = "proposed", pgettext_lazy("glossary term status", "Proposed")
+    APPROVED = "approved", pgettext_lazy("glossary term status", "Approved")
+    DECLINED = "declined", pgettext_lazy("glossary term status", "Declined")
+    MERGED = "merged", pgettext_lazy("glossary term status", "Merged")
 
 
 class GlossaryTerm(models.Model):
     """A shared term and what each parallel planning process calls it (recommendation 10)."""
 
-    term = models.CharField(max_length=120, unique=True)
-    definition = models.TextField()
-    un_impp = models.CharField("UN integrated planning", max_length=200, blank=True)
-    nato_cpa = models.CharField("NATO planning", max_length=200, blank=True)
-    eu_integrated = models.CharField("EU integrated approach", max_length=200, blank=True)
-    whole_of_government = models.CharField("Whole of government", max_length=200, blank=True)
+    term = models.CharField(_("term"), max_length=120, unique=True)
+    definition = models.TextField(_("definition"))
+    un_impp = models.CharField(_("UN integrated planning"), max_length=200, blank=True)
+    nato_cpa = models.CharField(_("NATO planning"), max_length=200, blank=True)
+    eu_integrated = models.CharField(_("EU integrated approach"), max_length=200, blank=True)
+    whole_of_government = models.CharField(_("Whole of government"), max_length=200, blank=True)
     status = models.CharField(
-        max_length=10, choices=GlossaryStatus.choices, default=GlossaryStatus.PROPOSED
+        _("status"), max_length=10, choices=GlossaryStatus.choices, default=GlossaryStatus.PROPOSED
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -303,23 +370,25 @@ class GlossaryTerm(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
         ordering = ["term"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status=GlossaryStatus.MERGED, merged_into__isnull=False)
                 | (~Q(status=GlossaryStatus.MERGED) & Q(merged_into__isnull=True)),
                 name="glossary_merged_term_names_its_target",
-                violation_error_message="A merged proposal names the term it was merged into.",
+                violation_error_message=_("A merged proposal names the term it was merged into."),
             ),
             models.CheckConstraint(
                 condition=Q(merged_into__isnull=True) | ~Q(merged_into=models.F("pk")),
                 name="glossary_term_not_merged_into_itself",
-                violation_error_message="A term cannot be merged into itself.",
+                violation_error_message=_("A term cannot be merged into itself."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=GlossaryStatus.DECLINED) | ~Q(decline_reason=""),
                 name="glossary_declined_term_says_why",
-                violation_error_message="A declined proposal says why.",
+                violation_error_message=_("A declined proposal says why."),
             ),
         ]
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.authority import acting_organisations, may
 from accounts.decisions import DecisionKind
@@ -65,19 +66,19 @@ ENDORSEMENT = DecisionKind(
     record_model=Endorsement,
     subject_field="strategy",
     round_field="edition",
-    round_label="edition",
+    round_label=_("edition"),
     codename="endorse_strategy",
     choices=Decision,
     positive=Decision.ENDORSE,
     states={Decision.ENDORSE: "endorsed", Decision.REJECT: "rejected"},
-    labels={Decision.ENDORSE: "Endorse this edition", Decision.REJECT: "Reject it"},
-    reason_needed="Say why, so the lead organisation can address it.",
-    refused="Only an approver of a partner organisation can endorse this strategy.",
-    refused_for="You are not an approver of {organisation} for this strategy.",
-    ambiguous="You approve for several partners: say which one.",
-    choose_prompt="Choose whether to endorse or reject.",
-    decide_for_help="You are an approver of several partners.",
-    verbs={Decision.ENDORSE: "endorsed", Decision.REJECT: "rejected"},
+    labels={Decision.ENDORSE: _("Endorse this edition"), Decision.REJECT: _("Reject it")},
+    reason_needed=_("Say why, so the lead organisation can address it."),
+    refused=_("Only an approver of a partner organisation can endorse this strategy."),
+    refused_for=_("You are not an approver of {organisation} for this strategy."),
+    ambiguous=_("You approve for several partners: say which one."),
+    choose_prompt=_("Choose whether to endorse or reject."),
+    decide_for_help=_("You are an approver of several partners."),
+    verbs={Decision.ENDORSE: _("endorsed"), Decision.REJECT: _("rejected")},
     requested_event="strategy:{subject}:edition:{round}:endorsement-requested",
     reminder_event=(
         "reminder:strategy_endorsement:strategy:{subject}:edition:{round}:{organisation}:"

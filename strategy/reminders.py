@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.text import format_lazy
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Role
 from accounts.notifications import OrganisationRole, Reminder, register_reminder
@@ -35,9 +37,15 @@ def pending_endorsements(now: datetime.datetime) -> Iterator[Reminder]:
                 continue
             yield Reminder(
                 recipients=[OrganisationRole(partnership.organisation_id, Role.APPROVER)],
-                text=(
-                    f"“{strategy.title}” has waited {days} days for {partnership.organisation}'s "
-                    "endorsement."
+                text=format_lazy(
+                    ngettext_lazy(
+                        "“{strategy}” has waited {days} day for {organisation}'s endorsement.",
+                        "“{strategy}” has waited {days} days for {organisation}'s endorsement.",
+                        days,
+                    ),
+                    strategy=strategy.title,
+                    days=days,
+                    organisation=partnership.organisation,
                 ),
                 url=strategy.get_absolute_url(),
                 item_key=f"strategy:{strategy.pk}:edition:{strategy.edition}:{partnership.organisation_id}",

@@ -9,6 +9,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.authority import visible
 from accounts.decisions import awaiting_decision
@@ -29,8 +30,9 @@ from strategy.permissions import ENDORSEMENT
 def _show_endorsement(strategy: Any) -> WorkItem:
     return WorkItem(
         kind="strategy_endorsement",
-        title=f"Endorse “{strategy.title}”",
-        detail=f"Edition {strategy.edition}, led by {strategy.lead_organisation.name}",
+        title=_("Endorse “%(strategy)s”") % {"strategy": strategy.title},
+        detail=_("Edition %(edition)s, led by %(organisation)s")
+        % {"edition": strategy.edition, "organisation": strategy.lead_organisation.name},
         url=reverse("strategy-endorse", args=[strategy.pk]),
         since=strategy.waiting_since,
     )
@@ -55,9 +57,13 @@ def strategies_to_endorse(user: User) -> QuerySet[Strategy]:
 def _show_rejected(strategy: Any) -> WorkItem:
     return WorkItem(
         kind="strategy_rejected",
-        title=f"Answer the rejection of “{strategy.title}”",
-        detail=f"{strategy.rejected_by} rejected edition {strategy.edition}: "
-        f"{strategy.rejected_because}",
+        title=_("Answer the rejection of “%(strategy)s”") % {"strategy": strategy.title},
+        detail=_("%(organisation)s rejected edition %(edition)s: %(reason)s")
+        % {
+            "organisation": strategy.rejected_by,
+            "edition": strategy.edition,
+            "reason": strategy.rejected_because,
+        },
         url=f"{strategy.get_absolute_url()}#endorsement",
         since=strategy.rejected_at,
     )
@@ -89,8 +95,10 @@ def _show_indicator(indicator: Any) -> WorkItem:
     unit = f" {indicator.unit}" if indicator.unit else ""
     return WorkItem(
         kind="indicator_warning",
-        title=f"{indicator.name}, in “{strategy.title}”",
-        detail=f"Past its warning threshold of {indicator.warning_threshold.normalize():f}{unit}",
+        title=_("%(indicator)s, in “%(strategy)s”")
+        % {"indicator": indicator.name, "strategy": strategy.title},
+        detail=_("Past its warning threshold of %(threshold)s%(unit)s")
+        % {"threshold": f"{indicator.warning_threshold.normalize():f}", "unit": unit},
         url=f"{strategy.get_absolute_url()}#indicator-{indicator.pk}",
         since=start_of(indicator.waiting_since) if indicator.waiting_since else strategy.updated,
     )

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.grants import grants_recompute
 from accounts.models import Organisation, Role, User
@@ -48,9 +51,14 @@ def _status(strategy: Strategy) -> str:
 
 def _require_editor(strategy: Strategy, by: User) -> None:
     if not can_change_strategy(by, strategy):
-        raise PermissionDenied("Only planners of the lead organisation can change this strategy.")
+        raise PermissionDenied(
+            _("Only planners of the lead organisation can change this strategy.")
+        )
     if not strategy.is_editable:
-        raise ValidationError(f"This strategy is {_status(strategy)}: it can no longer be changed.")
+        raise ValidationError(
+            _("This strategy is %(status)s: it can no longer be changed.")
+            % {"status": _status(strategy)}
+        )
 
 
 def partner_roles(strategy: Strategy, *roles: str) -> list[OrganisationRole]:
@@ -63,7 +71,12 @@ def _validate_processes(processes: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(processes))
     unknown = [p for p in chosen if p not in PlanningProcess.values]
     if unknown:
-        raise ValidationError({"processes": f"Unknown planning process: {', '.join(unknown)}."})
+        raise ValidationError(
+            {
+                "processes": _("Unknown planning process: %(processes)s.")
+                % {"processes": ", ".join(unknown)}
+            }
+        )
     return chosen
 
 
@@ -85,7 +98,11 @@ def _request_endorsements(strategy: Strategy, *, by: User) -> None:
     notify(
         recipients=partner_roles(strategy, Role.APPROVER),
         kind="strategy.endorsement_requested",
-        text=f"Please endorse “{strategy.title}” (edition {strategy.edition}) for your organisation.",  # noqa: E501
+        text=format_lazy(
+            gettext_lazy("Please endorse “{strategy}” (edition {edition}) for your organisation."),
+            strategy=strategy.title,
+            edition=strategy.edition,
+        ),
         url=strategy.get_absolute_url(),
         event_key=f"strategy:{strategy.pk}:edition:{strategy.edition}:endorsement-requested",
         actor=by,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.concurrency import check_version
 from accounts.models import User
@@ -16,6 +17,7 @@ from strategy.models import (
     Goal,
     Indicator,
     Strategy,
+    edition_reason,
 )
 from strategy.services._common import (
     DRIVER_FIELDS,
@@ -31,7 +33,9 @@ from strategy.services.readings import _evaluate_warning
 def _drivers_of(strategy: Strategy, drivers: Iterable[ConflictDriver]) -> list[ConflictDriver]:
     drivers = list(drivers)
     if any(d.strategy_id != strategy.pk for d in drivers):
-        raise ValidationError({"drivers": "A goal can only address drivers of its own strategy."})
+        raise ValidationError(
+            {"drivers": _("A goal can only address drivers of its own strategy.")}
+        )
     return drivers
 
 
@@ -43,7 +47,7 @@ def driver_create(*, strategy: Strategy, by: User, data: dict[str, Any]) -> Conf
     changed_fields(driver, DRIVER_FIELDS, data)
     driver.full_clean()
     driver.save()
-    _content_changed(strategy, by=by, reason=f"Conflict driver added: {driver.title}")
+    _content_changed(strategy, by=by, reason=edition_reason("driver_added", driver.title))
     return driver
 
 
@@ -60,7 +64,7 @@ def driver_update(
     driver.full_clean()
     driver.version += 1
     driver.save()
-    _content_changed(strategy, by=by, reason=f"Conflict driver changed: {driver.title}")
+    _content_changed(strategy, by=by, reason=edition_reason("driver_changed", driver.title))
     return driver
 
 
@@ -70,7 +74,7 @@ def driver_delete(*, driver: ConflictDriver, by: User) -> None:
     _require_editor(strategy, by)
     title = driver.title
     driver.delete()
-    _content_changed(strategy, by=by, reason=f"Conflict driver removed: {title}")
+    _content_changed(strategy, by=by, reason=edition_reason("driver_removed", title))
 
 
 @transaction.atomic
@@ -85,7 +89,7 @@ def goal_create(*, strategy: Strategy, by: User, data: dict[str, Any]) -> Goal:
     goal.full_clean()
     goal.save()
     goal.drivers.set(_drivers_of(strategy, data.get("drivers", [])))
-    _content_changed(strategy, by=by, reason=f"Goal added: {goal.title}")
+    _content_changed(strategy, by=by, reason=edition_reason("goal_added", goal.title))
     return goal
 
 
@@ -106,7 +110,7 @@ def goal_update(*, goal: Goal, by: User, version: int, data: dict[str, Any]) -> 
     goal.full_clean()
     goal.version += 1
     goal.save()
-    _content_changed(strategy, by=by, reason=f"Goal changed: {goal.title}")
+    _content_changed(strategy, by=by, reason=edition_reason("goal_changed", goal.title))
     return goal
 
 
@@ -116,7 +120,7 @@ def goal_delete(*, goal: Goal, by: User) -> None:
     _require_editor(strategy, by)
     title = goal.title
     goal.delete()
-    _content_changed(strategy, by=by, reason=f"Goal removed: {title}")
+    _content_changed(strategy, by=by, reason=edition_reason("goal_removed", title))
 
 
 @transaction.atomic
@@ -127,7 +131,7 @@ def indicator_create(*, goal: Goal, by: User, data: dict[str, Any]) -> Indicator
     changed_fields(indicator, INDICATOR_FIELDS, data)
     indicator.full_clean()
     indicator.save()
-    _content_changed(strategy, by=by, reason=f"Indicator added: {indicator.name}")
+    _content_changed(strategy, by=by, reason=edition_reason("indicator_added", indicator.name))
     return indicator
 
 
@@ -145,7 +149,7 @@ def indicator_update(
     indicator.version += 1
     indicator.save()
     _evaluate_warning(indicator, strategy, by=by, event=f"threshold-v{indicator.version}")
-    _content_changed(strategy, by=by, reason=f"Indicator changed: {indicator.name}")
+    _content_changed(strategy, by=by, reason=edition_reason("indicator_changed", indicator.name))
     return indicator
 
 
@@ -155,4 +159,4 @@ def indicator_delete(*, indicator: Indicator, by: User) -> None:
     _require_editor(strategy, by)
     name = indicator.name
     indicator.delete()
-    _content_changed(strategy, by=by, reason=f"Indicator removed: {name}")
+    _content_changed(strategy, by=by, reason=edition_reason("indicator_removed", name))

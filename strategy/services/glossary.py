@@ -16,6 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_decision
 from accounts.concurrency import StaleVersion
@@ -40,8 +43,8 @@ GLOSSARY_FIELDS = (
 EQUIVALENT_FIELDS = ("un_impp", "nato_cpa", "eu_integrated", "whole_of_government")
 """What each parallel process calls a term: what a merge carries over into blanks."""
 
-NOT_A_PLANNER = "Planners propose glossary terms; administrators curate them."
-NOT_A_CURATOR = (
+NOT_A_PLANNER = gettext_lazy("Planners propose glossary terms; administrators curate them.")
+NOT_A_CURATOR = gettext_lazy(
     "Only glossary curators (administrators of the steward organisation, and staff) "
     "decide on proposals."
 )
@@ -74,10 +77,7 @@ def _check_proposal(locked: GlossaryTerm, version: int | None) -> GlossaryTerm:
     if version is not None and locked.version != version:
         raise StaleVersion(locked)
     if locked.status != GlossaryStatus.PROPOSED:
-        raise ValidationError(
-            f"“{locked.term}” is no longer a proposal: it was {_outcome(locked)}. "
-            "Only proposals are approved, merged or declined."
-        )
+        raise ValidationError(_no_longer_a_proposal(locked))
     return locked
 
 
@@ -86,10 +86,27 @@ def _lock_proposal(term: GlossaryTerm, *, by: User, version: int | None) -> Glos
     return _check_proposal(GlossaryTerm.objects.select_for_update().get(pk=term.pk), version)
 
 
-def _outcome(term: GlossaryTerm) -> str:
+def _no_longer_a_proposal(term: GlossaryTerm) -> str:
+    """What became of a term that is no longer a proposal, in one sentence per outcome."""
     if term.status == GlossaryStatus.MERGED and term.merged_into is not None:
-        return f"merged into “{term.merged_into.term}”"
-    return term.get_status_display().lower()
+        return _(
+            "“%(term)s” is no longer a proposal: it was merged into “%(into)s”. "
+            "Only proposals are approved, merged or declined."
+        ) % {"term": term.term, "into": term.merged_into.term}
+    if term.status == GlossaryStatus.APPROVED:
+        return _(
+            "“%(term)s” is no longer a proposal: it was approved. "
+            "Only proposals are approved, merged or declined."
+        ) % {"term": term.term}
+    if term.status == GlossaryStatus.DECLINED:
+        return _(
+            "“%(term)s” is no longer a proposal: it was declined. "
+            "Only proposals are approved, merged or declined."
+        ) % {"term": term.term}
+    return _(
+        "“%(term)s” is no longer a proposal: it was %(status)s. "
+        "Only proposals are approved, merged or declined."
+    ) % {"term": term.term, "status": term.get_status_display().lower()}
 
 
 def _decide(term: GlossaryTerm, *, by: User, status: str, **fields: Any) -> None:
@@ -117,7 +134,7 @@ def _steward_id() -> int | None:
     return Organisation.objects.filter(slug=steward).values_list("pk", flat=True).first()
 
 
-def _tell_proposer(term: GlossaryTerm, *, by: User, kind: str, text: str, url: str) -> None:
+def _tell_proposer(term: GlossaryTerm, *, by: User, kind: str, text: Any, url: str) -> None:
     # The proposer learns the outcome, unless they decided it themselves (a curator may
     # propose) or their account is gone.
     if term.proposed_by is None or term.proposed_by_id == by.pk:
@@ -142,7 +159,9 @@ def glossary_term_approve(
         term,
         by=by,
         kind="glossary.approved",
-        text=f"Your proposal “{term.term}” is now in the glossary.",
+        text=format_lazy(
+            gettext_lazy("Your proposal “{term}” is now in the glossary."), term=term.term
+        ),
         url=glossary_url(term),
     )
     return term
@@ -156,13 +175,17 @@ def glossary_term_decline(
     term = _lock_proposal(term, by=by, version=version)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why, so the proposer can improve it."})
+        raise ValidationError({"reason": _("Say why, so the proposer can improve it.")})
     _decide(term, by=by, status=GlossaryStatus.DECLINED, decline_reason=reason)
     _tell_proposer(
         term,
         by=by,
         kind="glossary.declined",
-        text=f"Your proposal “{term.term}” was declined: {reason}",
+        text=format_lazy(
+            gettext_lazy("Your proposal “{term}” was declined: {reason}"),
+            term=term.term,
+            reason=reason,
+        ),
         url=glossary_url(term),
     )
     return term
@@ -181,7 +204,7 @@ def glossary_term_merge(
     _require_curator(by)
     if into.pk == term.pk:
         raise ValidationError(
-            {"into": "Choose another term: a proposal is not merged into itself."}
+            {"into": _("Choose another term: a proposal is not merged into itself.")}
         )
     # Both rows locked in primary-key order, so two merges never wait on each other.
     locked = {
@@ -195,7 +218,7 @@ def glossary_term_merge(
     term = _check_proposal(locked[term.pk], version)
     target = locked.get(into.pk)
     if target is None or target.status != GlossaryStatus.APPROVED:
-        raise ValidationError({"into": "Choose a term that is in the glossary (approved)."})
+        raise ValidationError({"into": _("Choose a term that is in the glossary (approved).")})
     filled = [f for f in EQUIVALENT_FIELDS if not getattr(target, f) and getattr(term, f)]
     if filled:
         for name in filled:
@@ -209,7 +232,11 @@ def glossary_term_merge(
         term,
         by=by,
         kind="glossary.merged",
-        text=f"Your proposal “{term.term}” was merged into “{target.term}”.",
+        text=format_lazy(
+            gettext_lazy("Your proposal “{term}” was merged into “{into}”."),
+            term=term.term,
+            into=target.term,
+        ),
         url=glossary_url(target),
     )
     return term

@@ -8,6 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.formatting import quantity
 from accounts.models import Role, User
@@ -32,14 +35,26 @@ def _evaluate_warning(indicator: Indicator, strategy: Strategy, *, by: User, eve
     Indicator.objects.filter(pk=indicator.pk).update(in_warning=crossed)
     if crossed:
         assert latest is not None  # noqa: S101 - crossed implies a reading
-        side = "above" if indicator.warning_direction == "above" else "below"
+        if indicator.warning_direction == "above":
+            sentence = gettext_lazy(
+                "Early warning on “{strategy}”: {indicator} is {value}{unit}, above the threshold "
+                "of {threshold}."
+            )
+        else:
+            sentence = gettext_lazy(
+                "Early warning on “{strategy}”: {indicator} is {value}{unit}, below the threshold "
+                "of {threshold}."
+            )
         notify(
             recipients=partner_roles(strategy, Role.PLANNER, Role.APPROVER),
             kind="strategy.indicator_warning",
-            text=(
-                f"Early warning on “{strategy.title}”: {indicator.name} is {quantity(latest.value)}"
-                f"{' ' + indicator.unit if indicator.unit else ''}, {side} the threshold "
-                f"of {quantity(indicator.warning_threshold)}."
+            text=format_lazy(
+                sentence,
+                strategy=strategy.title,
+                indicator=indicator.name,
+                value=quantity(latest.value),
+                unit=" " + indicator.unit if indicator.unit else "",
+                threshold=quantity(indicator.warning_threshold),
             ),
             url=strategy.get_absolute_url(),
             event_key=f"indicator:{indicator.pk}:warning:{event}",
@@ -54,12 +69,15 @@ def reading_record(
     strategy = _lock(indicator.goal.strategy)
     if not may_record_readings(by, strategy):
         raise PermissionDenied(
-            "Only planners, analysts and field advisors of partner organisations record readings."
+            _(
+                "Only planners, analysts and field advisors of partner organisations "
+                "record readings."
+            )
         )
     if strategy.status == StrategyStatus.ARCHIVED:
-        raise ValidationError("This strategy is archived: its indicators take no more readings.")
+        raise ValidationError(_("This strategy is archived: its indicators take no more readings."))
     if date > timezone.localdate():
-        raise ValidationError({"date": "A reading cannot be in the future."})
+        raise ValidationError({"date": _("A reading cannot be in the future.")})
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     reading = IndicatorReading(
         indicator=indicator, date=date, value=value, note=note, recorded_by=by

@@ -8,6 +8,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.authority import lead_organisations_for
 from accounts.concurrency import check_version
@@ -22,6 +25,7 @@ from strategy.models import (
     StrategyEdition,
     StrategyPartner,
     StrategyStatus,
+    edition_reason,
 )
 from strategy.permissions import ENDORSEMENT, can_change_strategy, partner_ids
 from strategy.services._common import (
@@ -53,7 +57,7 @@ def strategy_create(
     if lead_organisation not in lead_organisations_for(by):
         raise ValidationError(
             {
-                "lead_organisation": (
+                "lead_organisation": _(
                     "You can only lead a strategy for an organisation where you are a planner."
                 )
             }
@@ -62,12 +66,12 @@ def strategy_create(
         predecessor = _lock(predecessor)
         if predecessor.lead_organisation_id != lead_organisation.pk:
             raise ValidationError(
-                {"predecessor": "A strategy can only supersede one with the same lead."}
+                {"predecessor": _("A strategy can only supersede one with the same lead.")}
             )
         if predecessor.status != StrategyStatus.AGREED:
-            raise ValidationError({"predecessor": "Only an agreed strategy can be superseded."})
+            raise ValidationError({"predecessor": _("Only an agreed strategy can be superseded.")})
         if hasattr(predecessor, "successor"):
-            raise ValidationError({"predecessor": "This strategy already has a successor."})
+            raise ValidationError({"predecessor": _("This strategy already has a successor.")})
     strategy = Strategy(
         title=title,
         theatre=theatre,
@@ -101,7 +105,7 @@ def strategy_update(
     strategy.version += 1
     strategy.save()
     if "partners" in data and _set_partners(strategy, data["partners"]):
-        _content_changed(strategy, by=by, reason="Partners changed")
+        _content_changed(strategy, by=by, reason=edition_reason("partners_changed"))
     return strategy
 
 
@@ -109,18 +113,21 @@ def strategy_update(
 def strategy_submit(*, strategy: Strategy, by: User) -> Strategy:
     strategy = _lock(strategy)
     if not can_change_strategy(by, strategy):
-        raise PermissionDenied("Only planners of the lead organisation can submit this strategy.")
+        raise PermissionDenied(
+            _("Only planners of the lead organisation can submit this strategy.")
+        )
     if strategy.status != StrategyStatus.DRAFT:
         raise ValidationError(
-            f"Only a draft can be submitted; this strategy is {_status(strategy)}."
+            _("Only a draft can be submitted; this strategy is %(status)s.")
+            % {"status": _status(strategy)}
         )
     if not strategy.goals.exists():
-        raise ValidationError("Add at least one common goal before asking partners to endorse.")
+        raise ValidationError(_("Add at least one common goal before asking partners to endorse."))
     strategy.status = StrategyStatus.CONSULTATION
     strategy.version += 1
     strategy.save(update_fields=["status", "version", "updated"])
     StrategyEdition.objects.create(
-        strategy=strategy, number=strategy.edition, reason="Submitted to the partners"
+        strategy=strategy, number=strategy.edition, reason=edition_reason("submitted")
     )
     _request_endorsements(strategy, by=by)
     return strategy
@@ -153,13 +160,19 @@ def strategy_endorse(
         organisation=organisation,
         closed=None
         if strategy.status == StrategyStatus.CONSULTATION
-        else f"Endorsements are given in consultation; this strategy is {_status(strategy)}.",
+        else _("Endorsements are given in consultation; this strategy is %(status)s.")
+        % {"status": _status(strategy)},
     )
     if decision == Decision.REJECT:
         notify(
             recipients=[OrganisationRole(strategy.lead_organisation_id, Role.PLANNER)],
             kind="strategy.rejected",
-            text=f"{endorsement.organisation} rejected “{strategy.title}”: {endorsement.comment}",
+            text=format_lazy(
+                gettext_lazy("{organisation} rejected “{strategy}”: {reason}"),
+                organisation=endorsement.organisation,
+                strategy=strategy.title,
+                reason=endorsement.comment,
+            ),
             url=strategy.get_absolute_url(),
             event_key=(
                 f"strategy:{strategy.pk}:edition:{strategy.edition}:rejected:"
@@ -195,7 +208,11 @@ def _agree_if_everyone_endorsed(strategy: Strategy, *, by: User) -> None:
     notify(
         recipients=partner_roles(strategy, Role.PLANNER, Role.APPROVER),
         kind="strategy.agreed",
-        text=f"“{strategy.title}” is agreed by every partner (edition {strategy.edition}).",
+        text=format_lazy(
+            gettext_lazy("“{strategy}” is agreed by every partner (edition {edition})."),
+            strategy=strategy.title,
+            edition=strategy.edition,
+        ),
         url=strategy.get_absolute_url(),
         event_key=f"strategy:{strategy.pk}:edition:{strategy.edition}:agreed",
         actor=by,
@@ -206,9 +223,11 @@ def _agree_if_everyone_endorsed(strategy: Strategy, *, by: User) -> None:
 def strategy_archive(*, strategy: Strategy, by: User) -> Strategy:
     strategy = _lock(strategy)
     if not can_change_strategy(by, strategy):
-        raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
+        raise PermissionDenied(
+            _("Only planners of the lead organisation can archive this strategy.")
+        )
     if strategy.status == StrategyStatus.ARCHIVED:
-        raise ValidationError("This strategy is already archived.")
+        raise ValidationError(_("This strategy is already archived."))
     strategy.status = StrategyStatus.ARCHIVED
     strategy.version += 1
     strategy.save(update_fields=["status", "version", "updated"])

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.pages import visible_or_404
@@ -43,26 +44,28 @@ def _visible_strategy(request: HttpRequest, pk: int) -> Strategy:
 
 def _editable(request: HttpRequest, strategy: Strategy) -> None:
     if not can_change_strategy(_user(request), strategy):
-        raise PermissionDenied("Only planners of the lead organisation can change this strategy.")
+        raise PermissionDenied(
+            _("Only planners of the lead organisation can change this strategy.")
+        )
     if not strategy.is_editable:
         raise PermissionDenied(
-            f"This strategy is {strategy.get_status_display().lower()}: "
-            "it can no longer be changed."
+            _("This strategy is %(status)s: it can no longer be changed.")
+            % {"status": strategy.get_status_display().lower()}
         )
 
 
 def _nothing_changed(request: HttpRequest, strategy: Strategy) -> HttpResponse:
     # Saving an unchanged form must not start a new edition that every partner re-endorses.
-    messages.info(request, "Nothing was changed.")
+    messages.info(request, _("Nothing was changed."))
     return redirect(strategy)
 
 
 def _new_edition_notice(strategy: Strategy) -> str | None:
     if strategy.status in (StrategyStatus.CONSULTATION, StrategyStatus.AGREED):
-        return (
-            f"Partners have been asked to endorse this strategy: saving starts edition "
-            f"{strategy.edition + 1}, which every partner must endorse again."
-        )
+        return _(
+            "Partners have been asked to endorse this strategy: saving starts edition "
+            "%(edition)s, which every partner must endorse again."
+        ) % {"edition": strategy.edition + 1}
     return None
 
 

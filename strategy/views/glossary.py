@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_stale
@@ -78,7 +79,8 @@ def glossary_propose(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{term.term}” was proposed. Others see it once a curator approves it.",
+                _("“%(term)s” was proposed. Others see it once a curator approves it.")
+                % {"term": term.term},
             )
             return redirect("glossary")
     return render(request, "strategy/glossary_form.html", {"form": form})
@@ -89,7 +91,7 @@ def glossary_proposals(request: HttpRequest) -> HttpResponse:
     """Proposals waiting for a curator, oldest first, each with approve, merge and decline."""
     user = _user(request)
     if not can_curate_glossary(user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return render(
         request,
         "strategy/glossary_proposals.html",
@@ -125,8 +127,11 @@ def glossary_proposal_decide(request: HttpRequest, pk: int, decision: str) -> Ht
     if not form.is_valid():
         messages.error(
             request,
-            f"“{term.term}” was left as it is: "
-            + " ".join(str(e) for errors in form.errors.values() for e in errors),
+            _("“%(term)s” was left as it is: %(errors)s")
+            % {
+                "term": term.term,
+                "errors": " ".join(str(e) for errors in form.errors.values() for e in errors),
+            },
         )
         return redirect("glossary-proposals")
     data = form.cleaned_data
@@ -135,31 +140,46 @@ def glossary_proposal_decide(request: HttpRequest, pk: int, decision: str) -> Ht
             services.glossary_term_merge(
                 term=term, into=data["into"], by=user, version=data["version"]
             )
-            done = f"“{term.term}” was merged into “{data['into'].term}”."
+            done = _("“%(term)s” was merged into “%(into)s”.") % {
+                "term": term.term,
+                "into": data["into"].term,
+            }
         elif decision == "decline":
             services.glossary_term_decline(
                 term=term, by=user, reason=data["reason"], version=data["version"]
             )
-            done = f"“{term.term}” was declined."
+            done = _("“%(term)s” was declined.") % {"term": term.term}
         else:
             services.glossary_term_approve(term=term, by=user, version=data["version"])
-            done = f"“{term.term}” is now in the glossary."
+            done = _("“%(term)s” is now in the glossary.") % {"term": term.term}
     except StaleVersion as stale:
         audit_stale(request, stale)
         now = stale.current
         if now.status == GlossaryStatus.PROPOSED:
-            meanwhile = "It was edited meanwhile: read it again below."
+            message = _(
+                "“%(term)s” changed since you opened this page, so nothing was decided. "
+                "It was edited meanwhile: read it again below."
+            )
+        elif now.status == GlossaryStatus.APPROVED:
+            message = _(
+                "“%(term)s” changed since you opened this page, so nothing was decided. "
+                "Someone else approved it meanwhile."
+            )
+        elif now.status == GlossaryStatus.DECLINED:
+            message = _(
+                "“%(term)s” changed since you opened this page, so nothing was decided. "
+                "Someone else declined it meanwhile."
+            )
         else:
-            meanwhile = f"Someone else {now.get_status_display().lower()} it meanwhile."
-        messages.error(
-            request,
-            f"“{term.term}” changed since you opened this page, so nothing was decided. "
-            + meanwhile,
-        )
+            message = _(
+                "“%(term)s” changed since you opened this page, so nothing was decided. "
+                "Someone else merged it meanwhile."
+            )
+        messages.error(request, message % {"term": term.term})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         if term.proposed_by_id is not None and term.proposed_by_id != user.pk:
-            done += " Its proposer has been told."
+            done = _("%(outcome)s Its proposer has been told.") % {"outcome": done}
         messages.success(request, done)
     return redirect("glossary-proposals")

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
 
 from accounts.pages import show_service_error, versioned_save
 from strategy import services
@@ -44,9 +46,11 @@ def driver_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, f"Conflict driver “{data['title']}” added.")
+            messages.success(
+                request, _("Conflict driver “%(title)s” added.") % {"title": data["title"]}
+            )
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + "#drivers")
-    return _child_form(request, strategy, form, "Add a conflict driver", "Add driver")
+    return _child_form(request, strategy, form, _("Add a conflict driver"), _("Add driver"))
 
 
 @login_required
@@ -67,9 +71,9 @@ def driver_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, "The conflict driver was saved.")
+            messages.success(request, _("The conflict driver was saved."))
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + "#drivers")
-    return _child_form(request, strategy, form, "Edit conflict driver", "Save driver")
+    return _child_form(request, strategy, form, _("Edit conflict driver"), _("Save driver"))
 
 
 @login_required
@@ -79,11 +83,11 @@ def driver_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm(
         request,
         strategy=driver.strategy,
-        title=f"Remove the driver “{driver.title}”?",
-        text="Goals that address it will no longer list it.",
-        button="Remove driver",
+        title=_("Remove the driver “%(title)s”?") % {"title": driver.title},
+        text=_("Goals that address it will no longer list it."),
+        button=_("Remove driver"),
         action=lambda: services.driver_delete(driver=driver, by=_user(request)),
-        done="The conflict driver was removed.",
+        done=_("The conflict driver was removed."),
     )
 
 
@@ -100,9 +104,12 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, f"Goal “{goal.title}” added. Now give it an indicator.")
+            messages.success(
+                request,
+                _("Goal “%(title)s” added. Now give it an indicator.") % {"title": goal.title},
+            )
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
-    return _child_form(request, strategy, form, "Add a common goal", "Add goal")
+    return _child_form(request, strategy, form, _("Add a common goal"), _("Add goal"))
 
 
 @login_required
@@ -127,9 +134,9 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form_kwargs={"strategy": strategy},
         )
         if saved is not None:
-            messages.success(request, "The goal was saved.")
+            messages.success(request, _("The goal was saved."))
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
-    return _child_form(request, strategy, form, "Edit goal", "Save goal")
+    return _child_form(request, strategy, form, _("Edit goal"), _("Save goal"))
 
 
 @login_required
@@ -139,11 +146,11 @@ def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm(
         request,
         strategy=goal.strategy,
-        title=f"Remove the goal “{goal.title}”?",
-        text="Its indicators and their readings are removed with it.",
-        button="Remove goal",
+        title=_("Remove the goal “%(title)s”?") % {"title": goal.title},
+        text=_("Its indicators and their readings are removed with it."),
+        button=_("Remove goal"),
         action=lambda: services.goal_delete(goal=goal, by=_user(request)),
-        done="The goal was removed.",
+        done=_("The goal was removed."),
     )
 
 
@@ -160,10 +167,18 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, f"Indicator “{data['name']}” added to “{goal.title}”.")
+            messages.success(
+                request,
+                _("Indicator “%(name)s” added to “%(goal)s”.")
+                % {"name": data["name"], "goal": goal.title},
+            )
             return redirect(reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{goal.pk}")
     return _child_form(
-        request, strategy, form, f"Add an indicator to “{goal.title}”", "Add indicator"
+        request,
+        strategy,
+        form,
+        _("Add an indicator to “%(goal)s”") % {"goal": goal.title},
+        _("Add indicator"),
     )
 
 
@@ -187,11 +202,11 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, "The indicator was saved.")
+            messages.success(request, _("The indicator was saved."))
             return redirect(
                 reverse("strategy-detail", args=[strategy.pk]) + f"#goal-{indicator.goal_id}"
             )
-    return _child_form(request, strategy, form, "Edit indicator", "Save indicator")
+    return _child_form(request, strategy, form, _("Edit indicator"), _("Save indicator"))
 
 
 @login_required
@@ -201,11 +216,11 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm(
         request,
         strategy=indicator.goal.strategy,
-        title=f"Remove the indicator “{indicator.name}”?",
-        text="Its readings are removed with it.",
-        button="Remove indicator",
+        title=_("Remove the indicator “%(name)s”?") % {"name": indicator.name},
+        text=_("Its readings are removed with it."),
+        button=_("Remove indicator"),
         action=lambda: services.indicator_delete(indicator=indicator, by=_user(request)),
-        done="The indicator was removed.",
+        done=_("The indicator was removed."),
     )
 
 
@@ -215,7 +230,10 @@ def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = indicator.goal.strategy
     if not may_record_readings(_user(request), strategy):
         raise PermissionDenied(
-            "Only planners, analysts and field advisors of partner organisations record readings."
+            _(
+                "Only planners, analysts and field advisors of partner organisations "
+                "record readings."
+            )
         )
     # The strategy page prefixes each indicator's form, so several can share one page.
     form = ReadingForm(request.POST or None, prefix=f"reading-{indicator.pk}", unit=indicator.unit)
@@ -231,11 +249,21 @@ def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            text = f"Reading of {reading.value} on {reading.date:%d %b %Y} recorded."
+            facts = {
+                "value": number_format(reading.value),
+                "date": date_format(reading.date, "d M Y"),
+            }
             if reading.indicator.in_warning:  # as the service left it
-                messages.warning(request, f"{text} It is past the early-warning threshold.")
+                messages.warning(
+                    request,
+                    _(
+                        "Reading of %(value)s on %(date)s recorded. "
+                        "It is past the early-warning threshold."
+                    )
+                    % facts,
+                )
             else:
-                messages.success(request, text)
+                messages.success(request, _("Reading of %(value)s on %(date)s recorded.") % facts)
             return redirect(
                 reverse("strategy-detail", args=[strategy.pk]) + f"#indicator-{indicator.pk}"
             )

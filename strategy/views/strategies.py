@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.authority import lead_organisations_for
@@ -46,7 +48,9 @@ from strategy.views._common import (
     _visible_strategy,
 )
 
-ENDORSE_COMMENT_HELP = "Needed when you reject: say what the lead organisation should change."
+ENDORSE_COMMENT_HELP = gettext_lazy(
+    "Needed when you reject: say what the lead organisation should change."
+)
 
 
 @login_required
@@ -105,7 +109,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     leads = lead_organisations_for(user)
     if not leads:
-        raise PermissionDenied("Only planners can draft a strategy for their organisation.")
+        raise PermissionDenied(_("Only planners can draft a strategy for their organisation."))
     predecessors = selectors.visible_strategies(user).filter(
         status=StrategyStatus.AGREED,
         lead_organisation__in=leads,
@@ -130,7 +134,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
             show_service_error(form, error)
         else:
             messages.success(
-                request, "The draft strategy was created. Add its drivers, goals and indicators."
+                request, _("The draft strategy was created. Add its drivers, goals and indicators.")
             )
             return redirect(strategy)
     return render(request, "strategy/strategy_form.html", {"form": form, "strategy": None})
@@ -251,7 +255,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, "The strategy was saved.")
+            messages.success(request, _("The strategy was saved."))
             return redirect(strategy)
     return render(
         request,
@@ -259,8 +263,11 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "strategy": strategy,
-            "notice": "Partners have been asked to endorse this strategy: changing its partners "
-            f"starts edition {strategy.edition + 1}, which every partner must endorse again."
+            "notice": _(
+                "Partners have been asked to endorse this strategy: changing its partners "
+                "starts edition %(edition)s, which every partner must endorse again."
+            )
+            % {"edition": strategy.edition + 1}
             if strategy.status in (StrategyStatus.CONSULTATION, StrategyStatus.AGREED)
             else None,
         },
@@ -277,7 +284,7 @@ def strategy_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, "Submitted: every partner's approvers have been asked to endorse."
+            request, _("Submitted: every partner's approvers have been asked to endorse.")
         )
     return redirect(strategy)
 
@@ -299,13 +306,16 @@ def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 
     def done(endorsement: Any) -> str:
         if endorsement.decision == "reject":
-            return (
-                f"{endorsement.organisation.name} rejected edition {endorsement.edition}; "
+            return _(
+                "%(organisation)s rejected edition %(edition)s; "
                 "the lead's planners have been told why."
-            )
+            ) % {"organisation": endorsement.organisation.name, "edition": endorsement.edition}
         if endorsement.strategy.status == StrategyStatus.AGREED:  # as the service left it
-            return "Endorsed. Every partner has now endorsed: it is agreed."
-        return f"{endorsement.organisation.name} endorsed edition {endorsement.edition}."
+            return _("Endorsed. Every partner has now endorsed: it is agreed.")
+        return _("%(organisation)s endorsed edition %(edition)s.") % {
+            "organisation": endorsement.organisation.name,
+            "edition": endorsement.edition,
+        }
 
     return decision_page(
         request,
@@ -315,8 +325,8 @@ def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
         closed_message=None
         if strategy.status == StrategyStatus.CONSULTATION
         else (
-            "Endorsements are given in consultation; this strategy is "
-            f"{strategy.get_status_display().lower()}."
+            _("Endorsements are given in consultation; this strategy is %(status)s.")
+            % {"status": strategy.get_status_display().lower()}
         ),
         comment_help=ENDORSE_COMMENT_HELP,
         decide=decide,
@@ -326,10 +336,10 @@ def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "subject": strategy,
             "strategy": strategy,
-            "heading": f"Endorse edition {strategy.edition}",
+            "heading": _("Endorse edition %(edition)s") % {"edition": strategy.edition},
             "breadcrumb": "strategy/_breadcrumb.html",
-            "here": "Endorse",
-            "button": "Record decision",
+            "here": _("Endorse"),
+            "button": _("Record decision"),
         },
     )
 
@@ -338,14 +348,18 @@ def strategy_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_archive(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = _visible_strategy(request, pk)
     if not can_change_strategy(_user(request), strategy):
-        raise PermissionDenied("Only planners of the lead organisation can archive this strategy.")
+        raise PermissionDenied(
+            _("Only planners of the lead organisation can archive this strategy.")
+        )
     return _confirm(
         request,
         strategy=strategy,
-        title=f"Archive “{strategy.title}”?",
-        text="An archived strategy can no longer be changed, endorsed or given readings. "
-        "Partners can still read it.",
-        button="Archive the strategy",
+        title=_("Archive “%(title)s”?") % {"title": strategy.title},
+        text=_(
+            "An archived strategy can no longer be changed, endorsed or given readings. "
+            "Partners can still read it."
+        ),
+        button=_("Archive the strategy"),
         action=lambda: services.strategy_archive(strategy=strategy, by=_user(request)),
-        done="The strategy was archived.",
+        done=_("The strategy was archived."),
     )
