@@ -12,7 +12,10 @@ import datetime
 import math
 from collections.abc import Callable
 
+from django.utils import dateformat
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 PALETTE = ["#1d4e89", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6c757d", "#8ab17d"]
 
@@ -76,6 +79,15 @@ def _compact(value: float) -> str:
 
 
 _fmt = _compact  # the name the charts used before
+
+
+def _day(day: datetime.date) -> str:
+    """A date as the charts write it, in the reader's language: 02 Jul 2026."""
+    return dateformat.format(day, "d M Y")
+
+
+def _today(day: datetime.date) -> str:
+    return _("Today, %(date)s") % {"date": _day(day)}
 
 
 def _with_unit(value: float, unit: str) -> str:
@@ -181,9 +193,9 @@ def line_chart(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             'stroke="#e6e6e6"/>' + _text(left - 6, y(tick) + 4.5, text, anchor="end", room=left - 8)
         )
-    for value, colour, name, dash in (
-        (target, "#1e7b34", "target", "6 4"),
-        (threshold, "#c0392b", "warning", "2 3"),
+    for value, colour, line_label, dash in (
+        (target, "#1e7b34", _("target %(value)s"), "6 4"),
+        (threshold, "#c0392b", _("warning %(value)s"), "2 3"),
     ):
         if value is not None:
             parts.append(
@@ -192,7 +204,7 @@ def line_chart(
                 + _text(
                     left + plot_w - 4,
                     y(value) - 4,
-                    f"{name} {_with_unit(value, unit)}",
+                    line_label % {"value": _with_unit(value, unit)},
                     anchor="end",
                     fill=colour,
                     room=plot_w - 8,
@@ -204,20 +216,20 @@ def line_chart(
         for d, v in points:
             parts.append(
                 f'<circle cx="{x(d.toordinal()):.1f}" cy="{y(v):.1f}" r="4" fill="#1d4e89">'
-                f"<title>{d:%d %b %Y}: {escape(_with_unit(v, unit))}</title></circle>"
+                f"<title>{_day(d)}: {escape(_with_unit(v, unit))}</title></circle>"
             )
         parts.append(_time_axis(first, last, today, x, left, left + plot_w, height - 10))
         if today is not None:
             at = x(today.toordinal())
             parts.append(
                 f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{top}" y2="{top + plot_h}" class="today" '
-                f'stroke="{TODAY_COLOUR}" stroke-width="2"><title>Today, {today:%d %b %Y}'
-                "</title></line>"
+                f'stroke="{TODAY_COLOUR}" stroke-width="2">'
+                f"<title>{escape(_today(today))}</title></line>"
             )
     else:
         # In the upper quarter: a lone target or threshold line runs through the middle.
         parts.append(
-            _text(left + plot_w / 2, top + plot_h / 4 + 4, "No readings yet", anchor="middle")
+            _text(left + plot_w / 2, top + plot_h / 4 + 4, _("No readings yet"), anchor="middle")
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -240,9 +252,9 @@ def _time_axis(
         near = [date for date in dates if abs(date[0] - at) < 110]  # a date label and "Today"
         dates = [date for date in dates if date not in near]
         anchor = near[0][2] if near else "middle"
-        text = f"Today, {today:%d %b %Y}" if near else "Today"
+        text = _today(today) if near else _("Today")
     parts = [
-        _text(at, baseline, f"{datetime.date.fromordinal(day):%d %b %Y}", anchor=anchor)
+        _text(at, baseline, _day(datetime.date.fromordinal(day)), anchor=anchor)
         for at, day, anchor in dates
     ]
     if today is not None:
@@ -259,6 +271,17 @@ TIMELINE_COLOURS = {
     "blocked": "#c0392b",
     "cancelled": "#adb5bd",
 }
+
+
+def _timeline_labels() -> dict[str, str]:
+    """Each activity status as the legend names it, in the reader's language."""
+    return {
+        "planned": _("Planned"),
+        "in_progress": _("In progress"),
+        "done": _("Done"),
+        "blocked": _("Blocked"),
+        "cancelled": _("Cancelled"),
+    }
 
 
 def _short(label: str, limit: int = 34) -> str:
@@ -292,7 +315,13 @@ def _ticks(first: int, last: int) -> list[tuple[int, str]]:
     first_month += start.day > 1  # the first tick is on or after the first day
     for month in range(first_month + (-first_month) % step, last_month + 1, step):
         day = datetime.date(month // 12, month % 12 + 1, 1)
-        label = f"{day.year}" if step >= 12 else f"{day:%b %Y}" if day.month == 1 else f"{day:%b}"
+        label = (
+            f"{day.year}"
+            if step >= 12
+            else dateformat.format(day, "M Y")
+            if day.month == 1
+            else dateformat.format(day, "M")
+        )
         ticks.append((day.toordinal(), label))
     return ticks
 
@@ -332,19 +361,26 @@ def timeline_chart(
     def x(day: int) -> float:
         return label_width + plot_w * (day - first) / span
 
+    activities = ngettext("%(count)d activity", "%(count)d activities", len(rows)) % {
+        "count": len(rows)
+    }
+    milestone_count = ngettext("%(count)d milestone", "%(count)d milestones", len(milestones)) % {
+        "count": len(milestones)
+    }
     parts = [
         _svg(
             width,
             height,
-            f"{title}: {len(rows)} activit{'y' if len(rows) == 1 else 'ies'} and "
-            f"{len(milestones)} milestone{'' if len(milestones) == 1 else 's'}",
+            _("%(title)s: %(activities)s and %(milestones)s")
+            % {"title": title, "activities": activities, "milestones": milestone_count},
             "chart timeline",
         ),
         _text(0, 16, title, size=TITLE, fill="#222", room=width),
     ]
     legend_x = 0.0
+    status_labels = _timeline_labels()
     for status, colour in TIMELINE_COLOURS.items():
-        label = status.replace("_", " ").capitalize()
+        label = status_labels[status]
         parts.append(
             f'<rect x="{legend_x:.1f}" y="25" width="12" height="12" fill="{colour}"/>'
             + _text(legend_x + 16, 36, label)
@@ -352,14 +388,14 @@ def timeline_chart(
         legend_x += 28 + TEXT * CHAR_WIDTH * len(label)
     parts.append(
         f'<path d="M{legend_x + 6:.1f} 24 l6 7 l-6 7 l-6 -7 z" fill="#6c3483"/>'
-        + _text(legend_x + 16, 36, "Milestone")
+        + _text(legend_x + 16, 36, _("Milestone"))
     )
     shows_today = today is not None and first <= today.toordinal() < last
     if shows_today:
-        legend_x += 28 + TEXT * CHAR_WIDTH * len("Milestone")
+        legend_x += 28 + TEXT * CHAR_WIDTH * len(_("Milestone"))
         parts.append(
             f'<line x1="{legend_x + 6:.1f}" x2="{legend_x + 6:.1f}" y1="24" y2="38" '
-            f'stroke="{TODAY_COLOUR}" stroke-width="2"/>' + _text(legend_x + 16, 36, "Today")
+            f'stroke="{TODAY_COLOUR}" stroke-width="2"/>' + _text(legend_x + 16, 36, _("Today"))
         )
     label_end = -math.inf  # where the last tick label drawn ends: none may overlap the next
     for day, label in _ticks(first, last):
@@ -389,14 +425,27 @@ def timeline_chart(
                 tooltip=label_tooltips,
             )
             + f'<rect x="{left:.1f}" y="{y + 4}" width="{bar:.1f}" height="{row_height - 8}" '
-            f'rx="2" fill="{colour}"><title>{escape(label)}: {begins:%d %b %Y} to '
-            f"{ends:%d %b %Y} ({escape(status.replace('_', ' '))})</title></rect>"
+            f'rx="2" fill="{colour}"><title>'
+            + escape(
+                _("%(label)s: %(begins)s to %(ends)s (%(status)s)")
+                % {
+                    "label": label,
+                    "begins": _day(begins),
+                    "ends": _day(ends),
+                    "status": status_labels[status].lower()
+                    if status in status_labels
+                    else status.replace("_", " "),
+                }
+            )
+            + "</title></rect>"
         )
     for index, (label, due, achieved) in enumerate(milestones, start=len(rows)):
         middle = top + index * row_height + row_height / 2
         cx = x(due.toordinal())
         fill = "#6c3483" if achieved else "#fff"
-        state = "achieved" if achieved else "due"
+        tooltip = (
+            _("%(label)s: achieved %(date)s") if achieved else _("%(label)s: due %(date)s")
+        ) % {"label": label, "date": _day(due)}
         parts.append(
             _text(
                 label_width - 8,
@@ -408,23 +457,22 @@ def timeline_chart(
                 tooltip=label_tooltips,
             )
             + f'<path d="M{cx:.1f} {middle - 7:.1f} l7 7 l-7 7 l-7 -7 z" fill="{fill}" '
-            f'stroke="#6c3483" stroke-width="1.5"><title>{escape(label)}: {state} '
-            f"{due:%d %b %Y}</title></path>"
+            f'stroke="#6c3483" stroke-width="1.5"><title>{escape(tooltip)}</title></path>'
         )
     if shows_today:
         assert today is not None  # noqa: S101 - for the type checker
         at = x(today.toordinal())
         parts.append(
             f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{top - 4}" y2="{height - 8}" class="today" '
-            f'stroke="{TODAY_COLOUR}" stroke-width="2"><title>Today, {today:%d %b %Y}'
-            "</title></line>"
+            f'stroke="{TODAY_COLOUR}" stroke-width="2">'
+            f"<title>{escape(_today(today))}</title></line>"
         )
     if not count:
         parts.append(
             _text(
                 label_width + plot_w / 2,
                 top + row_height * 0.7,
-                "No activities or milestones yet",
+                _("No activities or milestones yet"),
                 anchor="middle",
             )
         )

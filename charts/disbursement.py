@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from charts import PALETTE, TEXT, TITLE, TODAY_COLOUR, _svg, _text, _value_ticks
 
@@ -55,9 +56,11 @@ def disbursement_times_chart(rows: list[TimesRow], *, title: str, width: int = 7
             f'<line x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{axis_y}" stroke="#e3e3e3"/>'
             + _text(x, axis_y + 18, f"{tick:g}", anchor="middle", fill="#555")
         )
-    parts.append(_text(right, axis_y + 32, "days from request to money", anchor="end", fill="#555"))
+    parts.append(
+        _text(right, axis_y + 32, _("days from request to money"), anchor="end", fill="#555")
+    )
     if not rows:
-        parts.append(_text(left, TOP + ROW / 2, "No requests yet.", fill="#666"))
+        parts.append(_text(left, TOP + ROW / 2, _("No requests yet."), fill="#666"))
     for index, row in enumerate(rows):
         y = TOP + index * ROW + ROW / 2
         parts.append(
@@ -65,10 +68,11 @@ def disbursement_times_chart(rows: list[TimesRow], *, title: str, width: int = 7
             + f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#cfcfcf"/>'
         )
         tx = x_of(row.target)
+        target_title = escape(_("Target: %(days)s days") % {"days": row.target})
         parts.append(
             f'<line x1="{tx:.1f}" y1="{y - 18:.1f}" x2="{tx:.1f}" y2="{y + 18:.1f}" '
             f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 3">'
-            f"<title>Target: {row.target} days</title></line>"
+            f"<title>{target_title}</title></line>"
         )
         for days, waiting, tooltip in row.points:
             fill = "#fff" if waiting else PALETTE[1]
@@ -77,16 +81,17 @@ def disbursement_times_chart(rows: list[TimesRow], *, title: str, width: int = 7
                 f'stroke="{PALETTE[1]}" stroke-width="2" class="request-point">'
                 f"<title>{escape(tooltip)}</title></circle>"
             )
-        for value, colour, name in (
-            (row.median, MEDIAN_COLOUR, "Median"),
-            (row.p90, P90_COLOUR, "90th percentile"),
+        for value, colour, mark in (
+            (row.median, MEDIAN_COLOUR, _("Median: %(days)s days")),
+            (row.p90, P90_COLOUR, _("90th percentile: %(days)s days")),
         ):
             if value is None:
                 continue
             mx = x_of(float(value))
+            mark_title = escape(mark % {"days": f"{value:g}"})
             parts.append(
                 f'<rect x="{mx - 2:.1f}" y="{y - 14:.1f}" width="4" height="28" '
-                f'fill="{colour}"><title>{name}: {value:g} days</title></rect>'
+                f'fill="{colour}"><title>{mark_title}</title></rect>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -95,24 +100,24 @@ def disbursement_times_chart(rows: list[TimesRow], *, title: str, width: int = 7
 def _legend(left: float) -> str:
     y = 40
     items = [
-        (f'<circle cx="{left + 6}" cy="{y - 4}" r="6" fill="{PALETTE[1]}"/>', "disbursed"),
+        (f'<circle cx="{left + 6}" cy="{y - 4}" r="6" fill="{PALETTE[1]}"/>', _("disbursed")),
         (
             f'<circle cx="{left + 6}" cy="{y - 4}" r="5" fill="#fff" stroke="{PALETTE[1]}" '
             'stroke-width="2"/>',
-            "waiting",
+            _("waiting"),
         ),
         (
             f'<rect x="{left + 4}" y="{y - 14}" width="4" height="18" fill="{MEDIAN_COLOUR}"/>',
-            "median",
+            _("median"),
         ),
         (
             f'<rect x="{left + 4}" y="{y - 14}" width="4" height="18" fill="{P90_COLOUR}"/>',
-            "90th pct",
+            _("90th pct"),
         ),
         (
             f'<line x1="{left + 6}" y1="{y - 14}" x2="{left + 6}" y2="{y + 4}" '
             f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 3"/>',
-            "target",
+            _("target"),
         ),
     ]
     parts = []

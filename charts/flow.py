@@ -4,6 +4,8 @@ right, a band between each pair as wide as the number of people (SVG, drawn on t
 from __future__ import annotations
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from charts import PALETTE, TEXT, TITLE, _svg, _text
 
@@ -29,20 +31,25 @@ def flow_chart(flows: list[tuple[str, str, int]], *, title: str, width: int = 64
     parts = [
         _svg(width, height, title, "chart flow-chart"),
         _text(0, 18, title, size=TITLE, fill="#222", weight="bold", room=width),
-        _text(0, 36, "From", fill="#666"),
-        _text(width, 36, "To", anchor="end", fill="#666"),
+        _text(0, 36, _("From"), fill="#666"),
+        _text(width, 36, _("To"), anchor="end", fill="#666"),
     ]
     for source, target, count in flows:
         y1, y2 = middle(senders.index(source)), middle(hosts.index(target))
         band = 3 + 14 * count / largest
         colour = PALETTE[senders.index(source) % len(PALETTE)]
         bend = (right_edge - left_edge) / 2
-        people = f"{count} {'person' if count == 1 else 'people'}"
+        people = ngettext("%(count)d person", "%(count)d people", count) % {"count": count}
+        band_title = _("%(source)s to %(target)s: %(people)s") % {
+            "source": source,
+            "target": target,
+            "people": people,
+        }
         parts.append(
             f'<path d="M{left_edge},{y1:.1f} C{left_edge + bend:.1f},{y1:.1f} '
             f'{right_edge - bend:.1f},{y2:.1f} {right_edge},{y2:.1f}" fill="none" '
             f'stroke="{colour}" stroke-opacity="0.55" stroke-width="{band:.1f}">'
-            f"<title>{escape(source)} to {escape(target)}: {people}</title></path>"
+            f"<title>{escape(band_title)}</title></path>"
         )
         parts.append(
             _text(width / 2, (y1 + y2) / 2 - band / 2 - 3, str(count), anchor="middle", fill="#222")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
-from charts import TEXT, TITLE, _compact, _svg, _text
+from charts import CHAR_WIDTH, TEXT, TITLE, _compact, _svg, _text
 
 LABEL_WIDTH = 230
 VALUE_ROOM = 130
@@ -40,13 +41,19 @@ def gap_chart(bars: list[GapBar], *, title: str, width: int = 640) -> str:
     parts = [
         _svg(width, height, title, "chart gap-chart"),
         _text(0, 18, title, size=TITLE, fill="#222", weight="bold", room=width),
-        f'<rect x="{LABEL_WIDTH}" y="26" width="12" height="12" fill="{MET}"/>',
-        _text(LABEL_WIDTH + 16, 37, "accepted", fill="#444"),
-        f'<rect x="{LABEL_WIDTH + 100}" y="26" width="12" height="12" fill="{WAITING}"/>',
-        _text(LABEL_WIDTH + 116, 37, "waiting", fill="#444"),
-        f'<rect x="{LABEL_WIDTH + 190}" y="26" width="12" height="12" fill="{BEYOND}"/>',
-        _text(LABEL_WIDTH + 206, 37, "beyond need", fill="#444"),
     ]
+    # The legend: each key where the English one stood, further on when a longer word needs it.
+    legend_x = float(LABEL_WIDTH)
+    for colour, label, step in (
+        (MET, _("accepted"), 100),
+        (WAITING, _("waiting"), 90),
+        (BEYOND, _("beyond need"), 0),
+    ):
+        parts.append(
+            f'<rect x="{legend_x:g}" y="26" width="12" height="12" fill="{colour}"/>'
+            + _text(legend_x + 16, 37, label, fill="#444")
+        )
+        legend_x += max(step, round(16 + len(label) * TEXT * CHAR_WIDTH + 12))
     for index, bar in enumerate(bars):
         y = TOP + index * (BAR + GAP)
         baseline = y + BAR * 0.7
@@ -55,10 +62,15 @@ def gap_chart(bars: list[GapBar], *, title: str, width: int = 640) -> str:
         accepted = min(float(bar.pledged) * scale, full) if need > 0 else 0.0
         waiting_end = min(float(bar.pledged + bar.proposed) * scale, usable) if need > 0 else 0.0
         beyond_end = min(float(bar.pledged) * scale, usable) if need > 0 else 0.0
-        tooltip = (
-            f"{bar.label}: {_compact(float(bar.pledged))} of {_compact(float(need))} {bar.unit} "
-            f"accepted, {_compact(float(bar.proposed))} waiting"
-        )
+        tooltip = _(
+            "%(label)s: %(pledged)s of %(need)s %(unit)s accepted, %(proposed)s waiting"
+        ) % {
+            "label": bar.label,
+            "pledged": _compact(float(bar.pledged)),
+            "need": _compact(float(need)),
+            "unit": bar.unit,
+            "proposed": _compact(float(bar.proposed)),
+        }
         parts.append(
             _text(LABEL_WIDTH - 8, baseline, bar.label, anchor="end", room=LABEL_WIDTH - 8)
             + f'<rect x="{LABEL_WIDTH}" y="{y}" width="{full:.1f}" height="{BAR}" '
@@ -82,9 +94,17 @@ def gap_chart(bars: list[GapBar], *, title: str, width: int = 640) -> str:
             )
         if need > 0:
             percent = round(bar.pledged * 100 / need)
-            figure = f"{percent} % of {_compact(float(need))} {bar.unit}"
+            figure = _("%(percent)s %% of %(need)s %(unit)s") % {
+                "percent": percent,
+                "need": _compact(float(need)),
+                "unit": bar.unit,
+            }
         else:
-            figure = "no need" if not bar.pledged else f"{_compact(float(bar.pledged))} beyond"
+            figure = (
+                _("no need")
+                if not bar.pledged
+                else _("%(pledged)s beyond") % {"pledged": _compact(float(bar.pledged))}
+            )
         parts.append(
             f'<line x1="{LABEL_WIDTH + full:.1f}" y1="{y - 2}" x2="{LABEL_WIDTH + full:.1f}" '
             f'y2="{y + BAR + 2}" stroke="#222" stroke-width="1.5"/>'
