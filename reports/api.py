@@ -4,6 +4,7 @@ from typing import Any, cast
 
 import django_filters
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -85,7 +86,7 @@ def _request_schema() -> PolymorphicProxySerializer:
 
 
 def _kind_choices() -> list[tuple[str, str]]:
-    return [(kind.name, kind.label) for kind in all_kinds()]
+    return [(kind.name, str(kind.label)) for kind in all_kinds()]
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -150,7 +151,7 @@ class ReportViewSet(
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         report = self.get_object()
         if report.status != ReportStatus.DONE or not report.file:
-            raise Http404("This report is not ready yet.")
+            raise Http404(_("This report is not ready yet."))
         services.report_downloaded(report=report, by=cast(User, request.user))
         return FileResponse(
             report.file.open("rb"), as_attachment=True, filename=services.download_name(report)

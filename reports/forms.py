@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.registry import all_kinds, standalone_kinds
 
 
 class ReportRequestForm(forms.Form):
-    kind = forms.ChoiceField(label="Report")
+    kind = forms.ChoiceField(label=gettext_lazy("Report"))
     format = forms.ChoiceField(
-        choices=[("pdf", "PDF"), ("csv", "CSV (spreadsheet)")], initial="pdf"
+        label=gettext_lazy("Format"),
+        choices=[("pdf", "PDF"), ("csv", gettext_lazy("CSV (spreadsheet)"))],
+        initial="pdf",
     )
     # Sent by the button on a strategy's page; a strategy status report is about one strategy.
     strategy = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -28,14 +32,16 @@ class ReportRequestForm(forms.Form):
         kind = next((k for k in all_kinds() if k.name == cleaned.get("kind")), None)
         if kind and cleaned.get("format") not in kind.formats:
             self.add_error(
-                "format", f"{kind.label} is available as {', '.join(kind.formats).upper()}."
+                "format",
+                _("%(kind)s is available as %(formats)s.")
+                % {"kind": kind.label, "formats": ", ".join(kind.formats).upper()},
             )
         if kind and kind.subject_param and not cleaned.get(kind.subject_param):
-            self.add_error(
-                None,
-                f"Ask for this report ({kind.label.lower()}) from the {kind.subject_param}'s "
-                "own page.",
-            )
+            if kind.subject_param == "plan":
+                message = _("Ask for this report (%(kind)s) from the plan's own page.")
+            else:
+                message = _("Ask for this report (%(kind)s) from the strategy's own page.")
+            self.add_error(None, message % {"kind": str(kind.label).lower()})
         return cleaned
 
     def params(self) -> dict[str, object]:
@@ -54,12 +60,14 @@ class ReportRequestForm(forms.Form):
 
 class ReportFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind", required=False, widget=forms.Select(attrs={"aria-label": "Kind of report"})
+        label=gettext_lazy("Kind"),
+        required=False,
+        widget=forms.Select(attrs={"aria-label": gettext_lazy("Kind of report")}),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
-            ("", "Every kind"),
+            ("", _("Every kind")),
             *((k.name, k.label) for k in all_kinds()),
         ]

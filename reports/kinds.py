@@ -7,7 +7,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.authority import visible
@@ -60,28 +62,36 @@ def gather_organisation_directory(context: BuildContext) -> dict[str, Any]:
         members[membership.organisation_id].append(membership)
     context.progress(50)
     kind_labels = dict(OrganisationKind.choices)
-    per_kind = Counter(kind_labels[o.kind] for o in organisations)
+    per_kind = Counter(str(kind_labels[o.kind]) for o in organisations)
     return {
-        "title": "Organisation directory",
+        "title": _("Organisation directory"),
         "generated": timezone.now(),
         "requested_by": context.user,
         "rows": [(o, members[o.pk] if o.pk in may_see_members else None) for o in organisations],
         "organisation_count": len(organisations),
         "chart": horizontal_bar_chart(
             sorted(per_kind.items(), key=lambda item: (-item[1], item[0])),
-            title="Organisations by kind",
+            title=_("Organisations by kind"),
         ),
     }
 
 
 def organisation_directory_csv(data: dict[str, Any]) -> Iterable[list[str]]:
-    yield ["organisation", "acronym", "kind", "country", "member", "role", "member since"]
+    yield [
+        _("organisation"),
+        _("acronym"),
+        _("kind"),
+        _("country"),
+        _("member"),
+        _("role"),
+        _("member since"),
+    ]
     for organisation, members in data["rows"]:
         base = [
             organisation.name,
             organisation.acronym,
             organisation.get_kind_display(),
-            organisation.country or "International",
+            organisation.country or _("International"),
         ]
         if not members:
             yield [*base, "", "", ""]
@@ -97,8 +107,10 @@ def organisation_directory_csv(data: dict[str, Any]) -> Iterable[list[str]]:
 register(
     ReportKind(
         name="organisation_directory",
-        label="Organisation directory",
-        description="Every organisation you can see, with the members of your own organisations.",
+        label=gettext_lazy("Organisation directory"),
+        description=gettext_lazy(
+            "Every organisation you can see, with the members of your own organisations."
+        ),
         params_serializer=FormatParams,
         gather=gather_organisation_directory,
         template="reports/organisation_directory.html",
@@ -108,19 +120,19 @@ register(
 
 
 class StrategyParams(serializers.Serializer):
-    strategy = serializers.IntegerField(help_text="Id of a strategy you can see.")
+    strategy = serializers.IntegerField(help_text=gettext_lazy("Id of a strategy you can see."))
     format = serializers.ChoiceField(choices=["pdf"], default="pdf")
 
     def validate_strategy(self, value: int) -> int:
         if not visible_strategies(self.context["user"]).filter(pk=value).exists():
-            raise serializers.ValidationError("No strategy with this id is shared with you.")
+            raise serializers.ValidationError(_("No strategy with this id is shared with you."))
         return value
 
 
 def gather_strategy_status(context: BuildContext) -> dict[str, Any]:
     strategy = strategy_detail(user=context.user).filter(pk=context.params["strategy"]).first()
     if strategy is None:
-        raise ReportError("This strategy is no longer shared with you.")
+        raise ReportError(_("This strategy is no longer shared with you."))
     context.progress(30)
     goals = []
     for goal in strategy.goals.all():
@@ -159,8 +171,10 @@ def gather_strategy_status(context: BuildContext) -> dict[str, Any]:
 register(
     ReportKind(
         name="strategy_status",
-        label="Strategy status",
-        description="A strategy's goals, drivers, indicator charts and endorsement record.",
+        label=gettext_lazy("Strategy status"),
+        description=gettext_lazy(
+            "A strategy's goals, drivers, indicator charts and endorsement record."
+        ),
         params_serializer=StrategyParams,
         gather=gather_strategy_status,
         template="reports/strategy_status.html",
@@ -173,12 +187,12 @@ register(
 
 
 class PlanParams(serializers.Serializer):
-    plan = serializers.IntegerField(help_text="Id of a plan you can see.")
+    plan = serializers.IntegerField(help_text=gettext_lazy("Id of a plan you can see."))
     format = serializers.ChoiceField(choices=["pdf"], default="pdf")
 
     def validate_plan(self, value: int) -> int:
         if not visible_plans(self.context["user"]).filter(pk=value).exists():
-            raise serializers.ValidationError("No plan with this id is shared with you.")
+            raise serializers.ValidationError(_("No plan with this id is shared with you."))
         return value
 
 
@@ -196,7 +210,7 @@ def plan_brief_timeline(plan: Plan, activities: list[Activity]) -> list[str]:
     pages: list[tuple[int, list[Any], list[Any]]] = [
         (first, rows[first : first + per_page], []) for first in range(0, len(rows), per_page)
     ] or [(0, [], [])]
-    first, last_rows, _ = pages[-1]
+    first, last_rows, _milestones = pages[-1]
     if len(last_rows) + len(milestones) <= per_page:
         pages[-1] = (first, last_rows, milestones)
     else:
@@ -207,12 +221,16 @@ def plan_brief_timeline(plan: Plan, activities: list[Activity]) -> list[str]:
     days += [due for _, due, _ in milestones]
     charts = []
     for first, page_rows, page_milestones in pages:
-        title = "Activities and milestones"
+        title = _("Activities and milestones")
         if len(pages) > 1 and page_rows:
-            title = f"Activities {first + 1} to {first + len(page_rows)} of {len(rows)}"
-            title += " and the milestones" if page_milestones else ""
+            numbers = {"first": first + 1, "last": first + len(page_rows), "count": len(rows)}
+            if page_milestones:
+                title = _("Activities %(first)d to %(last)d of %(count)d and the milestones")
+            else:
+                title = _("Activities %(first)d to %(last)d of %(count)d")
+            title = title % numbers
         elif len(pages) > 1:
-            title = "Milestones"
+            title = _("Milestones")
         charts.append(
             timeline_chart(
                 page_rows,
@@ -230,7 +248,7 @@ def plan_brief_timeline(plan: Plan, activities: list[Activity]) -> list[str]:
 def gather_plan_brief(context: BuildContext) -> dict[str, Any]:
     plan = plan_detail(user=context.user).filter(pk=context.params["plan"]).first()
     if plan is None:
-        raise ReportError("This plan is no longer shared with you.")
+        raise ReportError(_("This plan is no longer shared with you."))
     context.progress(30)
     balance = civil_military_balance(plan)
     actor_labels = dict(ActorType.choices)
@@ -245,18 +263,18 @@ def gather_plan_brief(context: BuildContext) -> dict[str, Any]:
         "timeline": plan_brief_timeline(plan, activities),
         "balance": balance,
         "balance_chart": horizontal_bar_chart(
-            [(actor_labels[actor], count) for actor, count in balance.per_actor_type.items()],
-            title="Activities per actor type",
+            [(str(actor_labels[actor]), count) for actor, count in balance.per_actor_type.items()],
+            title=_("Activities per actor type"),
         ),
-        "gaps": [kind_labels[kind] for kind in consultation_gaps(plan)],
+        "gaps": [str(kind_labels[kind]) for kind in consultation_gaps(plan)],
     }
 
 
 register(
     ReportKind(
         name="plan_brief",
-        label="Plan brief",
-        description=(
+        label=gettext_lazy("Plan brief"),
+        description=gettext_lazy(
             "A plan's overview, lines of effort, activities, timeline, civil/military balance, "
             "consultations and milestones."
         ),
@@ -285,7 +303,7 @@ def gather_secondments_overview(context: BuildContext) -> dict[str, Any]:
     running = [s for s in rows if s.status_on(today) == "active"]
     pairs = Counter((s.home_organisation.name, s.host_organisation.name) for s in running)
     return {
-        "title": "Secondments overview",
+        "title": _("Secondments overview"),
         "generated": timezone.now(),
         "requested_by": context.user,
         "today": today,
@@ -293,7 +311,8 @@ def gather_secondments_overview(context: BuildContext) -> dict[str, Any]:
         "running": running,
         "chart": flow_chart(
             [(home, host, n) for (home, host), n in sorted(pairs.items())],
-            title=f"Seconded on {today:%-d %b %Y}, from and to",
+            title=_("Seconded on %(day)s, from and to")
+            % {"day": formats.date_format(today, "j M Y")},
         )
         if running
         else "",
@@ -301,7 +320,17 @@ def gather_secondments_overview(context: BuildContext) -> dict[str, Any]:
 
 
 def secondments_overview_csv(data: dict[str, Any]) -> Iterable[list[str]]:
-    yield ["person", "home", "host", "kind", "role", "post", "start", "end", "status"]
+    yield [
+        _("person"),
+        _("home"),
+        _("host"),
+        _("kind"),
+        _("role"),
+        _("post"),
+        _("start"),
+        _("end"),
+        _("status"),
+    ]
     for s in data["rows"]:
         yield [
             s.person.get_full_name() or s.person.username,
@@ -319,8 +348,8 @@ def secondments_overview_csv(data: dict[str, Any]) -> Iterable[list[str]]:
 register(
     ReportKind(
         name="secondments_overview",
-        label="Secondments overview",
-        description="Who is seconded where today, and every secondment you can see.",
+        label=gettext_lazy("Secondments overview"),
+        description=gettext_lazy("Who is seconded where today, and every secondment you can see."),
         params_serializer=FormatParams,
         gather=gather_secondments_overview,
         template="reports/secondments_overview.html",
@@ -361,13 +390,13 @@ def _day(value: str | None) -> datetime.date | None:
 def _releasable_to(lesson: Lesson, names: dict[int, str]) -> str:
     if lesson.releasability == Releasability.NAMED:
         named = sorted(names[r.organisation_id] for r in lesson.releases.all())
-        return "Releasable to " + ", ".join(named)
-    return Releasability(lesson.releasability).label
+        return _("Releasable to %(organisations)s") % {"organisations": ", ".join(named)}
+    return str(Releasability(lesson.releasability).label)
 
 
 def _domains(lesson: Lesson) -> list[str]:
     chosen = {row.domain for row in lesson.domain_rows.all()}
-    return [label for value, label in Domain.choices if value in chosen]
+    return [str(label) for value, label in Domain.choices if value in chosen]
 
 
 def gather_lessons_digest(context: BuildContext) -> dict[str, Any]:
@@ -390,7 +419,7 @@ def gather_lessons_digest(context: BuildContext) -> dict[str, Any]:
     rows = [
         {
             "lesson": lesson,
-            "marking": f"{Classification(lesson.classification).label.upper()} // "
+            "marking": f"{str(Classification(lesson.classification).label).upper()} // "
             f"{_releasable_to(lesson, names)}",
             "releasability": _releasable_to(lesson, names),
             "domains": _domains(lesson),
@@ -399,34 +428,40 @@ def gather_lessons_digest(context: BuildContext) -> dict[str, Any]:
     ]
     per_status = Counter(lesson.status for lesson in lessons)
     by_status = [
-        (label, per_status[value]) for value, label in LessonStatus.choices if value in per_status
+        (str(label), per_status[value])
+        for value, label in LessonStatus.choices
+        if value in per_status
     ]
     shown_filters = [
         (label, value)
         for label, value in [
-            ("Search", filters.search),
-            ("Status", dict(LessonStatus.choices).get(filters.status, "")),
-            ("Domain", domain_labels.get(filters.domain, "")),
-            ("Theatre", filters.theatre),
+            (_("Search"), filters.search),
+            (_("Status"), dict(LessonStatus.choices).get(filters.status, "")),
+            (_("Domain"), domain_labels.get(filters.domain, "")),
+            (_("Theatre"), filters.theatre),
             (
-                "Observed from",
-                f"{filters.observed_after:%-d %b %Y}" if filters.observed_after else "",
+                _("Observed from"),
+                formats.date_format(filters.observed_after, "j M Y")
+                if filters.observed_after
+                else "",
             ),
             (
-                "Observed until",
-                f"{filters.observed_before:%-d %b %Y}" if filters.observed_before else "",
+                _("Observed until"),
+                formats.date_format(filters.observed_before, "j M Y")
+                if filters.observed_before
+                else "",
             ),
         ]
         if value
     ]
     return {
-        "title": "Lessons digest",
+        "title": _("Lessons digest"),
         "generated": timezone.now(),
         "requested_by": context.user,
         "rows": rows,
         "by_status": by_status,
         "filters": shown_filters,
-        "chart": horizontal_bar_chart(by_status, title="Lessons by status") if rows else "",
+        "chart": horizontal_bar_chart(by_status, title=_("Lessons by status")) if rows else "",
     }
 
 
@@ -470,8 +505,8 @@ def lessons_digest_csv(data: dict[str, Any]) -> Iterable[list[str]]:
 register(
     ReportKind(
         name="lessons_digest",
-        label="Lessons digest",
-        description=(
+        label=gettext_lazy("Lessons digest"),
+        description=gettext_lazy(
             "The lessons you may read, each with its marking, source and ODCR text; filtered "
             "by search, status, domain, theatre and when observed."
         ),

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Being built"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class Report(models.Model):
@@ -19,7 +20,7 @@ class Report(models.Model):
     title = models.CharField(
         max_length=300,
         blank=True,
-        help_text="What the report is about, named when it was asked for.",
+        help_text=_("What the report is about, named when it was asked for."),
     )
     params = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(
@@ -30,15 +31,23 @@ class Report(models.Model):
     )
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="reports/", blank=True, max_length=300)
-    error = models.CharField(max_length=500, blank=True, help_text="Shown to the requester.")
+    error = models.CharField(max_length=500, blank=True, help_text=_("Shown to the requester."))
     attempt = models.PositiveIntegerField(
-        default=0, help_text="Build attempts; only the newest may finish the report."
+        default=0, help_text=_("Build attempts; only the newest may finish the report.")
+    )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The requester's language when it was asked for; the report is written in it."),
     )
     created = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(
-        null=True, blank=True, help_text="First downloaded by its requester; until then it waits."
+        null=True,
+        blank=True,
+        help_text=_("First downloaded by its requester; until then it waits."),
     )
 
     class Meta:
@@ -63,7 +72,7 @@ class Report(models.Model):
         from reports.registry import get_kind
 
         try:
-            return get_kind(self.kind).label
+            return str(get_kind(self.kind).label)
         except KeyError:
             return self.kind.replace("_", " ").capitalize()
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from accounts.models import User
@@ -27,12 +29,12 @@ class BuildContext:
 @dataclass(frozen=True)
 class ReportKind:
     name: str
-    label: str
+    label: StrOrPromise
     params_serializer: type[serializers.Serializer]
     gather: Callable[[BuildContext], dict[str, Any]]
     template: str
     csv_rows: Callable[[dict[str, Any]], Iterable[list[str]]] | None = None
-    description: str = ""
+    description: StrOrPromise = ""
     # The parameter naming the one object a report is about ("plan", "strategy"): such a
     # report is asked for from that object's page, never from the reports page.
     subject_param: str | None = None
@@ -46,8 +48,12 @@ class ReportKind:
 
     def title(self, params: dict[str, Any]) -> str:
         if self.subject is None:
-            return self.label
-        return f"{self.label}: {self.subject(params)}"
+            return str(self.label)
+        # Translators: a report's title: its kind, then what it is about ("Plan brief: …").
+        return gettext("%(kind)s: %(subject)s") % {
+            "kind": self.label,
+            "subject": self.subject(params),
+        }
 
 
 _kinds: dict[str, ReportKind] = {}

@@ -17,8 +17,12 @@ from django.core.files.storage import default_storage
 from django.db import connections, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.locale import time_zone_of
 from accounts.models import User
 from accounts.notifications import notifications_done, notify
 from reports.models import Report, ReportStatus
@@ -26,11 +30,23 @@ from reports.registry import BuildContext, ReportError, all_kinds, get_kind
 
 logger = logging.getLogger(__name__)
 
-UNEXPECTED_FAILURE = (
+UNEXPECTED_FAILURE = gettext_lazy(
     "Something went wrong while building this report. Try again; if it fails again, "
     "tell your administrator."
 )
-TOO_SLOW = "This report took too long to build. Try again at a quieter moment, or ask for less."
+TOO_SLOW = gettext_lazy(
+    "This report took too long to build. Try again at a quieter moment, or ask for less."
+)
+
+
+def _language_now() -> str:
+    """The active language (the request's), as one of the site's languages."""
+    try:
+        return translation.get_supported_language_variant(
+            translation.get_language() or settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def _enqueue_build(report: Report) -> None:
@@ -59,10 +75,19 @@ def _build_in_background(report_id: int) -> threading.Thread:
     return thread
 
 
+def _either(names: list[str]) -> str:
+    """ "PDF", "PDF or CSV": the choices in words."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def report_params_validate(*, kind: str, params: dict[str, Any], by: User) -> dict[str, Any]:
     names = [k.name for k in all_kinds()]
     if kind not in names:
-        raise ValidationError({"kind": f"Choose one of: {', '.join(names)}."})
+        raise ValidationError(
+            {"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(names)}}
+        )
     report_kind = get_kind(kind)
     serializer = report_kind.params_serializer(data=params, context={"user": by})
     if not serializer.is_valid():
@@ -76,9 +101,14 @@ def report_params_validate(*, kind: str, params: dict[str, Any], by: User) -> di
         )
     validated = dict(serializer.validated_data)
     if validated.get("format", "pdf") not in report_kind.formats:
-        formats = " or ".join(f.upper() for f in report_kind.formats)
+        formats = _either([f.upper() for f in report_kind.formats])
         raise ValidationError(
-            {"params": [f"format: {report_kind.label} is available as {formats}."]}
+            {
+                "params": [
+                    _("format: %(kind)s is available as %(formats)s.")
+                    % {"kind": report_kind.label, "formats": formats}
+                ]
+            }
         )
     return validated
 
@@ -94,11 +124,19 @@ def report_request(*, by: User, kind: str, params: dict[str, Any]) -> Report:
     ).count()
     if active >= settings.REPORT_MAX_ACTIVE_PER_USER:
         raise ValidationError(
-            f"You already have {active} reports being built. "
-            "Wait for one to finish, then try again."
+            _(
+                "You already have %(count)d reports being built. "
+                "Wait for one to finish, then try again."
+            )
+            % {"count": active}
         )
     report = Report.objects.create(
-        kind=kind, title=get_kind(kind).title(validated)[:300], params=validated, requested_by=by
+        kind=kind,
+        title=get_kind(kind).title(validated)[:300],
+        params=validated,
+        requested_by=by,
+        # Built later by a worker, in the language it was asked for in.
+        language=_language_now(),
     )
     _enqueue_build(report)
     return report
@@ -119,12 +157,12 @@ def report_downloaded(*, report: Report, by: User) -> None:
 @transaction.atomic
 def report_retry(*, report: Report, by: User) -> Report:
     if report.requested_by_id != by.pk and not by.is_superuser:
-        raise PermissionDenied("Only the person who asked for this report can retry it.")
+        raise PermissionDenied(_("Only the person who asked for this report can retry it."))
     updated = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
         status=ReportStatus.QUEUED, progress=0, error="", finished_at=None
     )
     if not updated:
-        raise ValidationError("Only a failed report can be tried again.")
+        raise ValidationError(_("Only a failed report can be tried again."))
     report.refresh_from_db()
     _enqueue_build(report)
     return report
@@ -175,7 +213,7 @@ def _render(report: Report, data: dict[str, Any]) -> bytes:
     kind = get_kind(report.kind)
     if report.format == "csv":
         if kind.csv_rows is None:
-            raise ReportError(f"{kind.label} is not available as CSV.")
+            raise ReportError(_("%(kind)s is not available as CSV.") % {"kind": kind.label})
         buffer = io.StringIO()
         csv.writer(buffer).writerows(
             [_spreadsheet_safe(cell) for cell in row] for row in kind.csv_rows(data)
@@ -202,24 +240,29 @@ def report_build(*, report_id: int) -> str:
     if attempt is None:
         return "skipped"
     report = Report.objects.select_related("requested_by").get(pk=report_id)
-    try:
-        context = BuildContext(
-            report_id=report.pk,
-            user=report.requested_by,
-            params=report.params,
-            progress=lambda value: _set_progress(report.pk, attempt, value),
-        )
-        data = get_kind(report.kind).gather(context)
-        _set_progress(report.pk, attempt, 70)
-        content = _render(report, data)
-        _set_progress(report.pk, attempt, 95)
-    except ReportError as error:
-        return _fail(report, attempt, str(error))
-    except SoftTimeLimitExceeded:
-        return _fail(report, attempt, TOO_SLOW)
-    except Exception:
-        logger.exception("Report %s failed", report.pk)
-        return _fail(report, attempt, UNEXPECTED_FAILURE)
+    # In the language it was asked for in and the requester's time zone, whoever's worker.
+    with (
+        translation.override(report.language or settings.LANGUAGE_CODE),
+        timezone.override(time_zone_of(report.requested_by)),
+    ):
+        try:
+            context = BuildContext(
+                report_id=report.pk,
+                user=report.requested_by,
+                params=report.params,
+                progress=lambda value: _set_progress(report.pk, attempt, value),
+            )
+            data = get_kind(report.kind).gather(context)
+            _set_progress(report.pk, attempt, 70)
+            content = _render(report, data)
+            _set_progress(report.pk, attempt, 95)
+        except ReportError as error:
+            return _fail(report, attempt, str(error))
+        except SoftTimeLimitExceeded:
+            return _fail(report, attempt, str(TOO_SLOW))
+        except Exception:
+            logger.exception("Report %s failed", report.pk)
+            return _fail(report, attempt, str(UNEXPECTED_FAILURE))
 
     name = file_name(report)
     with transaction.atomic():
@@ -236,7 +279,11 @@ def report_build(*, report_id: int) -> str:
         notify(
             recipients=[report.requested_by],
             kind="report.done",
-            text=f"Your report “{report.display_title}” is ready to download.",
+            # Lazy: written in the recipient's language when it is sent.
+            text=format_lazy(
+                gettext_lazy("Your report “{title}” is ready to download."),
+                title=report.display_title,
+            ),
             url=report.get_absolute_url(),
             event_key=f"report:{report.pk}:done",
         )
@@ -268,8 +315,15 @@ def reports_sweep(*, now: Any = None) -> dict[str, int]:
         + settings.CELERY_TASK_TIME_LIMIT
         + 60
     )
-    abandoned = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=overdue).update(
-        status=ReportStatus.FAILED, error=TOO_SLOW, finished_at=now
+    abandoned = 0
+    for language, _name in settings.LANGUAGES:
+        # The message in the language each report was asked for in.
+        with translation.override(language):
+            abandoned += Report.objects.filter(
+                status=ReportStatus.RUNNING, started_at__lt=overdue, language=language
+            ).update(status=ReportStatus.FAILED, error=str(TOO_SLOW), finished_at=now)
+    abandoned += Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=overdue).update(
+        status=ReportStatus.FAILED, error=str(TOO_SLOW), finished_at=now
     )
     return {"requeued": len(lost), "failed": abandoned}
 

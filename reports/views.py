@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -62,7 +63,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
     report = _own_report(request, pk)
     if report.status != ReportStatus.DONE or not report.file:
-        raise Http404("This report is not ready yet.")
+        raise Http404(_("This report is not ready yet."))
     services.report_downloaded(report=report, by=cast(User, request.user))
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=download_name(report))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.work import WorkItem, register_work
@@ -13,7 +14,7 @@ def _show_report(report: Report) -> WorkItem:
     return WorkItem(
         kind="report_ready",
         title=report.display_title,
-        detail=f"{report.format.upper()}, ready to download",
+        detail=_("%(format)s, ready to download") % {"format": report.format.upper()},
         url=report.get_absolute_url(),
         since=report.finished_at or report.created,
     )
