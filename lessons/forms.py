@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import OrganisationsSuggestField, OrganisationSuggestField
 from accounts.models import Organisation
@@ -43,20 +44,28 @@ class LessonFilterForm(forms.Form):
     search = forms.CharField(
         required=False,
         max_length=200,
-        label="Search",
+        label=_("Search"),
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Words in the lessons", "aria-label": "Search"}
+            attrs={
+                "type": "search",
+                "placeholder": _("Words in the lessons"),
+                "aria-label": _("Search"),
+            }
         ),
     )
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *LessonStatus.choices])
-    domain = forms.ChoiceField(required=False, choices=[("", "Any domain"), *Domain.choices])
+    status = forms.ChoiceField(
+        required=False, choices=[("", _("Any status")), *LessonStatus.choices]
+    )
+    domain = forms.ChoiceField(required=False, choices=[("", _("Any domain")), *Domain.choices])
     classification = forms.ChoiceField(
-        required=False, choices=[("", "Any classification"), *Classification.choices]
+        required=False, choices=[("", _("Any classification")), *Classification.choices]
     )
     source_organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
     theatre = forms.CharField(required=False, max_length=120)
-    observed_after = forms.DateField(required=False, label="Observed from", widget=_date_input())
-    observed_before = forms.DateField(required=False, label="Observed until", widget=_date_input())
+    observed_after = forms.DateField(required=False, label=_("Observed from"), widget=_date_input())
+    observed_before = forms.DateField(
+        required=False, label=_("Observed until"), widget=_date_input()
+    )
     # From the daily digest's link: what is new since a day in what the person follows.
     followed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     since = forms.DateField(required=False, widget=forms.HiddenInput)
@@ -81,44 +90,57 @@ class LessonFilterForm(forms.Form):
 class LessonCaptureForm(forms.Form):
     """The tablet form: the observation in under a minute; the rest of ODCR is optional."""
 
-    title = forms.CharField(max_length=200, help_text="In a few words: what did you see?")
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("In a few words: what did you see?")
+    )
     observation = forms.CharField(
-        label="What happened",
+        label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what happened."},
+        error_messages={"required": _("Say what happened.")},
     )
     source_plan = PlanSuggestField(
-        label="Plan",
+        label=_("Plan"),
         queryset=Plan.objects.none(),
         required=False,
-        placeholder="No plan",
-        help_text="Optional: the plan it happened under. Type part of its title or theatre.",
+        placeholder=_("No plan"),
+        help_text=_("Optional: the plan it happened under. Type part of its title or theatre."),
     )
     theatre = forms.CharField(
-        label="Where",
+        label=_("Where"),
         max_length=120,
         required=False,
-        help_text="The theatre. Left empty, the chosen plan's theatre is used.",
+        help_text=_("The theatre. Left empty, the chosen plan's theatre is used."),
     )
-    observed_on = forms.DateField(label="Observed on", widget=_date_input())
+    observed_on = forms.DateField(label=_("Observed on"), widget=_date_input())
     source_organisation = OrganisationChoiceField(
-        label="Recorded for", queryset=Organisation.objects.none()
+        label=_("Recorded for"), queryset=Organisation.objects.none()
     )
     photo = forms.FileField(
-        label="Photo",
+        label=_("Photo"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
-        help_text="Optional: take a photo with the camera.",
+        help_text=_("Optional: take a photo with the camera."),
     )
     # Under "more": the rest of the ODCR form, for whoever has the time.
-    discussion = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    conclusion = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    recommendation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    discussion = forms.CharField(
+        label=_("Discussion"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recommendation = forms.CharField(
+        label=_("Recommendation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     domains = forms.MultipleChoiceField(
-        choices=Domain.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Domains"),
+        choices=Domain.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     classification = forms.ChoiceField(
-        choices=Classification.choices, initial=Classification.UNCLASSIFIED
+        label=_("Classification"),
+        choices=Classification.choices,
+        initial=Classification.UNCLASSIFIED,
     )
 
     QUICK = ("title", "observation", "source_plan", "theatre", "observed_on", "photo")
@@ -181,10 +203,13 @@ class LessonCaptureForm(forms.Form):
 
 class LessonEditForm(forms.ModelForm):
     domains = forms.MultipleChoiceField(
-        choices=Domain.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Domains"),
+        choices=Domain.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     source_plan = PlanSuggestField(
-        label="Plan", queryset=Plan.objects.none(), required=False, placeholder="No plan"
+        label=_("Plan"), queryset=Plan.objects.none(), required=False, placeholder=_("No plan")
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -202,7 +227,16 @@ class LessonEditForm(forms.ModelForm):
             "domains",
             "classification",
         ]
-        labels = {"observation": "What happened", "theatre": "Where"}
+        labels = {
+            "title": _("Title"),
+            "observation": _("What happened"),
+            "discussion": _("Discussion"),
+            "conclusion": _("Conclusion"),
+            "recommendation": _("Recommendation"),
+            "theatre": _("Where"),
+            "observed_on": _("Observed on"),
+            "classification": _("Classification"),
+        }
         widgets = {
             "observation": forms.Textarea(attrs={"rows": 5}),
             "discussion": forms.Textarea(attrs={"rows": 4}),
@@ -229,11 +263,12 @@ class LessonEditForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label="Move it to", widget=forms.RadioSelect)
+    to = forms.ChoiceField(label=_("Move it to"), widget=forms.RadioSelect)
     comment = forms.CharField(
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed to reject it: the author is told why.",
+        help_text=_("Needed to reject it: the author is told why."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -247,18 +282,19 @@ class TransitionForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     releasability = forms.ChoiceField(
-        label="Who may read it", choices=Releasability.choices, widget=forms.RadioSelect
+        label=_("Who may read it"), choices=Releasability.choices, widget=forms.RadioSelect
     )
     organisations = OrganisationsSuggestField(
-        label="Named organisations",
+        label=_("Named organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Only for a release to named organisations.",
+        help_text=_("Only for a release to named organisations."),
     )
     reason = forms.CharField(
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why, for the approver who decides a wider release.",
+        help_text=_("Why, for the approver who decides a wider release."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -279,14 +315,14 @@ class ReleaseForm(forms.Form):
 
 class ActionTaskForm(forms.Form):
     action_body = OrganisationSuggestField(
-        label="Action body",
+        label=_("Action body"),
         queryset=Organisation.objects.none(),
-        help_text="The organisation that must act: it must be able to read the lesson.",
+        help_text=_("The organisation that must act: it must be able to read the lesson."),
     )
     description = forms.CharField(
-        label="What must change", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What must change"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    due_on = forms.DateField(label="Due on", widget=_date_input())
+    due_on = forms.DateField(label=_("Due on"), widget=_date_input())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -295,18 +331,20 @@ class ActionTaskForm(forms.Form):
 
 
 class ActionReportForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     evidence = forms.CharField(
+        label=_("Evidence"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What was done, and how we know: needed to mark it done.",
+        help_text=_("What was done, and how we know: needed to mark it done."),
     )
     reason = forms.CharField(
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed to decline it.",
+        help_text=_("Needed to decline it."),
     )
-    attachments = MultipleFileField(label="Evidence files", required=False)
+    attachments = MultipleFileField(label=_("Evidence files"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, action: RemedialAction, **kwargs: Any) -> None:
@@ -332,12 +370,12 @@ class ActionReportForm(forms.Form):
 
 class SubscriptionForm(forms.Form):
     domain = forms.ChoiceField(
-        label="A domain", required=False, choices=[("", "—"), *Domain.choices]
+        label=_("A domain"), required=False, choices=[("", "—"), *Domain.choices]
     )
-    theatre = forms.CharField(label="Or a theatre", required=False, max_length=120)
+    theatre = forms.CharField(label=_("Or a theatre"), required=False, max_length=120)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if bool(cleaned.get("domain")) == bool((cleaned.get("theatre") or "").strip()):
-            raise forms.ValidationError("Choose a domain or type a theatre, not both.")
+            raise forms.ValidationError(_("Choose a domain or type a theatre, not both."))
         return cleaned

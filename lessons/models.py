@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -24,20 +25,20 @@ from missions.models import Domain, Plan
 
 
 class LessonStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    OBSERVATION = "observation", "Observation"
-    REJECTED = "rejected", "Rejected"
-    ANALYSIS = "analysis", "In analysis"
-    LESSON_IDENTIFIED = "lesson_identified", "Lesson identified"
-    ACTION_IN_PROGRESS = "action_in_progress", "Remedial action in progress"
-    LESSON_LEARNED = "lesson_learned", "Lesson learned"
-    ARCHIVED = "archived", "Archived"
+    SUBMITTED = "submitted", _("Submitted")
+    OBSERVATION = "observation", _("Observation")
+    REJECTED = "rejected", _("Rejected")
+    ANALYSIS = "analysis", _("In analysis")
+    LESSON_IDENTIFIED = "lesson_identified", _("Lesson identified")
+    ACTION_IN_PROGRESS = "action_in_progress", _("Remedial action in progress")
+    LESSON_LEARNED = "lesson_learned", _("Lesson learned")
+    ARCHIVED = "archived", _("Archived")
 
 
 class Classification(models.TextChoices):
-    PUBLIC = "public", "Public"
-    UNCLASSIFIED = "unclassified", "Unclassified"
-    RESTRICTED = "restricted", "Restricted"
+    PUBLIC = "public", _("Public")
+    UNCLASSIFIED = "unclassified", _("Unclassified")
+    RESTRICTED = "restricted", _("Restricted")
 
 
 SENSITIVITY = {
@@ -48,46 +49,69 @@ SENSITIVITY = {
 
 
 class Releasability(models.TextChoices):
-    ORIGINATOR = "originator", "Originator only"
-    PARTICIPANTS = "participants", "Participants of the source plan"
-    NAMED = "named", "Named organisations"
-    ALL_MEMBERS = "all_members", "All member organisations"
+    ORIGINATOR = "originator", _("Originator only")
+    PARTICIPANTS = "participants", _("Participants of the source plan")
+    NAMED = "named", _("Named organisations")
+    ALL_MEMBERS = "all_members", _("All member organisations")
 
 
 class Lesson(models.Model):
-    title = models.CharField(max_length=200)
-    observation = models.TextField(help_text="What happened.")
-    discussion = models.TextField(blank=True, help_text="Why it happened, and what it meant.")
-    conclusion = models.TextField(blank=True)
-    recommendation = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    observation = models.TextField(_("observation"), help_text=_("What happened."))
+    discussion = models.TextField(
+        _("discussion"), blank=True, help_text=_("Why it happened, and what it meant.")
+    )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    recommendation = models.TextField(_("recommendation"), blank=True)
     source_plan = models.ForeignKey(
-        Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Plan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source plan"),
     )
     source_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="lessons"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="lessons",
+        verbose_name=_("source organisation"),
     )
-    theatre = models.CharField(max_length=120, blank=True)
-    observed_on = models.DateField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    theatre = models.CharField(_("theatre"), max_length=120, blank=True)
+    observed_on = models.DateField(_("observed on"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     status = models.CharField(
-        max_length=20, choices=LessonStatus.choices, default=LessonStatus.SUBMITTED
+        _("status"), max_length=20, choices=LessonStatus.choices, default=LessonStatus.SUBMITTED
     )
     status_comment = models.TextField(
-        blank=True, help_text="Why the lesson last moved (a rejection's reason)."
+        _("status comment"),
+        blank=True,
+        help_text=_("Why the lesson last moved (a rejection's reason)."),
     )
     classification = models.CharField(
-        max_length=12, choices=Classification.choices, default=Classification.UNCLASSIFIED
+        _("classification"),
+        max_length=12,
+        choices=Classification.choices,
+        default=Classification.UNCLASSIFIED,
     )
     releasability = models.CharField(
-        max_length=12, choices=Releasability.choices, default=Releasability.ORIGINATOR
+        _("releasability"),
+        max_length=12,
+        choices=Releasability.choices,
+        default=Releasability.ORIGINATOR,
     )
     release_round = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="How many times a wider release was asked for; decisions count per round.",
+        help_text=_("How many times a wider release was asked for; decisions count per round."),
     )
     release_requested = models.BooleanField(
-        default=False, editable=False, help_text="A wider release waits for an approver."
+        default=False, editable=False, help_text=_("A wider release waits for an approver.")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -113,14 +137,14 @@ class Lesson(models.Model):
                 ),
                 name="restricted_lesson_never_to_all",
                 violation_error_message=(
-                    "A restricted lesson cannot be released to all member organisations."
+                    _("A restricted lesson cannot be released to all member organisations.")
                 ),
             ),
             models.CheckConstraint(
                 condition=~Q(releasability=Releasability.PARTICIPANTS, source_plan__isnull=True),
                 name="participants_need_a_source_plan",
                 violation_error_message=(
-                    "A lesson without a source plan has no participants to release it to."
+                    _("A lesson without a source plan has no participants to release it to.")
                 ),
             ),
         ]
@@ -204,10 +228,10 @@ class ReleaseRequest(models.Model):
     of the source organisation (round `release_round` of the lesson)."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Waiting for an approver"
-        RELEASED = "released", "Released"
-        DECLINED = "declined", "Declined"
-        SUPERSEDED = "superseded", "Replaced by a later request"
+        PENDING = "pending", _("Waiting for an approver")
+        RELEASED = "released", _("Released")
+        DECLINED = "declined", _("Declined")
+        SUPERSEDED = "superseded", _("Replaced by a later request")
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="release_requests")
     release_round = models.PositiveIntegerField()
@@ -233,8 +257,8 @@ class ReleaseRequest(models.Model):
 
 
 class ReleaseDecisionChoice(models.TextChoices):
-    RELEASE = "release", "Release"
-    DECLINE = "decline", "Decline"
+    RELEASE = "release", _("Release")
+    DECLINE = "decline", _("Decline")
 
 
 class ReleaseDecision(DecisionRecord):
@@ -259,10 +283,10 @@ class ReleaseDecision(DecisionRecord):
 
 
 class ActionStatus(models.TextChoices):
-    TASKED = "tasked", "Tasked"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DECLINED = "declined", "Declined"
+    TASKED = "tasked", _("Tasked")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
 
 
 CLOSED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.DECLINED)
@@ -278,8 +302,8 @@ class RemedialAction(models.Model):
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.TASKED
     )
-    evidence = models.TextField(blank=True, help_text="What was done, and how we know.")
-    reason = models.TextField(blank=True, help_text="Why the action was declined.")
+    evidence = models.TextField(blank=True, help_text=_("What was done, and how we know."))
+    reason = models.TextField(blank=True, help_text=_("Why the action was declined."))
     tasked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -294,7 +318,7 @@ class RemedialAction(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=ActionStatus.DECLINED, reason=""),
                 name="declined_action_has_reason",
-                violation_error_message="Say why the action is declined.",
+                violation_error_message=_("Say why the action is declined."),
             ),
         ]
         indexes = [models.Index(fields=["status", "due_on"])]
@@ -348,7 +372,7 @@ class LessonSubscription(models.Model):
             models.CheckConstraint(
                 condition=(Q(domain="") & ~Q(theatre="")) | (~Q(domain="") & Q(theatre="")),
                 name="subscription_follows_one_thing",
-                violation_error_message="Follow either a domain or a theatre.",
+                violation_error_message=_("Follow either a domain or a theatre."),
             ),
             models.UniqueConstraint(
                 fields=["person", "domain", "theatre"], name="one_subscription_per_thing"

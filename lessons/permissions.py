@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.authority import acting_organisations, holds_role, may, organisations_in_role
 from accounts.decisions import DecisionKind
 from accounts.grants import organisation_groups, register_grant_dependents, register_grant_rules
@@ -173,7 +175,7 @@ RELEASE_DECISION = DecisionKind(
     record_model=ReleaseDecision,
     subject_field="lesson",
     round_field="release_round",
-    round_label="release request",
+    round_label=_("release request"),
     codename="release_lesson",
     choices=ReleaseDecisionChoice,
     positive=ReleaseDecisionChoice.RELEASE,
@@ -182,17 +184,17 @@ RELEASE_DECISION = DecisionKind(
         ReleaseDecisionChoice.DECLINE: "declined",
     },
     labels={
-        ReleaseDecisionChoice.RELEASE: "Release it as asked",
-        ReleaseDecisionChoice.DECLINE: "Decline the request",
+        ReleaseDecisionChoice.RELEASE: _("Release it as asked"),
+        ReleaseDecisionChoice.DECLINE: _("Decline the request"),
     },
-    reason_needed="Say why you decline, so the requester knows.",
-    refused="Only an approver of the source organisation can release this lesson wider.",
-    refused_for="You are not an approver of {organisation} for this lesson.",
-    ambiguous="Say which organisation you decide for.",
-    choose_prompt="Choose whether to release or decline.",
+    reason_needed=_("Say why you decline, so the requester knows."),
+    refused=_("Only an approver of the source organisation can release this lesson wider."),
+    refused_for=_("You are not an approver of {organisation} for this lesson."),
+    ambiguous=_("Say which organisation you decide for."),
+    choose_prompt=_("Choose whether to release or decline."),
     verbs={
-        ReleaseDecisionChoice.RELEASE: "released",
-        ReleaseDecisionChoice.DECLINE: "declined",
+        ReleaseDecisionChoice.RELEASE: _("released"),
+        ReleaseDecisionChoice.DECLINE: _("declined"),
     },
     requested_event="lesson:{subject}:release:{round}:decision-requested",
 )

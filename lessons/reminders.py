@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, Reminder, register_reminder
@@ -25,6 +27,7 @@ from lessons.models import (
     RemedialAction,
 )
 from lessons.selectors import followed_condition, new_condition, visible_lessons
+from missions.services.dates import lazy_date
 
 DIGEST_TITLES = 5
 
@@ -49,9 +52,18 @@ def actions_overdue(now: datetime.datetime) -> Iterator[Reminder]:
                 OrganisationRole(action.action_body_id, Role.APPROVER),
                 OrganisationRole(action.lesson.source_organisation_id, Role.ANALYST),
             ],
-            text=(
-                f"The remedial action of {action.action_body.name} for “{action.lesson.title}” "
-                f"was due on {action.due_on:%-d %b %Y} ({days} day{'s' if days != 1 else ''} ago)."
+            text=format_lazy(
+                ngettext_lazy(
+                    "The remedial action of {organisation} for “{lesson}” was due on {due} "
+                    "({days} day ago).",
+                    "The remedial action of {organisation} for “{lesson}” was due on {due} "
+                    "({days} days ago).",
+                    days,
+                ),
+                organisation=action.action_body.name,
+                lesson=action.lesson.title,
+                due=lazy_date(action.due_on),
+                days=days,
             ),
             url=f"{action.lesson.get_absolute_url()}#action-{action.pk}",
             item_key=f"remedial_action:{action.pk}:overdue",
@@ -78,11 +90,31 @@ def lessons_digest(now: datetime.datetime) -> Iterator[Reminder]:
             continue
         count = new.count() if len(titles) > DIGEST_TITLES else len(titles)
         shown = "; ".join(f"“{t}”" for t in titles[:DIGEST_TITLES])
-        more = f" and {count - DIGEST_TITLES} more" if count > DIGEST_TITLES else ""
-        noun = "lesson" if count == 1 else "lessons"
+        text = (
+            format_lazy(
+                ngettext_lazy(
+                    "{count} new lesson in what you follow: {shown} and {more} more.",
+                    "{count} new lessons in what you follow: {shown} and {more} more.",
+                    count,
+                ),
+                count=count,
+                shown=shown,
+                more=count - DIGEST_TITLES,
+            )
+            if count > DIGEST_TITLES
+            else format_lazy(
+                ngettext_lazy(
+                    "{count} new lesson in what you follow: {shown}.",
+                    "{count} new lessons in what you follow: {shown}.",
+                    count,
+                ),
+                count=count,
+                shown=shown,
+            )
+        )
         yield Reminder(
             recipients=[person],
-            text=f"{count} new {noun} in what you follow: {shown}{more}.",
+            text=text,
             url=f"{reverse('lesson-list')}?followed=1&since={since:%Y-%m-%d}",
             item_key=f"lessons_digest:{person.pk}",
         )

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from accounts.authority import sees, visible
 from accounts.decisions import DecisionState, decision_panel
@@ -208,7 +209,7 @@ FACET_ORGANISATIONS = 10
 
 @dataclass(frozen=True)
 class Facets:
-    counts: dict[str, list[tuple[Any, str, int]]]
+    counts: dict[str, list[tuple[Any, StrOrPromise, int]]]
     more_organisations: bool
     """Other source organisations hold some of these lessons too (beyond the facet's few)."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.authority import visible
 from accounts.decisions import awaiting_decision
@@ -14,15 +15,20 @@ from accounts.models import Membership, User
 from accounts.work import WorkItem, register_work, start_of
 from lessons.models import CLOSED_ACTION_STATUSES, Lesson, LessonStatus, RemedialAction
 from lessons.permissions import ACTION_BODY_ROLES, RELEASE_DECISION
+from missions.services.dates import day
 
 
 def _show_observation(lesson: Lesson) -> WorkItem:
     author = lesson.author.get_full_name() or lesson.author.username
-    where = f" in {lesson.theatre}" if lesson.theatre else ""
+    names = {"theatre": lesson.theatre, "date": day(lesson.observed_on), "author": author}
     return WorkItem(
         kind="lesson_triage",
-        title=f"Triage “{lesson.title}”",
-        detail=f"Observed{where} on {lesson.observed_on:%-d %b %Y}, recorded by {author}",
+        title=_("Triage “%(lesson)s”") % {"lesson": lesson.title},
+        detail=(
+            _("Observed in %(theatre)s on %(date)s, recorded by %(author)s") % names
+            if lesson.theatre
+            else _("Observed on %(date)s, recorded by %(author)s") % names
+        ),
         url=lesson.get_absolute_url(),
         since=lesson.created,
     )
@@ -41,8 +47,9 @@ def observations_to_triage(user: User) -> QuerySet[Lesson]:
 def _show_release(lesson: Lesson) -> WorkItem:
     return WorkItem(
         kind="lesson_release",
-        title=f"Decide the release of “{lesson.title}”",
-        detail=f"A wider release was asked for (request {lesson.release_round})",
+        title=_("Decide the release of “%(lesson)s”") % {"lesson": lesson.title},
+        detail=_("A wider release was asked for (request %(round)s)")
+        % {"round": lesson.release_round},
         url=reverse("lesson-release-decide", args=[lesson.pk]),
         since=lesson.updated,
     )
@@ -57,9 +64,13 @@ def releases_to_decide(user: User) -> QuerySet[Lesson]:
 def _show_action(action: RemedialAction) -> WorkItem:
     return WorkItem(
         kind="remedial_action",
-        title=f"Remedial action for “{action.lesson.title}”",
-        detail=f"{action.action_body.name}, due {action.due_on:%-d %b %Y}: "
-        f"{action.get_status_display().lower()}",
+        title=_("Remedial action for “%(lesson)s”") % {"lesson": action.lesson.title},
+        detail=_("%(organisation)s, due %(date)s: %(status)s")
+        % {
+            "organisation": action.action_body.name,
+            "date": day(action.due_on),
+            "status": action.get_status_display().lower(),
+        },
         url=f"{action.lesson.get_absolute_url()}#action-{action.pk}",
         since=start_of(action.due_on),
     )

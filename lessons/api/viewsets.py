@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -292,9 +293,9 @@ def _recording_for(user: User, chosen: Organisation | None) -> Organisation:
     if len(mine) == 1:
         return mine[0]
     if not mine:
-        raise PermissionDenied("Only a current member of an organisation records lessons.")
+        raise PermissionDenied(_("Only a current member of an organisation records lessons."))
     raise ValidationError(
-        {"source_organisation": "You belong to several organisations: say which one records it."}
+        {"source_organisation": _("You belong to several organisations: say which one records it.")}
     )
 
 

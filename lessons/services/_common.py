@@ -11,6 +11,7 @@ from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import FileField
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lessons.models import Lesson, LessonAttachment, RemedialAction
@@ -40,7 +41,10 @@ def shown_name(name: str | None) -> str:
 def attachments_check(attachments: Sequence[UploadedFile]) -> None:
     if len(attachments) > settings.FIELD_REPORT_MAX_ATTACHMENTS:
         raise ValidationError(
-            {"attachments": f"At most {settings.FIELD_REPORT_MAX_ATTACHMENTS} files at once."}
+            {
+                "attachments": _("At most %(count)s files at once.")
+                % {"count": settings.FIELD_REPORT_MAX_ATTACHMENTS}
+            }
         )
 
 

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.concurrency import check_version
 from accounts.grants import grants_recompute
@@ -20,6 +23,7 @@ from accounts.notifications import OrganisationRole, notify
 from lessons.models import ActionStatus, Lesson, LessonStatus, RemedialAction
 from lessons.permissions import can_move_lesson, can_report_on_action, current_audience
 from lessons.services._common import atomic_with_files, attachments_check, attachments_store, lock
+from missions.services.dates import lazy_date
 
 TASKABLE = (LessonStatus.LESSON_IDENTIFIED, LessonStatus.ACTION_IN_PROGRESS)
 ACTION_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -44,23 +48,25 @@ def remedial_action_task(
     lesson = lock(lesson)
     if not can_move_lesson(by, lesson):
         raise PermissionDenied(
-            "Only the analysts and approvers of the source organisation task remedial actions."
+            _("Only the analysts and approvers of the source organisation task remedial actions.")
         )
     if lesson.status not in TASKABLE:
         raise ValidationError(
-            "Remedial actions are tasked once a lesson is identified; this one is "
-            f"{lesson.get_status_display().lower()}."
+            _("Remedial actions are tasked once a lesson is identified; this one is %(status)s.")
+            % {"status": lesson.get_status_display().lower()}
         )
     readers = current_audience(lesson)
     if readers is not None and action_body.pk not in readers:
         raise ValidationError(
             {
-                "action_body": f"{action_body.name} may not read this lesson: release it to "
-                "them first."
+                "action_body": _(
+                    "%(organisation)s may not read this lesson: release it to them first."
+                )
+                % {"organisation": action_body.name}
             }
         )
     if due_on < timezone.localdate():
-        raise ValidationError({"due_on": "The due date cannot be in the past."})
+        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
     action = RemedialAction(
         lesson=lesson,
         action_body=action_body,
@@ -78,8 +84,15 @@ def remedial_action_task(
             OrganisationRole(action_body.pk, Role.APPROVER),
         ],
         kind="lesson.action_tasked",
-        text=f"{lesson.source_organisation.name} tasked your organisation with a remedial action "
-        f"for “{lesson.title}”, due {due_on:%-d %b %Y}.",
+        text=format_lazy(
+            gettext_lazy(
+                "{organisation} tasked your organisation with a remedial action for “{lesson}”, "
+                "due {due}."
+            ),
+            organisation=lesson.source_organisation.name,
+            lesson=lesson.title,
+            due=lazy_date(due_on),
+        ),
         url=f"{lesson.get_absolute_url()}#action-{action.pk}",
         event_key=f"remedial_action:{action.pk}:tasked",
         actor=by,
@@ -106,20 +119,22 @@ def remedial_action_update(
         )
         if not can_report_on_action(by, locked):
             raise PermissionDenied(
-                "Only the action body's planners, approvers and analysts, and the source "
-                "organisation's analysts and approvers, report on this action."
+                _(
+                    "Only the action body's planners, approvers and analysts, and the source "
+                    "organisation's analysts and approvers, report on this action."
+                )
             )
         check_version(locked, version)
         if ({"description", "due_on"} & data.keys()) and not can_move_lesson(by, locked.lesson):
             raise PermissionDenied(
-                "Only the source organisation's analysts and approvers change what is asked."
+                _("Only the source organisation's analysts and approvers change what is asked.")
             )
         status = data.get("status", locked.status)
         if status != locked.status and status not in ACTION_TRANSITIONS.get(locked.status, ()):
             raise ValidationError(
                 {
-                    "status": f"An action that is {locked.get_status_display().lower()} cannot "
-                    f"become {status}."
+                    "status": _("An action that is %(current)s cannot become %(status)s.")
+                    % {"current": locked.get_status_display().lower(), "status": status}
                 }
             )
         for field in ("evidence", "reason", "description"):
@@ -138,9 +153,9 @@ def remedial_action_update(
         )
         has_evidence = bool(locked.evidence or saved or locked.attachments.exists())
         if status == ActionStatus.DONE and not has_evidence:
-            raise ValidationError({"evidence": "Say what was done, or attach the evidence."})
+            raise ValidationError({"evidence": _("Say what was done, or attach the evidence.")})
         if status == ActionStatus.DECLINED and not locked.reason:
-            raise ValidationError({"reason": "Say why the action is declined."})
+            raise ValidationError({"reason": _("Say why the action is declined.")})
         locked.full_clean()
         locked.version += 1
         locked._history_user = by  # type: ignore[attr-defined]

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.authority import visible
 from accounts.concurrency import check_version
@@ -70,7 +73,9 @@ def _check_domains(domains: Iterable[str]) -> list[str]:
     chosen = sorted(set(domains))
     unknown = [d for d in chosen if d not in Domain.values]
     if unknown:
-        raise ValidationError({"domains": f"Unknown domain: {', '.join(unknown)}."})
+        raise ValidationError(
+            {"domains": _("Unknown domain: %(domains)s.") % {"domains": ", ".join(unknown)}}
+        )
     return chosen
 
 
@@ -79,7 +84,7 @@ def _check(lesson: Lesson, *, by: User, plan_chosen: bool = True) -> None:
     person sees and the source organisation takes part in."""
     errors: dict[str, str] = {}
     if lesson.observed_on > timezone.localdate():
-        errors["observed_on"] = "A lesson cannot be observed in the future."
+        errors["observed_on"] = _("A lesson cannot be observed in the future.")
     if plan_chosen and lesson.source_plan_id is not None:
         plan_visible = visible(
             Plan.objects.filter(pk=lesson.source_plan_id), user=by, codename="view_plan"
@@ -88,12 +93,12 @@ def _check(lesson: Lesson, *, by: User, plan_chosen: bool = True) -> None:
             plan_id=lesson.source_plan_id, organisation_id=lesson.source_organisation_id
         )
         if not plan_visible.exists():
-            errors["source_plan"] = "Choose a plan you take part in."
+            errors["source_plan"] = _("Choose a plan you take part in.")
         elif not takes_part.exists():
-            errors["source_plan"] = (
-                f"{lesson.source_organisation.name} does not take part in this plan: choose one of "
-                "its plans, or none."
-            )
+            errors["source_plan"] = _(
+                "%(organisation)s does not take part in this plan: choose one of its plans, "
+                "or none."
+            ) % {"organisation": lesson.source_organisation.name}
     if errors:
         raise ValidationError(errors)
     lesson.full_clean(exclude=["search_vector"])
@@ -114,7 +119,9 @@ def _tell_analysts(lesson: Lesson, *, by: User) -> None:
     notify(
         recipients=[OrganisationRole(lesson.source_organisation_id, Role.ANALYST)],
         kind="lesson.submitted",
-        text=f"A new observation waits for triage: “{lesson.title}”.",
+        text=format_lazy(
+            gettext_lazy("A new observation waits for triage: “{lesson}”."), lesson=lesson.title
+        ),
         url=lesson.get_absolute_url(),
         event_key=f"lesson:{lesson.pk}:submitted",
         actor=by,
@@ -142,7 +149,8 @@ def lesson_record(
     release comes after (`lesson_release`)."""
     if source_organisation.pk not in {o.pk for o in recording_organisations(by)}:
         raise PermissionDenied(
-            f"Only a current member of {source_organisation.name} records its lessons."
+            _("Only a current member of %(organisation)s records its lessons.")
+            % {"organisation": source_organisation.name}
         )
     attachments_check(attachments)
     chosen_domains = _check_domains(domains)
@@ -184,20 +192,22 @@ def lesson_update(*, lesson: Lesson, by: User, version: int, data: dict[str, Any
     lesson = lock(lesson)
     if not can_change_lesson(by, lesson):
         raise PermissionDenied(
-            "Only the analysts and approvers of the source organisation (and the author "
-            "while it is submitted) can change this lesson."
+            _(
+                "Only the analysts and approvers of the source organisation (and the author "
+                "while it is submitted) can change this lesson."
+            )
         )
     check_version(lesson, version)
     classification = data.get("classification", lesson.classification)
     if classification not in Classification.values:
-        raise ValidationError({"classification": "Choose public, unclassified or restricted."})
+        raise ValidationError({"classification": _("Choose public, unclassified or restricted.")})
     lowered = (
         SENSITIVITY[Classification(classification)]
         < SENSITIVITY[Classification(lesson.classification)]
     )
     if lowered and not can_release_lesson(by, lesson):
         raise PermissionDenied(
-            "Only an approver of the source organisation makes a lesson less sensitive."
+            _("Only an approver of the source organisation makes a lesson less sensitive.")
         )
     if (
         classification == Classification.RESTRICTED
@@ -205,8 +215,10 @@ def lesson_update(*, lesson: Lesson, by: User, version: int, data: dict[str, Any
     ):
         raise ValidationError(
             {
-                "classification": "A lesson released to all members cannot be restricted: "
-                "narrow its release first."
+                "classification": _(
+                    "A lesson released to all members cannot be restricted: "
+                    "narrow its release first."
+                )
             }
         )
     text = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
@@ -219,8 +231,10 @@ def lesson_update(*, lesson: Lesson, by: User, version: int, data: dict[str, Any
     if "source_plan" in changed and lesson.releasability == Releasability.PARTICIPANTS:
         raise ValidationError(
             {
-                "source_plan": "The lesson is released to this plan's participants: narrow "
-                "its release before changing its plan."
+                "source_plan": _(
+                    "The lesson is released to this plan's participants: narrow "
+                    "its release before changing its plan."
+                )
             }
         )
     lesson.version += 1
@@ -240,34 +254,45 @@ def lesson_transition(
     lesson = lock(lesson)
     if not can_move_lesson(by, lesson):
         raise PermissionDenied(
-            "Only the analysts and approvers of the source organisation move this lesson."
+            _("Only the analysts and approvers of the source organisation move this lesson.")
         )
     check_version(lesson, version)
     comment = comment.strip()
     no_control_characters(comment)
     if to not in TRANSITIONS.get(lesson.status, ()):
         allowed = ", ".join(_status_label(s) for s in TRANSITIONS.get(lesson.status, ()))
-        raise ValidationError(
-            {
-                "to": f"A lesson that is {_status_label(lesson.status)} cannot become "
-                f"{_status_label(to) if to in LessonStatus.values else repr(to)}"
-                + (f"; it can become {allowed}." if allowed else "; it is final.")
-            }
+        names = {
+            "current": _status_label(lesson.status),
+            "to": _status_label(to) if to in LessonStatus.values else repr(to),
+            "allowed": allowed,
+        }
+        message = (
+            _("A lesson that is %(current)s cannot become %(to)s; it can become %(allowed)s.")
+            if allowed
+            else _("A lesson that is %(current)s cannot become %(to)s; it is final.")
         )
+        raise ValidationError({"to": message % names})
     if to == LessonStatus.REJECTED and not comment:
-        raise ValidationError({"comment": "Say why the lesson is rejected, so its author knows."})
+        raise ValidationError(
+            {"comment": _("Say why the lesson is rejected, so its author knows.")}
+        )
     actions = list(lesson.remedial_actions.select_related("action_body"))
     if to == LessonStatus.ACTION_IN_PROGRESS and not actions:
-        raise ValidationError({"to": "Task a remedial action first."})
+        raise ValidationError({"to": _("Task a remedial action first.")})
     if to == LessonStatus.LESSON_LEARNED:
         open_actions = [a for a in actions if a.status not in CLOSED_ACTION_STATUSES]
         if open_actions:
             bodies = ", ".join(sorted({a.action_body.name for a in open_actions}))
             raise ValidationError(
                 {
-                    "to": f"{len(open_actions)} remedial action"
-                    f"{'s are' if len(open_actions) > 1 else ' is'} still open ({bodies}): "
-                    "each must be done, or declined with a reason."
+                    "to": ngettext(
+                        "%(count)d remedial action is still open (%(bodies)s): "
+                        "each must be done, or declined with a reason.",
+                        "%(count)d remedial actions are still open (%(bodies)s): "
+                        "each must be done, or declined with a reason.",
+                        len(open_actions),
+                    )
+                    % {"count": len(open_actions), "bodies": bodies}
                 }
             )
     lesson.status = to
@@ -279,7 +304,11 @@ def lesson_transition(
         notify(
             recipients=[lesson.author],
             kind="lesson.rejected",
-            text=f"Your lesson “{lesson.title}” was rejected: {comment}",
+            text=format_lazy(
+                gettext_lazy("Your lesson “{lesson}” was rejected: {comment}"),
+                lesson=lesson.title,
+                comment=comment,
+            ),
             url=lesson.get_absolute_url(),
             event_key=f"lesson:{lesson.pk}:rejected:{lesson.version}",
             actor=by,

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from accounts.audit import audit_decision
 from accounts.concurrency import check_version
@@ -39,6 +44,29 @@ from lessons.services._common import lock, name_of
 READER_ROLES = (Role.PLANNER, Role.ANALYST, Role.APPROVER)
 """Who hears that a lesson was released to their organisation."""
 
+DECIDED_TEXT = {
+    (ReleaseDecisionChoice.RELEASE, True): gettext_lazy(
+        "{person} released your request to release “{lesson}”: {comment}"
+    ),
+    (ReleaseDecisionChoice.RELEASE, False): gettext_lazy(
+        "{person} released your request to release “{lesson}”."
+    ),
+    (ReleaseDecisionChoice.DECLINE, True): gettext_lazy(
+        "{person} declined your request to release “{lesson}”: {comment}"
+    ),
+    (ReleaseDecisionChoice.DECLINE, False): gettext_lazy(
+        "{person} declined your request to release “{lesson}”."
+    ),
+}
+"""What the requester hears of the decision, by decision and whether a comment was given."""
+
+
+def _lower_now(text: StrOrPromise) -> str:
+    return str(text).lower()
+
+
+_lower = lazy(_lower_now, str)
+
 
 @dataclass(frozen=True)
 class ReleaseOutcome:
@@ -53,7 +81,7 @@ def _check_marking(
 ) -> list[Organisation]:
     if releasability not in Releasability.values:
         raise ValidationError(
-            {"releasability": "Choose originator, participants, named or all_members."}
+            {"releasability": _("Choose originator, participants, named or all_members.")}
         )
     if (
         releasability == Releasability.ALL_MEMBERS
@@ -61,22 +89,31 @@ def _check_marking(
     ):
         raise ValidationError(
             {
-                "releasability": "A restricted lesson can never be released to all member "
-                "organisations."
+                "releasability": _(
+                    "A restricted lesson can never be released to all member organisations."
+                )
             }
         )
     if releasability == Releasability.PARTICIPANTS and lesson.source_plan_id is None:
         raise ValidationError(
-            {"releasability": "This lesson has no source plan, so no participants to release to."}
+            {
+                "releasability": _(
+                    "This lesson has no source plan, so no participants to release to."
+                )
+            }
         )
     named = [o for o in organisations if o.pk != lesson.source_organisation_id]
     if releasability == Releasability.NAMED and not named:
         raise ValidationError(
-            {"organisations": "Name at least one organisation besides the source."}
+            {"organisations": _("Name at least one organisation besides the source.")}
         )
     if releasability != Releasability.NAMED and named:
         raise ValidationError(
-            {"organisations": "Organisations are named only for a release to named organisations."}
+            {
+                "organisations": _(
+                    "Organisations are named only for a release to named organisations."
+                )
+            }
         )
     return sorted({o.pk: o for o in named}.values(), key=lambda o: o.name)
 
@@ -125,8 +162,11 @@ def _apply(
         notify(
             recipients=[OrganisationRole(o, role) for o in newly for role in READER_ROLES],
             kind="lesson.released",
-            text=f"{lesson.source_organisation.name} released a lesson to your organisation: "
-            f"“{lesson.title}”.",
+            text=format_lazy(
+                gettext_lazy("{organisation} released a lesson to your organisation: “{lesson}”."),
+                organisation=lesson.source_organisation.name,
+                lesson=lesson.title,
+            ),
             url=lesson.get_absolute_url(),
             event_key=f"lesson:{lesson.pk}:released:{lesson.version}",
             actor=by,
@@ -164,8 +204,10 @@ def lesson_release(
     may_release = can_release_lesson(by, lesson)
     if not (may_release or can_request_release(by, lesson)):
         raise PermissionDenied(
-            "Only the planners, analysts and approvers of the source organisation set who may "
-            "read this lesson."
+            _(
+                "Only the planners, analysts and approvers of the source organisation set who may "
+                "read this lesson."
+            )
         )
     check_version(lesson, version)
     named = _check_marking(lesson, releasability, organisations)
@@ -181,8 +223,15 @@ def lesson_release(
                 notify(
                     recipients=[replaced.requested_by],
                     kind="lesson.release_decided",
-                    text=f"{name_of(by)} released “{lesson.title}” to "
-                    f"{_audience_words(releasability, named)} instead of deciding your request.",
+                    text=format_lazy(
+                        gettext_lazy(
+                            "{person} released “{lesson}” to {audience} instead of deciding "
+                            "your request."
+                        ),
+                        person=name_of(by),
+                        lesson=lesson.title,
+                        audience=_audience_words(releasability, named),
+                    ),
                     url=lesson.get_absolute_url(),
                     event_key=f"lesson:{lesson.pk}:release:{replaced.release_round}:decided",
                     actor=by,
@@ -206,8 +255,12 @@ def lesson_release(
     notify(
         recipients=[OrganisationRole(lesson.source_organisation_id, Role.APPROVER)],
         kind="lesson.release_requested",
-        text=f"{name_of(by)} asks to release “{lesson.title}” to "
-        f"{_audience_words(releasability, named)}.",
+        text=format_lazy(
+            gettext_lazy("{person} asks to release “{lesson}” to {audience}."),
+            person=name_of(by),
+            lesson=lesson.title,
+            audience=_audience_words(releasability, named),
+        ),
         url=lesson.get_absolute_url(),
         event_key=RELEASE_DECISION.requested_event.format(
             subject=lesson.pk, round=lesson.release_round
@@ -217,10 +270,11 @@ def lesson_release(
     return ReleaseOutcome(lesson=lesson, applied=False, request=request)
 
 
-def _audience_words(releasability: str, named: Iterable[Organisation]) -> str:
+def _audience_words(releasability: str, named: Iterable[Organisation]) -> StrOrPromise:
+    """Who a release is to, in the reader's language (lazy, for notifications)."""
     if releasability == Releasability.NAMED:
         return ", ".join(o.name for o in named)
-    return Releasability(releasability).label.lower()
+    return _lower(Releasability(releasability).label)
 
 
 @transaction.atomic
@@ -245,7 +299,7 @@ def lesson_release_decide(
         decision=decision,
         comment=comment,
         organisation=organisation,
-        closed=None if lesson.release_requested else "No wider release waits for a decision.",
+        closed=None if lesson.release_requested else _("No wider release waits for a decision."),
     )
     request = ReleaseRequest.objects.get(lesson=lesson, release_round=lesson.release_round)
     if record.decision == ReleaseDecisionChoice.RELEASE:
@@ -260,8 +314,12 @@ def lesson_release_decide(
     notify(
         recipients=[request.requested_by],
         kind="lesson.release_decided",
-        text=f"{name_of(by)} {RELEASE_DECISION.verbs[record.decision]} your request to "
-        f"release “{lesson.title}”" + (f": {record.comment}" if record.comment else "."),
+        text=format_lazy(
+            DECIDED_TEXT[(record.decision, bool(record.comment))],
+            person=name_of(by),
+            lesson=lesson.title,
+            comment=record.comment,
+        ),
         url=lesson.get_absolute_url(),
         event_key=f"lesson:{lesson.pk}:release:{lesson.release_round}:decided",
         actor=by,

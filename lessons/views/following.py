@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.pages import show_service_error, visible_or_404
@@ -36,7 +37,9 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             show_service_error(form, error)
         else:
             messages.success(
-                request, f"You follow {followed}: new lessons in it come in your daily digest."
+                request,
+                _("You follow %(followed)s: new lessons in it come in your daily digest.")
+                % {"followed": followed},
             )
             return _back(request)
         if request.POST.get("back") == "profile":
@@ -61,7 +64,7 @@ def subscription_stop(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = visible_or_404(request, selectors.subscription_list(user=user), pk=pk)
     name = str(subscription)
     services.lesson_subscription_remove(subscription=subscription, by=user)
-    messages.success(request, f"You no longer follow {name}.")
+    messages.success(request, _("You no longer follow %(followed)s.") % {"followed": name})
     return _back(request)
 
 

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.authority import grants_prefetch
 from accounts.files import attachment_among, attachment_response
@@ -25,7 +27,7 @@ from lessons.forms import (
     ReleaseForm,
     TransitionForm,
 )
-from lessons.models import CLOSED_ACTION_STATUSES, Lesson, Releasability
+from lessons.models import CLOSED_ACTION_STATUSES, Lesson, Releasability, ReleaseRequest
 from lessons.permissions import (
     can_change_lesson,
     can_move_lesson,
@@ -44,10 +46,10 @@ from missions.selectors import visible_plans
 PER_PAGE = 25
 HISTORY_SHOWN = 50
 FACETS = (
-    ("status", "Status"),
-    ("domain", "Domain"),
-    ("classification", "Classification"),
-    ("source_organisation", "Source organisation"),
+    ("status", gettext_lazy("Status")),
+    ("domain", gettext_lazy("Domain")),
+    ("classification", gettext_lazy("Classification")),
+    ("source_organisation", gettext_lazy("Source organisation")),
 )
 # The marking's changes have their own record (MarkingChange), shown with who and to whom.
 HISTORY_IGNORED = {
@@ -122,7 +124,7 @@ def lesson_capture(request: HttpRequest) -> HttpResponse:
     organisations = recording_organisations(user)
     if not organisations:
         raise PermissionDenied(
-            "Lessons are recorded by the current members of an organisation, for it."
+            _("Lessons are recorded by the current members of an organisation, for it.")
         )
     plans = visible_plans(user)
     initial: dict[str, Any] = {}
@@ -154,12 +156,17 @@ def lesson_capture(request: HttpRequest) -> HttpResponse:
         else:
             if held_token:
                 uploads_forget(token=held_token)
+            names = {"organisation": lesson.source_organisation.name, "lesson": lesson.title}
             text = (
-                f"Submitted for the analysts of {lesson.source_organisation.name}: "
-                f"they triage “{lesson.title}” next."
-            )
-            if attachments:
-                text += " The photo is attached."
+                _(
+                    "Submitted for the analysts of %(organisation)s: they triage “%(lesson)s” "
+                    "next. The photo is attached."
+                )
+                if attachments
+                else _(
+                    "Submitted for the analysts of %(organisation)s: they triage “%(lesson)s” next."
+                )
+            ) % names
             messages.success(request, text)
             return redirect(lesson)
     held = None
@@ -189,31 +196,60 @@ def _history(lesson: Lesson) -> list[dict[str, Any]]:
         if older is None:
             if len(records) > HISTORY_SHOWN:
                 break
-            what = "Recorded it"
+            what = _("Recorded it")
         else:
             changed = {c.field for c in newer.diff_against(older).changes} - HISTORY_IGNORED
             fields = [f for f in fields_in_order if f in changed]
             if not fields:
                 continue
             if fields == ["status"] or set(fields) == {"status", "status_comment"}:
-                what = f"Moved it to {newer.get_status_display().lower()}"
-                if newer.status_comment:
-                    what += f": {newer.status_comment}"
+                moved = {
+                    "status": newer.get_status_display().lower(),
+                    "comment": newer.status_comment,
+                }
+                what = (
+                    _("Moved it to %(status)s: %(comment)s") % moved
+                    if newer.status_comment
+                    else _("Moved it to %(status)s") % moved
+                )
             else:
-                what = "Changed " + ", ".join(str(labels.get(f, f)) for f in fields)
+                what = _("Changed %(fields)s") % {
+                    "fields": ", ".join(str(labels.get(f, f)) for f in fields)
+                }
         entries.append({"when": newer.history_date, "who": newer.history_user, "what": what})
     changes = lesson.marking_changes.select_related("changed_by").prefetch_related("organisations")
     for change in changes:
         named = ", ".join(o.name for o in change.organisations.all())
-        what = (
-            f"{'Widened' if change.wider else 'Set'} its release: "
-            f"{change.get_releasability_display().lower()}"
-            + (f" ({named})" if named else "")
-            + f", {change.get_classification_display().lower()}"
-        )
+        marking = {
+            "releasability": change.get_releasability_display().lower(),
+            "organisations": named,
+            "classification": change.get_classification_display().lower(),
+        }
+        if change.wider:
+            what = (
+                _("Widened its release: %(releasability)s (%(organisations)s), %(classification)s")
+                if named
+                else _("Widened its release: %(releasability)s, %(classification)s")
+            ) % marking
+        else:
+            what = (
+                _("Set its release: %(releasability)s (%(organisations)s), %(classification)s")
+                if named
+                else _("Set its release: %(releasability)s, %(classification)s")
+            ) % marking
         entries.append({"when": change.changed_at, "who": change.changed_by, "what": what})
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries
+
+
+def _pending_audience(request: ReleaseRequest | None) -> str:
+    """Who the waiting request would release the lesson to: the releasability, and the
+    organisations it names."""
+    if request is None:
+        return ""
+    words = request.get_releasability_display().lower()
+    names = ", ".join(o.name for o in request.organisations.all())
+    return f"{words} ({names})" if names else words
 
 
 @login_required
@@ -224,6 +260,7 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_move = can_move_lesson(user, lesson)
     may_release = can_release_lesson(user, lesson)
     next_statuses = services.TRANSITIONS.get(lesson.status, ())
+    pending = selectors.pending_release(lesson)
     remedial_actions = list(lesson.remedial_actions.all())
     grants_prefetch(user, remedial_actions)  # each asks whether the user may report on it
     actions = [
@@ -253,7 +290,8 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if may_release or can_request_release(user, lesson)
             else None,
             "releases_at_once": may_release,
-            "pending": selectors.pending_release(lesson),
+            "pending": pending,
+            "pending_audience": _pending_audience(pending),
             "panel": selectors.release_panel(lesson) if lesson.release_requested else [],
             "may_decide": lesson.release_requested and bool(releasing_organisations(user, lesson)),
             "history": _history(lesson),
@@ -269,8 +307,10 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _visible(request, pk)
     if not can_change_lesson(user, lesson):
         raise PermissionDenied(
-            "Only the analysts and approvers of the source organisation (and the author while "
-            "it is submitted) change this lesson."
+            _(
+                "Only the analysts and approvers of the source organisation (and the author while "
+                "it is submitted) change this lesson."
+            )
         )
     plans = visible_plans(user)
     form = LessonEditForm(request.POST or None, instance=lesson, plans=plans)
@@ -285,7 +325,11 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form_kwargs={"plans": plans},
         )
         if saved is not None:
-            messages.success(request, f"Saved: “{saved.title}” is now at version {saved.version}.")
+            messages.success(
+                request,
+                _("Saved: “%(lesson)s” is now at version %(version)s.")
+                % {"lesson": saved.title, "version": saved.version},
+            )
             return redirect(saved)
     return render(request, "lessons/lesson_edit.html", {"form": form, "lesson": lesson})
 

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decisions import decision_page
@@ -26,6 +28,7 @@ from lessons.permissions import (
 )
 from lessons.services import ReleaseOutcome
 from lessons.views._common import _lesson_url, _step, _user, _visible
+from missions.services.dates import day
 
 
 @login_required
@@ -35,7 +38,7 @@ def lesson_transition(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _visible(request, pk)
     if not can_move_lesson(user, lesson):
         raise PermissionDenied(
-            "Only the analysts and approvers of the source organisation move this lesson."
+            _("Only the analysts and approvers of the source organisation move this lesson.")
         )
     form = TransitionForm(
         request.POST, lesson=lesson, next_statuses=services.TRANSITIONS.get(lesson.status, ())
@@ -45,17 +48,19 @@ def lesson_transition(request: HttpRequest, pk: int) -> HttpResponse:
         moved = services.lesson_transition(
             lesson=lesson, by=user, to=data["to"], version=data["version"], comment=data["comment"]
         )
-        text = f"“{moved.title}” is now {moved.get_status_display().lower()}."
+        names = {"lesson": moved.title, "status": moved.get_status_display().lower()}
         if moved.status == LessonStatus.REJECTED:
-            text += " Its author is told why."
-        return text
+            return _("“%(lesson)s” is now %(status)s. Its author is told why.") % names
+        return _("“%(lesson)s” is now %(status)s.") % names
 
     return _step(request, form, move, _lesson_url(lesson, "process"))
 
 
 def _audience_words(releasability: str, organisations: list[Organisation]) -> str:
     if releasability == Releasability.NAMED:
-        return "the source and " + ", ".join(o.name for o in organisations)
+        return _("the source and %(organisations)s") % {
+            "organisations": ", ".join(o.name for o in organisations)
+        }
     return Releasability(releasability).label.lower()
 
 
@@ -66,8 +71,10 @@ def lesson_release(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _visible(request, pk)
     if not (can_release_lesson(user, lesson) or can_request_release(user, lesson)):
         raise PermissionDenied(
-            "Only the planners, analysts and approvers of the source organisation set who may "
-            "read this lesson."
+            _(
+                "Only the planners, analysts and approvers of the source organisation set who may "
+                "read this lesson."
+            )
         )
     form = ReleaseForm(request.POST, lesson=lesson)
 
@@ -83,11 +90,11 @@ def lesson_release(request: HttpRequest, pk: int) -> HttpResponse:
         )
         words = _audience_words(data["releasability"], organisations)
         if outcome.applied:
-            return f"Released: {words} may read it now."
-        return (
-            f"Asked for: an approver of {lesson.source_organisation.name} decides whether "
-            f"{words} may read it. Until then its marking stays as it was."
-        )
+            return _("Released: %(audience)s may read it now.") % {"audience": words}
+        return _(
+            "Asked for: an approver of %(organisation)s decides whether %(audience)s may read "
+            "it. Until then its marking stays as it was."
+        ) % {"organisation": lesson.source_organisation.name, "audience": words}
 
     return _step(request, form, release, _lesson_url(lesson, "release"))
 
@@ -112,11 +119,10 @@ def lesson_release_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
     def done(outcome: ReleaseOutcome) -> str:
         if outcome.applied:
-            return (
-                f"Released as asked: {outcome.lesson.get_releasability_display().lower()} may "
-                "read it now. The requester is told."
-            )
-        return "Declined: the marking stays as it was. The requester is told why."
+            return _("Released as asked: %(audience)s may read it now. The requester is told.") % {
+                "audience": outcome.lesson.get_releasability_display().lower()
+            }
+        return _("Declined: the marking stays as it was. The requester is told why.")
 
     return decision_page(
         request,
@@ -125,19 +131,19 @@ def lesson_release_decide(request: HttpRequest, pk: int) -> HttpResponse:
         organisations=organisations,
         closed_message=None
         if lesson.release_requested
-        else "No wider release waits for a decision.",
-        comment_help="Needed when you decline: the requester is told why.",
+        else _("No wider release waits for a decision."),
+        comment_help=_("Needed when you decline: the requester is told why."),
         decide=decide,
         done=done,
         back_url=_lesson_url(lesson, "release"),
         changes_url=_lesson_url(lesson, "release"),
         context={
             "subject": lesson,
-            "heading": "Decide the wider release",
+            "heading": _("Decide the wider release"),
             "breadcrumb": "lessons/_breadcrumb.html",
-            "here": "Decide the release",
-            "button": "Record decision",
-            "form_label": "Your decision",
+            "here": _("Decide the release"),
+            "button": _("Record decision"),
+            "form_label": _("Your decision"),
         },
     )
 
@@ -149,16 +155,16 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _visible(request, pk)
     if not can_move_lesson(user, lesson):
         raise PermissionDenied(
-            "Only the analysts and approvers of the source organisation task remedial actions."
+            _("Only the analysts and approvers of the source organisation task remedial actions.")
         )
     form = ActionTaskForm(request.POST)
 
     def task(data: dict[str, Any]) -> str:
         action = services.remedial_action_task(lesson=lesson, by=user, **data)
-        return (
-            f"Tasked {action.action_body.name}, due {action.due_on:%-d %b %Y}: its planners and "
-            "approvers are told."
-        )
+        return _("Tasked %(organisation)s, due %(date)s: its planners and approvers are told.") % {
+            "organisation": action.action_body.name,
+            "date": day(action.due_on),
+        }
 
     return _step(request, form, task, _lesson_url(lesson, "actions"))
 
@@ -171,8 +177,10 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     action = get_object_or_404(lesson.remedial_actions.all(), pk=action_pk)
     if not can_report_on_action(user, action):
         raise PermissionDenied(
-            "Only the action body's planners, approvers and analysts, and the source "
-            "organisation's analysts and approvers, report on this action."
+            _(
+                "Only the action body's planners, approvers and analysts, and the source "
+                "organisation's analysts and approvers, report on this action."
+            )
         )
     form = ActionReportForm(request.POST, request.FILES, action=action)
 
@@ -184,12 +192,21 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
             data=form.service_data(),
             attachments=data["attachments"],
         )
-        text = (
-            f"The action of {updated.action_body.name} is {updated.get_status_display().lower()}."
-        )
-        if data["attachments"]:
-            count = len(data["attachments"])
-            text += f" {count} file{'s' if count > 1 else ''} attached."
-        return text
+        count = len(data["attachments"])
+        names = {
+            "organisation": updated.action_body.name,
+            "status": updated.get_status_display().lower(),
+            "count": count,
+        }
+        if count:
+            return (
+                ngettext(
+                    "The action of %(organisation)s is %(status)s. %(count)d file attached.",
+                    "The action of %(organisation)s is %(status)s. %(count)d files attached.",
+                    count,
+                )
+                % names
+            )
+        return _("The action of %(organisation)s is %(status)s.") % names
 
     return _step(request, form, report, _lesson_url(lesson, f"action-{action.pk}"))
