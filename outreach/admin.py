@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from outreach.models import CommunicationClearance, CommunicationItem, PerceptionReading
@@ -55,14 +56,14 @@ class PerceptionReadingAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # recorded through the strategy's reading service, which warns
 
-    @admin.display(description="Indicator")
+    @admin.display(description=_("Indicator"))
     def indicator(self, obj: PerceptionReading) -> str:
         return obj.reading.indicator.name
 
-    @admin.display(description="Value")
+    @admin.display(description=_("Value"))
     def value(self, obj: PerceptionReading) -> Any:
         return obj.reading.value
 
-    @admin.display(description="Date")
+    @admin.display(description=_("Date"))
     def date(self, obj: PerceptionReading) -> Any:
         return obj.reading.date

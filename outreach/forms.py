@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from missions.models import Activity, Plan
@@ -23,35 +24,35 @@ class DateInput(forms.DateInput):
 class ItemForm(forms.Form):
     """Add or change a message; the choices are the plan's participants and activities."""
 
-    title = forms.CharField(max_length=200, help_text="A short headline for the calendar.")
+    title = forms.CharField(max_length=200, help_text=_("A short headline for the calendar."))
     audience = forms.ChoiceField(choices=Audience.choices)
     channel = forms.ChoiceField(choices=Channel.choices)
-    planned_date = forms.DateField(label="Planned date", widget=DateInput)
+    planned_date = forms.DateField(label=_("Planned date"), widget=DateInput)
     key_message = forms.CharField(
-        label="Key message", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Key message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
     languages = forms.CharField(
         max_length=200,
         required=False,
-        help_text="The languages it goes out in, e.g. Arabic, French.",
+        help_text=_("The languages it goes out in, e.g. Arabic, French."),
     )
     spokesperson = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         empty_label=None,
-        help_text="Its planners publish the message.",
+        help_text=_("Its planners publish the message."),
     )
     named_participants = forms.ModelMultipleChoiceField(
-        label="Participants whose work it names",
+        label=_("Participants whose work it names"),
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each one's approvers clear the message before it is published.",
+        help_text=_("Each one's approvers clear the message before it is published."),
     )
     activity = forms.ModelChoiceField(
-        queryset=Activity.objects.none(), required=False, empty_label="No particular activity"
+        queryset=Activity.objects.none(), required=False, empty_label=_("No particular activity")
     )
     public = forms.BooleanField(
-        label="Public: show it on the plan's public page once published", required=False
+        label=_("Public: show it on the plan's public page once published"), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
@@ -98,37 +99,37 @@ class PerceptionForm(forms.Form):
     """The tablet form: one indicator, one area, one figure; big targets, few words."""
 
     indicator = forms.ModelChoiceField(
-        label="What was measured",
+        label=_("What was measured"),
         queryset=Indicator.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
     )
     area = forms.CharField(
-        max_length=120, help_text="District, town or community surveyed.", label="Area"
+        max_length=120, help_text=_("District, town or community surveyed."), label=_("Area")
     )
-    date = forms.DateField(widget=DateInput, label="Date of the survey")
+    date = forms.DateField(widget=DateInput, label=_("Date of the survey"))
     value = forms.DecimalField(
         max_digits=14,
         decimal_places=2,
-        label="Result",
+        label=_("Result"),
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
     )
     measure = forms.ChoiceField(
-        choices=Measure.choices, initial=Measure.PERCENT, widget=forms.RadioSelect, label="As a"
+        choices=Measure.choices, initial=Measure.PERCENT, widget=forms.RadioSelect, label=_("As a")
     )
     sample_size = forms.IntegerField(
         min_value=1,
         required=False,
-        label="People asked",
+        label=_("People asked"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text="Leave empty for community feedback.",
+        help_text=_("Leave empty for community feedback."),
     )
-    source = forms.CharField(max_length=200, help_text="Who ran the survey or meeting.")
+    source = forms.CharField(max_length=200, help_text=_("Who ran the survey or meeting."))
     public = forms.BooleanField(
-        label="Public: show this figure on the plan's public page", required=False
+        label=_("Public: show this figure on the plan's public page"), required=False
     )
     note = forms.CharField(
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note"
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note")
     )
 
     def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -25,27 +26,27 @@ from strategy.models import IndicatorReading
 
 
 class Audience(models.TextChoices):
-    LOCAL_POPULATION = "local_population", "Local population"
-    HOME_PUBLIC = "home_public", "Home public"
-    PARLIAMENT = "parliament", "Parliament"
-    PARTNERS = "partners", "Partners"
-    MEDIA = "media", "Media"
+    LOCAL_POPULATION = "local_population", _("Local population")
+    HOME_PUBLIC = "home_public", _("Home public")
+    PARLIAMENT = "parliament", _("Parliament")
+    PARTNERS = "partners", _("Partners")
+    MEDIA = "media", _("Media")
 
 
 class Channel(models.TextChoices):
-    RADIO = "radio", "Radio"
-    COMMUNITY_MEETING = "community_meeting", "Community meeting"
-    PRESS_RELEASE = "press_release", "Press release"
-    SOCIAL_MEDIA = "social_media", "Social media"
-    BRIEFING = "briefing", "Briefing"
-    WEBSITE = "website", "Website"
+    RADIO = "radio", _("Radio")
+    COMMUNITY_MEETING = "community_meeting", _("Community meeting")
+    PRESS_RELEASE = "press_release", _("Press release")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    BRIEFING = "briefing", _("Briefing")
+    WEBSITE = "website", _("Website")
 
 
 class CommunicationStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    CLEARED = "cleared", "Cleared"
-    PUBLISHED = "published", "Published"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    CLEARED = "cleared", _("Cleared")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class CommunicationItem(models.Model):
@@ -62,14 +63,16 @@ class CommunicationItem(models.Model):
         null=True,
         blank=True,
         related_name="communication_items",
-        help_text="The activity of this plan the message is about, if any.",
+        help_text=_("The activity of this plan the message is about, if any."),
     )
     title = models.CharField(max_length=200)
     audience = models.CharField(max_length=20, choices=Audience.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     key_message = models.TextField()
     languages = models.CharField(
-        max_length=200, blank=True, help_text="The languages it goes out in, e.g. Arabic, French."
+        max_length=200,
+        blank=True,
+        help_text=_("The languages it goes out in, e.g. Arabic, French."),
     )
     planned_date = models.DateField()
     status = models.CharField(
@@ -79,21 +82,21 @@ class CommunicationItem(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The participant that speaks: its planners publish the message.",
+        help_text=_("The participant that speaks: its planners publish the message."),
     )
     named_participants = models.ManyToManyField(
         Organisation,
         blank=True,
         related_name="+",
-        help_text="Participants whose work the message names: their approvers clear it.",
+        help_text=_("Participants whose work the message names: their approvers clear it."),
     )
     public = models.BooleanField(
-        default=False, help_text="Shown on the plan's public page once published."
+        default=False, help_text=_("Shown on the plan's public page once published.")
     )
     clearance = models.PositiveIntegerField(
         default=1,
         editable=False,
-        help_text="The clearance round decisions are pinned to; a new message opens a new one.",
+        help_text=_("The clearance round decisions are pinned to; a new message opens a new one."),
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
@@ -123,7 +126,7 @@ class CommunicationItem(models.Model):
                 condition=Q(status=CommunicationStatus.PUBLISHED, published_at__isnull=False)
                 | (~Q(status=CommunicationStatus.PUBLISHED) & Q(published_at__isnull=True)),
                 name="communication_published_has_date",
-                violation_error_message="A published message records when it was published.",
+                violation_error_message=_("A published message records when it was published."),
             )
         ]
         indexes = [
@@ -143,8 +146,8 @@ class CommunicationItem(models.Model):
 
 
 class ClearanceDecision(models.TextChoices):
-    CLEAR = "clear", "Cleared"
-    REFUSE = "refuse", "Refused"
+    CLEAR = "clear", _("Cleared")
+    REFUSE = "refuse", _("Refused")
 
 
 class CommunicationClearance(DecisionRecord):
@@ -177,8 +180,8 @@ class CommunicationItemUserObjectPermission(UserObjectPermissionBase):
 
 
 class Measure(models.TextChoices):
-    PERCENT = "percent", "Percent"
-    SCORE = "score", "Score"
+    PERCENT = "percent", _("Percent")
+    SCORE = "score", _("Score")
 
 
 class PerceptionReading(models.Model):
@@ -191,14 +194,14 @@ class PerceptionReading(models.Model):
     reading = models.OneToOneField(
         IndicatorReading, on_delete=models.CASCADE, related_name="perception"
     )
-    area = models.CharField(max_length=120, help_text="District, town or community surveyed.")
+    area = models.CharField(max_length=120, help_text=_("District, town or community surveyed."))
     measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.PERCENT)
     sample_size = models.PositiveIntegerField(
-        null=True, blank=True, help_text="People asked; empty for community feedback."
+        null=True, blank=True, help_text=_("People asked; empty for community feedback.")
     )
-    source = models.CharField(max_length=200, help_text="Who ran the survey or meeting.")
+    source = models.CharField(max_length=200, help_text=_("Who ran the survey or meeting."))
     public = models.BooleanField(
-        default=False, help_text="Shown among the latest figures on the plan's public page."
+        default=False, help_text=_("Shown among the latest figures on the plan's public page.")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)

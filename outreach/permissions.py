@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.authority import acting_organisations, may
 from accounts.decisions import DecisionKind
 from accounts.grants import organisation_groups, register_grant_dependents, register_grant_rules
@@ -90,22 +92,22 @@ CLEARANCE = DecisionKind(
     record_model=CommunicationClearance,
     subject_field="item",
     round_field="clearance",
-    round_label="clearance round",
+    round_label=_("clearance round"),
     codename="clear_communicationitem",
     choices=ClearanceDecision,
     positive=ClearanceDecision.CLEAR,
     states={ClearanceDecision.CLEAR: "cleared", ClearanceDecision.REFUSE: "refused"},
     labels={
-        ClearanceDecision.CLEAR: "Clear this message",
-        ClearanceDecision.REFUSE: "Refuse it",
+        ClearanceDecision.CLEAR: _("Clear this message"),
+        ClearanceDecision.REFUSE: _("Refuse it"),
     },
-    reason_needed="Say what must change, so the planners can rework the message.",
-    refused="Only an approver of a participant the message names can clear it.",
-    refused_for="You are not an approver of {organisation} for this message.",
-    ambiguous="You clear for several named participants: say which one you decide for.",
-    choose_prompt="Choose whether to clear or refuse the message.",
-    decide_for_help="You are an approver of several participants the message names.",
-    verbs={ClearanceDecision.CLEAR: "cleared", ClearanceDecision.REFUSE: "refused"},
+    reason_needed=_("Say what must change, so the planners can rework the message."),
+    refused=_("Only an approver of a participant the message names can clear it."),
+    refused_for=_("You are not an approver of {organisation} for this message."),
+    ambiguous=_("You clear for several named participants: say which one you decide for."),
+    choose_prompt=_("Choose whether to clear or refuse the message."),
+    decide_for_help=_("You are an approver of several participants the message names."),
+    verbs={ClearanceDecision.CLEAR: _("cleared"), ClearanceDecision.REFUSE: _("refused")},
     requested_event="communication:{subject}:clearance:{round}:clearance-requested",
 )
 """Each named participant's approvers clear the current wording (the clearance round)."""

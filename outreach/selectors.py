@@ -77,7 +77,7 @@ def audiences_of(items: list[CommunicationItem]) -> list[tuple[str, str]]:
     """The audiences the plan's messages go to, in the usual order: the calendar's columns
     (five narrow columns would not read at 768 px when two are used)."""
     used = {item.audience for item in items}
-    return [(value, label) for value, label in Audience.choices if value in used]
+    return [(value, str(label)) for value, label in Audience.choices if value in used]
 
 
 def agenda(items: list[CommunicationItem]) -> list[Week]:

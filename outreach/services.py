@@ -17,6 +17,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.authority import may
 from accounts.concurrency import check_version
@@ -27,6 +32,7 @@ from accounts.notifications import OrganisationRole, notify
 from accounts.services import changed_fields
 from missions.models import Activity, Plan, PlanStatus
 from outreach.models import (
+    Channel,
     ClearanceDecision,
     CommunicationClearance,
     CommunicationItem,
@@ -60,6 +66,12 @@ MESSAGE_FIELDS = {"title", "key_message", "languages", "spokesperson", "named_pa
 """What the message says and who says it: a change after a clearance decision opens a new round."""
 OPEN = (CommunicationStatus.PLANNED, CommunicationStatus.CLEARED)
 PERCEPTION_FIELDS = ("area", "measure", "sample_size", "source", "public")
+
+
+_lower = lazy(lambda text: str(text).lower(), str)
+"""A lazy label in lower case, rendered in the reader's language."""
+_day = lazy(lambda day: date_format(day, "j M Y"), str)
+"""A lazy date as "5 Mar 2026", its month in the reader's language."""
 
 
 def _lock(item: CommunicationItem) -> CommunicationItem:
@@ -110,15 +122,16 @@ def _check_parties(
     taking_part = _participant_ids(plan)
     errors: dict[str, str] = {}
     if spokesperson.pk not in taking_part:
-        errors["spokesperson"] = f"{spokesperson} does not take part in this plan."
+        errors["spokesperson"] = _("%(organisation)s does not take part in this plan.") % {
+            "organisation": spokesperson
+        }
     outside = [o.name for o in named or [] if o.pk not in taking_part]
     if outside:
-        errors["named_participants"] = (
-            f"Only participants of the plan can be named: {', '.join(sorted(outside))} "
-            "does not take part."
-        )
+        errors["named_participants"] = _(
+            "Only participants of the plan can be named: %(organisations)s does not take part."
+        ) % {"organisations": ", ".join(sorted(outside))}
     if activity is not None and activity.line_of_effort.plan_id != plan.pk:
-        errors["activity"] = "Choose an activity of this plan."
+        errors["activity"] = _("Choose an activity of this plan.")
     if errors:
         raise ValidationError(errors)
 
@@ -131,9 +144,14 @@ def _request_clearance(item: CommunicationItem, *, by: User) -> None:
     notify(
         recipients=[OrganisationRole(org_id, Role.APPROVER) for org_id in waiting],
         kind="outreach.clearance_requested",
-        text=(
-            f"Clear a message of “{item.plan.title}” that names your work: “{item.title}” "
-            f"({item.get_channel_display().lower()}, {item.planned_date:%-d %b %Y})."
+        text=format_lazy(
+            gettext_lazy(
+                "Clear a message of “{plan}” that names your work: “{title}” ({channel}, {date})."
+            ),
+            plan=item.plan.title,
+            title=item.title,
+            channel=_lower(Channel(item.channel).label),
+            date=_day(item.planned_date),
         ),
         url=item.get_absolute_url(),
         event_key=CLEARANCE.requested_event.format(subject=item.pk, round=item.clearance),
@@ -174,9 +192,11 @@ def communication_create(
 ) -> CommunicationItem:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not can_add_item(by, plan):
-        raise PermissionDenied("Only planners of the lead organisation add messages to this plan.")
+        raise PermissionDenied(
+            _("Only planners of the lead organisation add messages to this plan.")
+        )
     if plan.status == PlanStatus.CLOSED:
-        raise ValidationError("This plan is closed: it takes no more messages.")
+        raise ValidationError(_("This plan is closed: it takes no more messages."))
     _check_parties(plan, spokesperson, named_participants, activity)
     item = CommunicationItem(
         plan=plan,
@@ -208,13 +228,13 @@ def communication_update(
     only moves on or off the public account."""
     item = _lock(item)
     if not can_change_item(by, item):
-        raise PermissionDenied("Only planners of the lead organisation change this message.")
+        raise PermissionDenied(_("Only planners of the lead organisation change this message."))
     check_version(item, version)
     if item.status == CommunicationStatus.CANCELLED:
-        raise ValidationError("This message was cancelled: it can no longer be changed.")
+        raise ValidationError(_("This message was cancelled: it can no longer be changed."))
     if item.status == CommunicationStatus.PUBLISHED and _differs(item, data) - {"public"}:
         raise ValidationError(
-            "This message is published: only whether it is public can still change."
+            _("This message is published: only whether it is public can still change.")
         )
     changed = changed_fields(item, ITEM_FIELDS, data)
     named_before = set(item.named_participants.values_list("pk", flat=True))
@@ -250,7 +270,9 @@ def communication_update(
 def decisions_closed(item: CommunicationItem) -> str | None:
     if item.status in OPEN:
         return None
-    return f"This message is {item.get_status_display().lower()}: it takes no more clearances."
+    return _("This message is %(status)s: it takes no more clearances.") % {
+        "status": item.get_status_display().lower()
+    }
 
 
 @transaction.atomic
@@ -287,7 +309,12 @@ def communication_clear(
         notify(
             recipients=spokespeople,
             kind="outreach.clearance_refused",
-            text=f"{record.organisation} refuses “{item.title}”: {record.comment}",
+            text=format_lazy(
+                gettext_lazy("{organisation} refuses “{title}”: {comment}"),
+                organisation=record.organisation.name,
+                title=item.title,
+                comment=record.comment,
+            ),
             url=item.get_absolute_url(),
             event_key=f"communication:{item.pk}:clearance:{item.clearance}:refused:{record.organisation_id}",
             actor=by,
@@ -296,7 +323,10 @@ def communication_clear(
         notify(
             recipients=spokespeople,
             kind="outreach.cleared",
-            text=f"“{item.title}” is cleared by everyone it names: it may be published.",
+            text=format_lazy(
+                gettext_lazy("“{title}” is cleared by everyone it names: it may be published."),
+                title=item.title,
+            ),
             url=item.get_absolute_url(),
             event_key=f"communication:{item.pk}:clearance:{item.clearance}:cleared",
             actor=by,
@@ -311,18 +341,23 @@ def communication_publish(*, item: CommunicationItem, by: User, version: int) ->
     item = _lock(item)
     if not can_publish_item(by, item):
         raise PermissionDenied(
-            f"Only planners of the spokesperson ({item.spokesperson}) publish this message."
+            _("Only planners of the spokesperson (%(organisation)s) publish this message.")
+            % {"organisation": item.spokesperson}
         )
     check_version(item, version)
     if item.status not in OPEN:
         raise ValidationError(
-            f"This message is {item.get_status_display().lower()}: it cannot be published."
+            _("This message is %(status)s: it cannot be published.")
+            % {"status": item.get_status_display().lower()}
         )
     waiting = awaiting_clearance(item)
     if waiting:
         raise ValidationError(
-            f"Not cleared yet by {_names(waiting)}: every participant the message names "
-            "clears it before it is published."
+            _(
+                "Not cleared yet by %(organisations)s: every participant the message names "
+                "clears it before it is published."
+            )
+            % {"organisations": _names(waiting)}
         )
     item.status = CommunicationStatus.PUBLISHED
     item.published_at = timezone.now()
@@ -336,11 +371,12 @@ def communication_publish(*, item: CommunicationItem, by: User, version: int) ->
 def communication_cancel(*, item: CommunicationItem, by: User, version: int) -> CommunicationItem:
     item = _lock(item)
     if not can_change_item(by, item):
-        raise PermissionDenied("Only planners of the lead organisation cancel this message.")
+        raise PermissionDenied(_("Only planners of the lead organisation cancel this message."))
     check_version(item, version)
     if item.status not in OPEN:
         raise ValidationError(
-            f"This message is {item.get_status_display().lower()}: it cannot be cancelled."
+            _("This message is %(status)s: it cannot be cancelled.")
+            % {"status": item.get_status_display().lower()}
         )
     item.status = CommunicationStatus.CANCELLED
     item.version += 1
@@ -354,9 +390,9 @@ def communication_cancel(*, item: CommunicationItem, by: User, version: int) -> 
 def _check_perception(measure: str, value: Decimal | None, sample_size: int | None) -> None:
     errors: dict[str, str] = {}
     if measure == Measure.PERCENT and value is not None and not (0 <= value <= 100):
-        errors["value"] = "A percentage lies between 0 and 100."
+        errors["value"] = _("A percentage lies between 0 and 100.")
     if sample_size is not None and sample_size < 1:
-        errors["sample_size"] = "At least one person was asked; leave it empty for feedback."
+        errors["sample_size"] = _("At least one person was asked; leave it empty for feedback.")
     if errors:
         raise ValidationError(errors)
 
@@ -379,18 +415,21 @@ def perception_record(
     """Record a perception figure as a reading of an indicator of the plan's strategy (the
     strategy's service records it and warns on a crossing), with the survey's facts."""
     if not may(by, plan, "view_plan"):
-        raise PermissionDenied("Only people of the plan's participants record its perception.")
+        raise PermissionDenied(_("Only people of the plan's participants record its perception."))
     strategy = plan.strategy
     if strategy is None:
         raise ValidationError(
-            {"indicator": "This plan serves no strategy yet: its indicators come from one."}
+            {"indicator": _("This plan serves no strategy yet: its indicators come from one.")}
         )
     if not may_record_readings(by, strategy):
         raise PermissionDenied(
-            "Only planners, analysts and field advisors of the strategy's partners record readings."
+            _(
+                "Only planners, analysts and field advisors of the strategy's partners "
+                "record readings."
+            )
         )
     if indicator.goal.strategy_id != strategy.pk:
-        raise ValidationError({"indicator": "Choose an indicator of the plan's strategy."})
+        raise ValidationError({"indicator": _("Choose an indicator of the plan's strategy.")})
     _check_perception(measure, value, sample_size)
     reading = reading_record(indicator=indicator, by=by, date=date, value=value, note=note)
     perception = PerceptionReading(
@@ -419,7 +458,7 @@ def perception_update(
         .get(pk=perception.pk)
     )
     if not can_change_perception(by, perception):
-        raise PermissionDenied("Only who recorded it and the plan's planners correct it.")
+        raise PermissionDenied(_("Only who recorded it and the plan's planners correct it."))
     check_version(perception, version)
     if not changed_fields(perception, PERCEPTION_FIELDS, data):
         return perception

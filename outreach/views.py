@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_stale
@@ -125,7 +126,7 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(request, pk)
     if not can_add_item(user, plan):
-        raise PermissionDenied("Only planners of the lead organisation add messages.")
+        raise PermissionDenied(_("Only planners of the lead organisation add messages."))
     form = ItemForm(
         request.POST or None, plan=plan, initial={"spokesperson": plan.lead_organisation_id}
     )
@@ -137,18 +138,18 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The message was added to the calendar."
-                + (
-                    " The participants it names are asked to clear it."
-                    if services.awaiting_clearance(item)
-                    else ""
-                ),
+                _(
+                    "The message was added to the calendar. "
+                    "The participants it names are asked to clear it."
+                )
+                if services.awaiting_clearance(item)
+                else _("The message was added to the calendar."),
             )
             return redirect(item.get_absolute_url())
     return render(
         request,
         "outreach/item_form.html",
-        {"form": form, "plan": plan, "title": "Add a message", "cancel_url": _section_url(plan)},
+        {"form": form, "plan": plan, "title": _("Add a message"), "cancel_url": _section_url(plan)},
     )
 
 
@@ -157,7 +158,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = _item(request, pk)
     if not can_change_item(user, item):
-        raise PermissionDenied("Only planners of the lead organisation change this message.")
+        raise PermissionDenied(_("Only planners of the lead organisation change this message."))
     form = ItemForm(request.POST or None, plan=item.plan, initial=ItemForm.initial_for(item))
     if request.method == "POST" and form.is_valid():
         round_before = item.clearance
@@ -176,10 +177,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            text = "The message was saved."
+            text = _("The message was saved.")
             if updated.clearance != round_before:
-                text += (
-                    " Its wording changed after a clearance: the named participants clear it again."
+                text = _(
+                    "The message was saved. Its wording changed after a clearance: "
+                    "the named participants clear it again."
                 )
             messages.success(request, text)
             return redirect(updated.get_absolute_url())
@@ -190,7 +192,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "plan": item.plan,
             "item": item,
-            "title": f"Change “{item.title}”",
+            "title": _("Change “%(title)s”") % {"title": item.title},
             "cancel_url": item.get_absolute_url(),
         },
     )
@@ -214,8 +216,14 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     def done(record: Any) -> str:
         if record.decision == ClearanceDecision.REFUSE:
             name = record.organisation.name
-            return f"{name} refused round {record.clearance}: the planners are told why."
-        return f"{record.organisation.name} cleared round {record.clearance}."
+            return _("%(organisation)s refused round %(round)s: the planners are told why.") % {
+                "organisation": name,
+                "round": record.clearance,
+            }
+        return _("%(organisation)s cleared round %(round)s.") % {
+            "organisation": record.organisation.name,
+            "round": record.clearance,
+        }
 
     return decision_page(
         request,
@@ -223,7 +231,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
         subject=item,
         organisations=clearing_organisations(user, item),
         closed_message=services.decisions_closed(item),
-        comment_help="Needed when you refuse: say what must change.",
+        comment_help=_("Needed when you refuse: say what must change."),
         decide=decide,
         done=done,
         back_url=item.get_absolute_url(),
@@ -231,11 +239,11 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "subject": item,
             "plan": item.plan,
-            "heading": f"Clear round {item.clearance}",
+            "heading": _("Clear round %(round)s") % {"round": item.clearance},
             "breadcrumb": "outreach/_breadcrumb.html",
-            "here": "Clear",
-            "button": "Record decision",
-            "form_label": "Your decision",
+            "here": _("Clear"),
+            "button": _("Record decision"),
+            "form_label": _("Your decision"),
             "item": item,
         },
     )
@@ -245,7 +253,7 @@ def _step(request: HttpRequest, pk: int, call: Any, done: str) -> HttpResponse:
     item = _item(request, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Reload the page and try again: the form was incomplete.")
+        messages.error(request, _("Reload the page and try again: the form was incomplete."))
         return redirect(item.get_absolute_url())
     try:
         call(item, form.cleaned_data["version"])
@@ -268,7 +276,7 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
         lambda item, version: services.communication_publish(
             item=item, by=_user(request), version=version
         ),
-        "The message is published.",
+        _("The message is published."),
     )
 
 
@@ -281,7 +289,7 @@ def item_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         lambda item, version: services.communication_cancel(
             item=item, by=_user(request), version=version
         ),
-        "The message was cancelled.",
+        _("The message was cancelled."),
     )
 
 
@@ -292,12 +300,16 @@ def perception_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if plan.strategy is None:
         messages.error(
-            request, "This plan serves no strategy yet: perception is measured on its indicators."
+            request,
+            _("This plan serves no strategy yet: perception is measured on its indicators."),
         )
         return redirect(_section_url(plan))
     if not _may_record(user, plan):
         raise PermissionDenied(
-            "Only planners, analysts and field advisors of the strategy's partners record readings."
+            _(
+                "Only planners, analysts and field advisors of the strategy's partners "
+                "record readings."
+            )
         )
     form = PerceptionForm(request.POST or None, indicators=selectors.strategy_indicators(plan))
     if request.method == "POST" and form.is_valid():
@@ -307,9 +319,20 @@ def perception_create(request: HttpRequest, pk: int) -> HttpResponse:
             show_service_error(form, error)
         else:
             indicator = perception.reading.indicator
-            text = f"Recorded: {indicator.name} {perception.reading.value:g} in {perception.area}."
+            facts = {
+                "indicator": indicator.name,
+                "value": f"{perception.reading.value:g}",
+                "area": perception.area,
+            }
+            text = _("Recorded: %(indicator)s %(value)s in %(area)s.") % facts
             if indicator.in_warning:
-                text += " This is past the warning threshold: the partners are warned."
+                text = (
+                    _(
+                        "Recorded: %(indicator)s %(value)s in %(area)s. This is past the "
+                        "warning threshold: the partners are warned."
+                    )
+                    % facts
+                )
             messages.success(request, text)
             return redirect(reverse("outreach-perception-create", args=[plan.pk]))
     return render(

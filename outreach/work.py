@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from accounts.decisions import awaiting_decision
 from accounts.models import User
@@ -16,11 +18,15 @@ from outreach.permissions import CLEARANCE
 def _show_clearance(item: CommunicationItem) -> WorkItem:
     return WorkItem(
         kind="communication_clearance",
-        title=f"Clear “{item.title}”",
-        detail=(
-            f"{item.get_channel_display()} for {item.get_audience_display().lower()}, "
-            f"{item.planned_date:%-d %b %Y}, in “{item.plan.title}” (round {item.clearance})"
-        ),
+        title=_("Clear “%(title)s”") % {"title": item.title},
+        detail=_("%(channel)s for %(audience)s, %(date)s, in “%(plan)s” (round %(round)s)")
+        % {
+            "channel": item.get_channel_display(),
+            "audience": item.get_audience_display().lower(),
+            "date": date_format(item.planned_date, "j M Y"),
+            "plan": item.plan.title,
+            "round": item.clearance,
+        },
         url=reverse("outreach-item-decide", args=[item.pk]),
         since=item.updated,
     )
