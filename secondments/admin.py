@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from secondments.models import Post, Secondment, SecondmentDecision, Training, TrainingRegistration
@@ -56,7 +57,7 @@ class SecondmentAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # cancelled, never deleted: the host membership must follow
 
-    @admin.display(description="Status")
+    @admin.display(description=_("Status"))
     def shown_status(self, obj: Secondment) -> str:
         return obj.shown_status_label
 

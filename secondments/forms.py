@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import OrganisationSuggestField
 from accounts.models import Organisation, Role, User
@@ -28,7 +29,9 @@ class PostSuggestField(SuggestChoiceField):
     """A post, chosen by typing its title or its host's name or acronym."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(url_name="suggest-posts", search_fields=POST_SEARCH, noun="post", **kwargs)
+        super().__init__(
+            url_name="suggest-posts", search_fields=POST_SEARCH, noun=_("post"), **kwargs
+        )
 
     def label_from_instance(self, obj: Any) -> str:
         return post_label(obj)
@@ -36,31 +39,41 @@ class PostSuggestField(SuggestChoiceField):
 
 class SecondmentRequestForm(forms.Form):
     username = forms.CharField(
-        label="Person", max_length=150, help_text="Their username in Joined Forces."
+        label=_("Person"), max_length=150, help_text=_("Their username in Joined Forces.")
     )
     home_organisation = OrganisationSuggestField(
         queryset=Organisation.objects.filter(is_active=True),
-        help_text="Where the person is a member on the start day.",
+        label=_("Home organisation"),
+        help_text=_("Where the person is a member on the start day."),
     )
     host_organisation = OrganisationSuggestField(
-        queryset=Organisation.objects.filter(is_active=True)
+        queryset=Organisation.objects.filter(is_active=True), label=_("Host organisation")
     )
     post = PostSuggestField(
         queryset=Post.objects.select_related("host_organisation"),
         required=False,
-        placeholder="No post",
+        label=_("Post"),
+        placeholder=_("No post"),
     )
-    kind = forms.ChoiceField(choices=SecondmentKind.choices, initial=SecondmentKind.SECONDMENT)
-    role = forms.ChoiceField(choices=Role.choices, help_text="Their role in the host.")
-    start_date = forms.DateField(widget=DateInput)
-    end_date = forms.DateField(widget=DateInput, help_text="The last day included.")
-    purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(
+        choices=SecondmentKind.choices, initial=SecondmentKind.SECONDMENT, label=_("Kind")
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices, label=_("Role"), help_text=_("Their role in the host.")
+    )
+    start_date = forms.DateField(widget=DateInput, label=_("Start date"))
+    end_date = forms.DateField(
+        widget=DateInput, label=_("End date"), help_text=_("The last day included.")
+    )
+    purpose = forms.CharField(
+        required=False, label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()
         person = User.objects.filter(username=username, is_active=True).first()
         if person is None:
-            raise forms.ValidationError("No one has this username.")
+            raise forms.ValidationError(_("No one has this username."))
         return person
 
     def service_data(self) -> dict[str, Any]:
@@ -70,7 +83,7 @@ class SecondmentRequestForm(forms.Form):
 
 
 class EndDateForm(forms.Form):
-    end_date = forms.DateField(widget=DateInput)
+    end_date = forms.DateField(widget=DateInput, label=_("End date"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 

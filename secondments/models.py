@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -36,10 +38,10 @@ class Post(models.Model):
         null=True,
         blank=True,
         related_name="reporting_posts",
-        help_text="The post this one reports to, if any.",
+        help_text=_("The post this one reports to, if any."),
     )
     is_commander_post = models.BooleanField(
-        default=False, help_text="A military commander's post (embedded advisors serve one)."
+        default=False, help_text=_("A military commander's post (embedded advisors serve one).")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -58,9 +60,9 @@ class Post(models.Model):
 
 
 class SecondmentKind(models.TextChoices):
-    SECONDMENT = "secondment", "Secondment"
-    EMBEDDED_ADVISOR = "embedded_advisor", "Embedded advisor"
-    LIAISON = "liaison", "Liaison"
+    SECONDMENT = "secondment", _("Secondment")
+    EMBEDDED_ADVISOR = "embedded_advisor", _("Embedded advisor")
+    LIAISON = "liaison", _("Liaison")
 
 
 class SecondmentStatus(models.TextChoices):
@@ -68,12 +70,12 @@ class SecondmentStatus(models.TextChoices):
     dates of an approved secondment (`Secondment.status_on`), so they hold on the day
     whatever a periodic task has done."""
 
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    REQUESTED = "requested", pgettext_lazy("secondment", "Requested")
+    APPROVED = "approved", pgettext_lazy("secondment", "Approved")
+    DECLINED = "declined", pgettext_lazy("secondment", "Declined")
+    ACTIVE = "active", pgettext_lazy("secondment", "Active")
+    COMPLETED = "completed", pgettext_lazy("secondment", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("secondment", "Cancelled")
 
 
 STORED_STATUSES = [
@@ -92,7 +94,7 @@ class Secondment(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         related_name="secondments_out",
-        help_text="Where the person is a member on the start day.",
+        help_text=_("Where the person is a member on the start day."),
     )
     host_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="secondments_in"
@@ -104,10 +106,10 @@ class Secondment(models.Model):
         max_length=20, choices=SecondmentKind.choices, default=SecondmentKind.SECONDMENT
     )
     role = models.CharField(
-        max_length=20, choices=Role.choices, help_text="The person's role in the host."
+        max_length=20, choices=Role.choices, help_text=_("The person's role in the host.")
     )
     start_date = models.DateField()
-    end_date = models.DateField(help_text="The last day included.")
+    end_date = models.DateField(help_text=_("The last day included."))
     purpose = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=SecondmentStatus.choices, default=SecondmentStatus.REQUESTED
@@ -115,7 +117,7 @@ class Secondment(models.Model):
     request = models.PositiveIntegerField(
         default=1,
         editable=False,
-        help_text=(
+        help_text=_(
             "The request round decisions are pinned to: a change of dates, role, post or host "
             "(or an extension) starts a new one, which both organisations decide again."
         ),
@@ -124,7 +126,7 @@ class Secondment(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="An extension both organisations are deciding on; null when none is.",
+        help_text=_("An extension both organisations are deciding on; null when none is."),
     )
     membership = models.OneToOneField(
         Membership,
@@ -133,7 +135,7 @@ class Secondment(models.Model):
         blank=True,
         editable=False,
         related_name="secondment",
-        help_text="The host membership approval created: the access, for exactly the dates.",
+        help_text=_("The host membership approval created: the access, for exactly the dates."),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -147,29 +149,29 @@ class Secondment(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         permissions = [
-            ("decide_secondment", "Can approve or decline the secondment for an organisation"),
+            ("decide_secondment", _("Can approve or decline the secondment for an organisation")),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="secondment_dates_ordered",
-                violation_error_message="A secondment cannot end before it starts.",
+                violation_error_message=_("A secondment cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=~Q(home_organisation=models.F("host_organisation")),
                 name="secondment_between_two_organisations",
-                violation_error_message="The host must be another organisation than the home.",
+                violation_error_message=_("The host must be another organisation than the home."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=STORED_STATUSES),
                 name="secondment_stored_status",
-                violation_error_message="Active and completed follow the dates; never stored.",
+                violation_error_message=_("Active and completed follow the dates; never stored."),
             ),
             models.CheckConstraint(
                 condition=Q(proposed_end_date__isnull=True)
                 | Q(proposed_end_date__gt=models.F("end_date")),
                 name="secondment_extension_later",
-                violation_error_message="An extension ends after the current end date.",
+                violation_error_message=_("An extension ends after the current end date."),
             ),
         ]
         indexes = [
@@ -179,7 +181,12 @@ class Secondment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} to {self.host_organisation} ({self.start_date} to {self.end_date})"
+        return gettext("%(person)s to %(host)s (%(start)s to %(end)s)") % {
+            "person": self.person,
+            "host": self.host_organisation,
+            "start": self.start_date,
+            "end": self.end_date,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("secondment-detail", args=[self.pk])
@@ -202,7 +209,7 @@ class Secondment(models.Model):
 
     @property
     def shown_status_label(self) -> str:
-        return SecondmentStatus(self.shown_status).label
+        return str(SecondmentStatus(self.shown_status).label)
 
     @property
     def is_open_to_decisions(self) -> bool:
@@ -210,8 +217,8 @@ class Secondment(models.Model):
 
 
 class SecondmentDecisionChoice(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    DECLINE = "decline", "Decline"
+    APPROVE = "approve", _("Approve")
+    DECLINE = "decline", _("Decline")
 
 
 class SecondmentDecision(DecisionRecord):
@@ -232,7 +239,11 @@ class SecondmentDecision(DecisionRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation}: {self.get_decision_display()} (request {self.request})"
+        return gettext("%(organisation)s: %(decision)s (request %(request)s)") % {
+            "organisation": self.organisation,
+            "decision": self.get_decision_display(),
+            "request": self.request,
+        }
 
 
 class SecondmentGroupObjectPermission(GroupObjectPermissionBase):
@@ -250,12 +261,12 @@ class Training(models.Model):
     organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="trainings")
     start_date = models.DateField()
     end_date = models.DateField()
-    place = models.CharField(max_length=200, blank=True, help_text="Where, unless online.")
+    place = models.CharField(max_length=200, blank=True, help_text=_("Where, unless online."))
     online = models.BooleanField(default=False)
     topics = models.CharField(
-        max_length=300, blank=True, help_text="Comma-separated; glossary terms are welcome."
+        max_length=300, blank=True, help_text=_("Comma-separated; glossary terms are welcome.")
     )
-    capacity = models.PositiveIntegerField(help_text="Places; further registrations wait.")
+    capacity = models.PositiveIntegerField(help_text=_("Places; further registrations wait."))
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -265,22 +276,22 @@ class Training(models.Model):
 
     class Meta:
         ordering = ["start_date", "id"]
-        permissions = [("record_attendance", "Can record who attended the training")]
+        permissions = [("record_attendance", _("Can record who attended the training"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="training_dates_ordered",
-                violation_error_message="A training cannot end before it starts.",
+                violation_error_message=_("A training cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__gte=1),
                 name="training_has_a_place",
-                violation_error_message="A training has at least one place.",
+                violation_error_message=_("A training has at least one place."),
             ),
             models.CheckConstraint(
                 condition=Q(online=True) | ~Q(place=""),
                 name="training_online_or_somewhere",
-                violation_error_message="Say where the training is, or that it is online.",
+                violation_error_message=_("Say where the training is, or that it is online."),
             ),
         ]
 
@@ -289,11 +300,11 @@ class Training(models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", "Registered"
-    WAITLISTED = "waitlisted", "On the waiting list"
-    ATTENDED = "attended", "Attended"
-    NO_SHOW = "no_show", "Did not attend"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    REGISTERED = "registered", _("Registered")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not attend")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 HOLDING_A_PLACE = [RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED]
@@ -308,7 +319,7 @@ class TrainingRegistration(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The organisation the person takes part for.",
+        help_text=_("The organisation the person takes part for."),
     )
     status = models.CharField(max_length=12, choices=RegistrationStatus.choices)
     registered_at = models.DateTimeField(default=timezone.now)
@@ -324,7 +335,11 @@ class TrainingRegistration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} at {self.training}: {self.get_status_display()}"
+        return gettext("%(person)s at %(training)s: %(status)s") % {
+            "person": self.person,
+            "training": self.training,
+            "status": self.get_status_display(),
+        }
 
 
 class TrainingGroupObjectPermission(GroupObjectPermissionBase):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.authority import acting_organisations, may, organisations_in_role
 from accounts.decisions import DecisionKind
 from accounts.grants import organisation_groups, register_grant_rules
@@ -52,7 +54,7 @@ SECONDMENT_DECISION = DecisionKind(
     record_model=SecondmentDecision,
     subject_field="secondment",
     round_field="request",
-    round_label="request",
+    round_label=_("request"),
     codename="decide_secondment",
     choices=SecondmentDecisionChoice,
     positive=SecondmentDecisionChoice.APPROVE,
@@ -61,18 +63,18 @@ SECONDMENT_DECISION = DecisionKind(
         SecondmentDecisionChoice.DECLINE: "declined",
     },
     labels={
-        SecondmentDecisionChoice.APPROVE: "Approve this request",
-        SecondmentDecisionChoice.DECLINE: "Decline it",
+        SecondmentDecisionChoice.APPROVE: _("Approve this request"),
+        SecondmentDecisionChoice.DECLINE: _("Decline it"),
     },
-    reason_needed="Say why you decline, so the requester knows.",
-    refused="Only an approver of the home or the host organisation can decide this secondment.",
-    refused_for="You are not an approver of {organisation} for this secondment.",
-    ambiguous="You approve for both organisations: say which one you decide for.",
-    choose_prompt="Choose whether to approve or decline.",
-    decide_for_help="You are an approver of both organisations.",
+    reason_needed=_("Say why you decline, so the requester knows."),
+    refused=_("Only an approver of the home or the host organisation can decide this secondment."),
+    refused_for=_("You are not an approver of {organisation} for this secondment."),
+    ambiguous=_("You approve for both organisations: say which one you decide for."),
+    choose_prompt=_("Choose whether to approve or decline."),
+    decide_for_help=_("You are an approver of both organisations."),
     verbs={
-        SecondmentDecisionChoice.APPROVE: "approved",
-        SecondmentDecisionChoice.DECLINE: "declined",
+        SecondmentDecisionChoice.APPROVE: _("approved"),
+        SecondmentDecisionChoice.DECLINE: _("declined"),
     },
     requested_event="secondment:{subject}:request:{round}:decision-requested",
 )

@@ -14,10 +14,14 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Role
 from accounts.notifications import OrganisationRole, Reminder, register_reminder
 from secondments.models import Post, Secondment, SecondmentStatus
+from secondments.text import lazy_date
 
 STARTING_IN_DAYS = 7
 ENDING_IN_DAYS = 30
@@ -37,13 +41,25 @@ def _who(secondment: Secondment) -> str:
 def secondments_starting(now: datetime.datetime) -> Iterator[Reminder]:
     day = timezone.localdate(now) + timedelta(days=STARTING_IN_DAYS)
     for secondment in _approved().filter(start_date=day):
-        post = f" as {secondment.post.title}" if secondment.post else ""
+        text = (
+            format_lazy(
+                _("{person} of {home} starts with you as {post} on {date}: prepare their welcome."),
+                person=_who(secondment),
+                home=secondment.home_organisation,
+                post=secondment.post.title,
+                date=lazy_date(secondment.start_date),
+            )
+            if secondment.post
+            else format_lazy(
+                _("{person} of {home} starts with you on {date}: prepare their welcome."),
+                person=_who(secondment),
+                home=secondment.home_organisation,
+                date=lazy_date(secondment.start_date),
+            )
+        )
         yield Reminder(
             recipients=[OrganisationRole(secondment.host_organisation_id, Role.PLANNER)],
-            text=(
-                f"{_who(secondment)} of {secondment.home_organisation} starts with you{post} "
-                f"on {secondment.start_date:%-d %b %Y}: prepare their welcome."
-            ),
+            text=text,
             url=secondment.get_absolute_url(),
             item_key=f"secondment:{secondment.pk}:starting:{secondment.start_date}",
         )
@@ -53,16 +69,31 @@ def secondments_starting(now: datetime.datetime) -> Iterator[Reminder]:
 def secondments_ending(now: datetime.datetime) -> Iterator[Reminder]:
     day = timezone.localdate(now) + timedelta(days=ENDING_IN_DAYS)
     for secondment in _approved().filter(end_date=day, proposed_end_date__isnull=True):
-        vacant = f"; the post {secondment.post.title} falls vacant" if secondment.post else ""
+        text = (
+            format_lazy(
+                _(
+                    "The secondment of {person} to {host} ends on {date}: plan the handover; "
+                    "the post {post} falls vacant."
+                ),
+                person=_who(secondment),
+                host=secondment.host_organisation,
+                date=lazy_date(secondment.end_date),
+                post=secondment.post.title,
+            )
+            if secondment.post
+            else format_lazy(
+                _("The secondment of {person} to {host} ends on {date}: plan the handover."),
+                person=_who(secondment),
+                host=secondment.host_organisation,
+                date=lazy_date(secondment.end_date),
+            )
+        )
         yield Reminder(
             recipients=[
                 OrganisationRole(secondment.home_organisation_id, Role.PLANNER),
                 OrganisationRole(secondment.host_organisation_id, Role.PLANNER),
             ],
-            text=(
-                f"The secondment of {_who(secondment)} to {secondment.host_organisation} ends on "
-                f"{secondment.end_date:%-d %b %Y}: plan the handover{vacant}."
-            ),
+            text=text,
             url=secondment.get_absolute_url(),
             item_key=f"secondment:{secondment.pk}:ending:{secondment.end_date}",
         )
@@ -91,9 +122,15 @@ def posts_vacant(now: datetime.datetime) -> Iterator[Reminder]:
                 OrganisationRole(post.host_organisation_id, Role.PLANNER),
                 OrganisationRole(post.host_organisation_id, Role.ORG_ADMIN),
             ],
-            text=(
-                f"The post {post.title} has been vacant for more than {days} days, since "
-                f"{left + timedelta(days=1):%-d %b %Y}."
+            text=format_lazy(
+                ngettext_lazy(
+                    "The post {post} has been vacant for more than {days} day, since {date}.",
+                    "The post {post} has been vacant for more than {days} days, since {date}.",
+                    days,
+                ),
+                post=post.title,
+                days=days,
+                date=lazy_date(left + timedelta(days=1)),
             ),
             url=reverse("post-detail", args=[post.pk]),
             item_key=f"post:{post.pk}:vacant:{left}",

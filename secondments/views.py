@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_stale
@@ -40,6 +41,7 @@ from secondments.permissions import (
     deciding_organisations,
 )
 from secondments.selectors import active_on
+from secondments.text import day
 from secondments.work import open_to_decisions
 
 PER_PAGE = 50
@@ -68,7 +70,7 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
             "today_rows": today_rows,
             "flow_chart": flow_chart(
                 [(home, host, n) for (home, host), n in sorted(pairs.items())],
-                title=f"Seconded on {today:%-d %b %Y}, from and to",
+                title=_("Seconded on %(date)s, from and to") % {"date": day(today)},
             )
             if today_rows
             else "",
@@ -103,7 +105,9 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def secondment_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not can_request_secondment(user):
-        raise PermissionDenied("Only planners and organisation administrators request secondments.")
+        raise PermissionDenied(
+            _("Only planners and organisation administrators request secondments.")
+        )
     form = SecondmentRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,12 +115,12 @@ def secondment_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error, {"person": "username"})
         else:
-            messages.success(request, "Requested: both organisations' approvers are asked.")
+            messages.success(request, _("Requested: both organisations' approvers are asked."))
             return redirect(secondment)
     return render(
         request,
         "secondments/secondment_form.html",
-        {"form": form, "title": "Request a secondment", "submit_label": "Request"},
+        {"form": form, "title": _("Request a secondment"), "submit_label": _("Request")},
     )
 
 
@@ -137,8 +141,14 @@ def secondment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
     def done(record: Any) -> str:
         if record.decision == SecondmentDecisionChoice.DECLINE:
-            return f"{record.organisation.name} declined request {record.request}."
-        return f"{record.organisation.name} approved request {record.request}."
+            return _("%(organisation)s declined request %(request)s.") % {
+                "organisation": record.organisation.name,
+                "request": record.request,
+            }
+        return _("%(organisation)s approved request %(request)s.") % {
+            "organisation": record.organisation.name,
+            "request": record.request,
+        }
 
     return decision_page(
         request,
@@ -146,18 +156,18 @@ def secondment_decide(request: HttpRequest, pk: int) -> HttpResponse:
         subject=secondment,
         organisations=deciding_organisations(user, secondment),
         closed_message=services.decisions_closed(secondment),
-        comment_help="Needed when you decline: the requester is told why.",
+        comment_help=_("Needed when you decline: the requester is told why."),
         decide=decide,
         done=done,
         back_url=secondment.get_absolute_url(),
         changes_url=secondment.get_absolute_url(),
         context={
             "subject": secondment,
-            "heading": f"Decide request {secondment.request}",
+            "heading": _("Decide request %(request)s") % {"request": secondment.request},
             "breadcrumb": "secondments/_breadcrumb.html",
-            "here": "Decide",
-            "button": "Record decision",
-            "form_label": "Your decision",
+            "here": _("Decide"),
+            "button": _("Record decision"),
+            "form_label": _("Your decision"),
         },
     )
 
@@ -190,7 +200,7 @@ def secondment_extend(request: HttpRequest, pk: int) -> HttpResponse:
         lambda s, d: services.secondment_extend(
             secondment=s, by=_user(request), version=d["version"], end_date=d["end_date"]
         ),
-        "Extension asked for: both organisations' approvers decide it.",
+        _("Extension asked for: both organisations' approvers decide it."),
     )
 
 
@@ -204,7 +214,7 @@ def secondment_end(request: HttpRequest, pk: int) -> HttpResponse:
         lambda s, d: services.secondment_end(
             secondment=s, by=_user(request), version=d["version"], end_date=d["end_date"]
         ),
-        "Ended early: the host access ends after the new last day.",
+        _("Ended early: the host access ends after the new last day."),
     )
 
 
@@ -218,7 +228,7 @@ def secondment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         lambda s, d: services.secondment_cancel(
             secondment=s, by=_user(request), version=d["version"]
         ),
-        "Cancelled: the host access is removed.",
+        _("Cancelled: the host access is removed."),
     )
 
 
@@ -257,7 +267,7 @@ def person_secondments(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-start_date", "-pk")
     )
     if not rows:
-        raise Http404("No secondment of this person is shared with you.")
+        raise Http404(_("No secondment of this person is shared with you."))
     return render(
         request,
         "secondments/person_secondments.html",
@@ -301,12 +311,15 @@ def training_register(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("withdraw"):
             services.training_withdraw(training=training, by=_user(request))
-            messages.success(request, f"You withdrew from “{training.title}”.")
+            messages.success(
+                request, _("You withdrew from “%(training)s”.") % {"training": training.title}
+            )
         else:
             registration = services.training_register(training=training, by=_user(request))
             messages.success(
                 request,
-                f"{registration.get_status_display()}: “{training.title}”.",
+                _("%(status)s: “%(training)s”.")
+                % {"status": registration.get_status_display(), "training": training.title},
             )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -5,28 +5,34 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.decisions import awaiting_decision
 from accounts.models import User
 from accounts.work import WorkItem, register_work
 from secondments.models import Secondment, SecondmentStatus
 from secondments.permissions import SECONDMENT_DECISION
+from secondments.text import day
 
 
 def _show_decision(secondment: Secondment) -> WorkItem:
     person = secondment.person.get_full_name() or secondment.person.username
-    what = (
-        f"an extension to {secondment.proposed_end_date:%-d %b %Y}"
+    names = {
+        "home": secondment.home_organisation.name,
+        "host": secondment.host_organisation.name,
+        "request": secondment.request,
+    }
+    detail = (
+        _("%(home)s to %(host)s, an extension to %(end)s (request %(request)s)")
+        % {**names, "end": day(secondment.proposed_end_date)}
         if secondment.proposed_end_date
-        else f"{secondment.start_date:%-d %b %Y} to {secondment.end_date:%-d %b %Y}"
+        else _("%(home)s to %(host)s, %(start)s to %(end)s (request %(request)s)")
+        % {**names, "start": day(secondment.start_date), "end": day(secondment.end_date)}
     )
     return WorkItem(
         kind="secondment_decision",
-        title=f"Decide the secondment of {person}",
-        detail=(
-            f"{secondment.home_organisation.name} to {secondment.host_organisation.name}, "
-            f"{what} (request {secondment.request})"
-        ),
+        title=_("Decide the secondment of %(person)s") % {"person": person},
+        detail=detail,
         url=reverse("secondment-decide", args=[secondment.pk]),
         since=secondment.requested_at,
     )

@@ -14,6 +14,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_decision
 from accounts.authority import acting_organisations
@@ -38,6 +41,7 @@ from secondments.permissions import (
     can_extend_secondment,
     requesting_organisations,
 )
+from secondments.text import lazy_date
 
 UPDATABLE_FIELDS = (
     "host_organisation",
@@ -68,18 +72,20 @@ def _check(secondment: Secondment) -> None:
     """What the request must satisfy, whoever wrote it: read on every create and change."""
     errors: dict[str, str] = {}
     if secondment.end_date < secondment.start_date:
-        errors["end_date"] = "The end date must be on or after the start date."
+        errors["end_date"] = _("The end date must be on or after the start date.")
     if secondment.home_organisation_id == secondment.host_organisation_id:
-        errors["host_organisation"] = "The host must be another organisation than the home."
+        errors["host_organisation"] = _("The host must be another organisation than the home.")
     if secondment.post is not None and (
         secondment.post.host_organisation_id != secondment.host_organisation_id
     ):
-        errors["post"] = "This post is not in the host organisation."
+        errors["post"] = _("This post is not in the host organisation.")
     home_member = Membership.objects.valid_on(secondment.start_date).filter(
         user_id=secondment.person_id, organisation_id=secondment.home_organisation_id
     )
     if "end_date" not in errors and not home_member.exists():
-        errors["person"] = "The person must be a member of the home organisation on the start day."
+        errors["person"] = _(
+            "The person must be a member of the home organisation on the start day."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -102,18 +108,30 @@ def _followers(secondment: Secondment) -> list[Recipient]:
 
 
 def _ask_for_decisions(secondment: Secondment, *, by: User) -> None:
-    what = (
-        f"an extension to {secondment.proposed_end_date:%-d %b %Y} of the secondment"
+    names = {
+        "person": _name(secondment.person),
+        "home": secondment.home_organisation,
+        "host": secondment.host_organisation,
+    }
+    text = (
+        format_lazy(
+            gettext_lazy(
+                "Please decide an extension to {date} of the secondment of {person} from "
+                "{home} to {host}."
+            ),
+            date=lazy_date(secondment.proposed_end_date),
+            **names,
+        )
         if secondment.proposed_end_date
-        else "the secondment"
+        else format_lazy(
+            gettext_lazy("Please decide the secondment of {person} from {home} to {host}."),
+            **names,
+        )
     )
     notify(
         recipients=_approvers(secondment),
         kind="secondment.decision_requested",
-        text=(
-            f"Please decide {what} of {_name(secondment.person)} from "
-            f"{secondment.home_organisation} to {secondment.host_organisation}."
-        ),
+        text=text,
         url=secondment.get_absolute_url(),
         event_key=SECONDMENT_DECISION.requested_event.format(
             subject=secondment.pk, round=secondment.request
@@ -146,8 +164,10 @@ def secondment_request(
     mine = {o.pk for o in requesting_organisations(by)}
     if not mine & {home_organisation.pk, host_organisation.pk}:
         raise PermissionDenied(
-            "Only a planner or administrator of the home or the host organisation can "
-            "request this secondment."
+            _(
+                "Only a planner or administrator of the home or the host organisation can "
+                "request this secondment."
+            )
         )
     secondment = Secondment(
         person=person,
@@ -178,11 +198,12 @@ def secondment_update(
     secondment = _lock(secondment)
     if not can_change_secondment(by, secondment):
         raise PermissionDenied(
-            "Only planners and administrators of the home or the host can change it."
+            _("Only planners and administrators of the home or the host can change it.")
         )
     if secondment.status != SecondmentStatus.REQUESTED:
         raise ValidationError(
-            f"Only a requested secondment can be changed; this one is {_status(secondment)}."
+            _("Only a requested secondment can be changed; this one is %(status)s.")
+            % {"status": _status(secondment)}
         )
     check_version(secondment, version)
     host_before = secondment.host_organisation_id
@@ -205,7 +226,9 @@ def secondment_update(
 def decisions_closed(secondment: Secondment) -> str | None:
     if secondment.is_open_to_decisions:
         return None
-    return f"This secondment is {_status(secondment)}: there is no request or extension to decide."
+    return _("This secondment is %(status)s: there is no request or extension to decide.") % {
+        "status": _status(secondment)
+    }
 
 
 @transaction.atomic
@@ -233,7 +256,6 @@ def secondment_decide(
         closed=decisions_closed(secondment),
     )
     extension = secondment.proposed_end_date
-    what = "extension of the secondment" if extension is not None else "secondment"
     event = f"secondment:{secondment.pk}:request:{secondment.request}"
     if decision == SecondmentDecisionChoice.DECLINE:
         if extension is not None:
@@ -245,9 +267,19 @@ def secondment_decide(
         notify(
             recipients=_followers(secondment),
             kind="secondment.declined",
-            text=(
-                f"{record.organisation} declined the {what} of {_name(secondment.person)} "
-                f"to {secondment.host_organisation}: {record.comment}"
+            text=format_lazy(
+                gettext_lazy(
+                    "{organisation} declined the extension of the secondment of {person} "
+                    "to {host}: {comment}"
+                )
+                if extension is not None
+                else gettext_lazy(
+                    "{organisation} declined the secondment of {person} to {host}: {comment}"
+                ),
+                organisation=record.organisation,
+                person=_name(secondment.person),
+                host=secondment.host_organisation,
+                comment=record.comment,
             ),
             url=secondment.get_absolute_url(),
             event_key=f"{event}:declined",
@@ -280,10 +312,20 @@ def secondment_decide(
     notify(
         recipients=_followers(secondment),
         kind="secondment.approved",
-        text=(
-            f"Both organisations approved the {what} of {_name(secondment.person)} "
-            f"to {secondment.host_organisation}, "
-            f"{secondment.start_date:%-d %b %Y} to {secondment.end_date:%-d %b %Y}."
+        text=format_lazy(
+            gettext_lazy(
+                "Both organisations approved the extension of the secondment of {person} "
+                "to {host}, {start} to {end}."
+            )
+            if extension is not None
+            else gettext_lazy(
+                "Both organisations approved the secondment of {person} to {host}, "
+                "{start} to {end}."
+            ),
+            person=_name(secondment.person),
+            host=secondment.host_organisation,
+            start=lazy_date(secondment.start_date),
+            end=lazy_date(secondment.end_date),
         ),
         url=secondment.get_absolute_url(),
         event_key=f"{event}:approved",
@@ -301,14 +343,21 @@ def _move_membership(secondment: Secondment) -> None:
         memberships_sync(users=[secondment.person])
 
 
+RUNNING_ONLY = {
+    "extended": gettext_lazy(
+        "Only an approved secondment that has not ended can be extended; this one is %(status)s."
+    ),
+    "ended early": gettext_lazy(
+        "Only an approved secondment that has not ended can be ended early; this one is %(status)s."
+    ),
+}
+
+
 def _running(secondment: Secondment, verb: str) -> None:
     if secondment.status != SecondmentStatus.APPROVED or secondment.status_on() == (
         SecondmentStatus.COMPLETED
     ):
-        raise ValidationError(
-            f"Only an approved secondment that has not ended can be {verb}; "
-            f"this one is {_status(secondment)}."
-        )
+        raise ValidationError(str(RUNNING_ONLY[verb]) % {"status": _status(secondment)})
 
 
 @transaction.atomic
@@ -320,13 +369,16 @@ def secondment_extend(
     secondment = _lock(secondment)
     if not can_extend_secondment(by, secondment):
         raise PermissionDenied(
-            "Only planners, administrators and approvers of the home or the host can extend it."
+            _("Only planners, administrators and approvers of the home or the host can extend it.")
         )
     _running(secondment, "extended")
     check_version(secondment, version)
     if end_date <= secondment.end_date:
         raise ValidationError(
-            {"end_date": f"An extension ends after the current end, {secondment.end_date}."}
+            {
+                "end_date": _("An extension ends after the current end, %(end)s.")
+                % {"end": secondment.end_date}
+            }
         )
     secondment.proposed_end_date = end_date
     _new_round(secondment)
@@ -344,21 +396,24 @@ def secondment_end(
     (yesterday at the earliest), and the host membership ends with it."""
     secondment = _lock(secondment)
     if not can_end_secondment(by, secondment):
-        raise PermissionDenied("Only an approver of the home or the host can end it early.")
+        raise PermissionDenied(_("Only an approver of the home or the host can end it early."))
     _running(secondment, "ended early")
     check_version(secondment, version)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     if end_date >= secondment.end_date:
         raise ValidationError(
-            {"end_date": f"Ending early means before the current end, {secondment.end_date}."}
+            {
+                "end_date": _("Ending early means before the current end, %(end)s.")
+                % {"end": secondment.end_date}
+            }
         )
     if end_date < yesterday:
         raise ValidationError(
-            {"end_date": "The last day can be yesterday at the earliest: the past stays."}
+            {"end_date": _("The last day can be yesterday at the earliest: the past stays.")}
         )
     if end_date < secondment.start_date:
         raise ValidationError(
-            {"end_date": "That is before it starts: cancel the secondment instead."}
+            {"end_date": _("That is before it starts: cancel the secondment instead.")}
         )
     secondment.end_date = end_date
     if secondment.proposed_end_date is not None:
@@ -379,9 +434,13 @@ def secondment_end(
     notify(
         recipients=[*_followers(secondment), *_approvers(secondment)],
         kind="secondment.ended",
-        text=(
-            f"The secondment of {_name(secondment.person)} to {secondment.host_organisation} "
-            f"ends early: its last day is {end_date:%-d %b %Y}."
+        text=format_lazy(
+            gettext_lazy(
+                "The secondment of {person} to {host} ends early: its last day is {date}."
+            ),
+            person=_name(secondment.person),
+            host=secondment.host_organisation,
+            date=lazy_date(end_date),
         ),
         url=secondment.get_absolute_url(),
         event_key=f"secondment:{secondment.pk}:version:{secondment.version}:ended",
@@ -399,17 +458,19 @@ def secondment_cancel(
     secondment = _lock(secondment)
     if not can_change_secondment(by, secondment):
         raise PermissionDenied(
-            "Only planners and administrators of the home or the host can cancel it."
+            _("Only planners and administrators of the home or the host can cancel it.")
         )
     if version is not None:
         check_version(secondment, version)
     shown = secondment.status_on()
     if shown not in (SecondmentStatus.REQUESTED, SecondmentStatus.APPROVED):
-        hint = " End it early instead." if shown == SecondmentStatus.ACTIVE else ""
-        raise ValidationError(
+        message = _(
             "Only a requested secondment, or an approved one before its first day, can be "
-            f"cancelled; this one is {_status(secondment)}.{hint}"
-        )
+            "cancelled; this one is %(status)s."
+        ) % {"status": _status(secondment)}
+        if shown == SecondmentStatus.ACTIVE:
+            message = _("%(message)s End it early instead.") % {"message": message}
+        raise ValidationError(message)
     membership_id = secondment.membership_id
     secondment.status = SecondmentStatus.CANCELLED
     secondment.proposed_end_date = None
@@ -422,9 +483,10 @@ def secondment_cancel(
     notify(
         recipients=[*_followers(secondment), *_approvers(secondment)],
         kind="secondment.cancelled",
-        text=(
-            f"The secondment of {_name(secondment.person)} to {secondment.host_organisation} "
-            "is cancelled."
+        text=format_lazy(
+            gettext_lazy("The secondment of {person} to {host} is cancelled."),
+            person=_name(secondment.person),
+            host=secondment.host_organisation,
         ),
         url=secondment.get_absolute_url(),
         event_key=f"secondment:{secondment.pk}:cancelled",

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.authority import organisations_in_role
 from accounts.grants import grants_recompute
@@ -45,10 +48,10 @@ def training_create(
     organising = {o.pk for role in REQUESTER_ROLES for o in organisations_in_role(by, role)}
     if organiser.pk not in organising:
         raise PermissionDenied(
-            "Only a planner or administrator of the organiser can announce its training."
+            _("Only a planner or administrator of the organiser can announce its training.")
         )
     if end_date < start_date:
-        raise ValidationError({"end_date": "The end date must be on or after the start date."})
+        raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
     training = Training(
         title=title.strip(),
         organiser=organiser,
@@ -75,14 +78,17 @@ def _member_organisation(by: User, organisation: Organisation | None) -> int:
     if organisation is not None:
         if organisation.pk not in mine:
             raise ValidationError(
-                {"organisation": f"You are not a member of {organisation} today."}
+                {
+                    "organisation": _("You are not a member of %(organisation)s today.")
+                    % {"organisation": organisation}
+                }
             )
         return organisation.pk
     if not mine:
-        raise PermissionDenied("Only members of an organisation register for training.")
+        raise PermissionDenied(_("Only members of an organisation register for training."))
     if len(mine) > 1:
         raise ValidationError(
-            {"organisation": "You belong to several organisations: say which one you go for."}
+            {"organisation": _("You belong to several organisations: say which one you go for.")}
         )
     return mine.pop()
 
@@ -96,11 +102,12 @@ def training_register(
     organisation_id = _member_organisation(by, organisation)
     training = _lock(training)
     if training.end_date < timezone.localdate():
-        raise ValidationError("This training is over.")
+        raise ValidationError(_("This training is over."))
     existing = TrainingRegistration.objects.filter(training=training, person=by).first()
     if existing is not None and existing.status != RegistrationStatus.WITHDRAWN:
         raise ValidationError(
-            f"You are already on this training: {existing.get_status_display().lower()}."
+            _("You are already on this training: %(status)s.")
+            % {"status": existing.get_status_display().lower()}
         )
     taken = TrainingRegistration.objects.filter(
         training=training, status__in=HOLDING_A_PLACE
@@ -132,7 +139,7 @@ def training_withdraw(*, training: Training, by: User) -> TrainingRegistration:
         status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED],
     ).first()
     if registration is None:
-        raise ValidationError("You are not registered for this training.")
+        raise ValidationError(_("You are not registered for this training."))
     held_a_place = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.WITHDRAWN
     registration.version += 1
@@ -152,7 +159,10 @@ def training_withdraw(*, training: Training, by: User) -> TrainingRegistration:
             notify(
                 recipients=[first.person],
                 kind="training.place",
-                text=f"A place freed up: you are registered for “{training.title}”.",
+                text=format_lazy(
+                    gettext_lazy("A place freed up: you are registered for “{training}”."),
+                    training=training.title,
+                ),
                 url=reverse("training-list"),
                 event_key=f"training:{training.pk}:place:{first.pk}:{first.version}",
                 actor=by,
@@ -166,17 +176,17 @@ def training_attendance_record(
 ) -> TrainingRegistration:
     """The organiser's planners and administrators record who came, from the first day."""
     if not can_record_attendance(by, training):
-        raise PermissionDenied("Only the organiser's planners and administrators record this.")
+        raise PermissionDenied(_("Only the organiser's planners and administrators record this."))
     training = _lock(training)
     if timezone.localdate() < training.start_date:
-        raise ValidationError("Attendance is recorded once the training has started.")
+        raise ValidationError(_("Attendance is recorded once the training has started."))
     registration = TrainingRegistration.objects.filter(
         training=training,
         person=person,
         status__in=[*HOLDING_A_PLACE, RegistrationStatus.NO_SHOW],
     ).first()
     if registration is None:
-        raise ValidationError({"person": "This person has no place on this training."})
+        raise ValidationError({"person": _("This person has no place on this training.")})
     registration.status = RegistrationStatus.ATTENDED if attended else RegistrationStatus.NO_SHOW
     registration.version += 1
     registration.save()
