@@ -16,6 +16,9 @@ import { registerRoute, setCatchHandler } from "workbox-routing";
 import { NetworkFirst, StaleWhileRevalidate } from "workbox-strategies";
 
 const PAGES_CACHE = "jf-pages";
+// static/js/outbox.js keeps the language of the last page opened here, for NOT_KEPT.
+const LANGUAGE_CACHE = "jf-language";
+const LANGUAGE_KEY = "/jf-language";
 const STATIC_CACHE = "jf-static";
 
 // Keep the list in step with OFFLINE_PAGES in static/js/outbox.js.
@@ -88,9 +91,21 @@ connection is gone.</p>
 <p><a href="/outbox/">Your outbox</a> · <a href="/plans/">Plans</a></p>
 </main></body></html>`;
 
+// The page in the person's language: offline/views.py puts each language's in front of this
+// bundle (self.__JF_NOT_KEPT); NOT_KEPT above when it is missing.
+async function notKept() {
+  try {
+    const kept = await (await caches.open(LANGUAGE_CACHE)).match(LANGUAGE_KEY);
+    const language = kept ? await kept.text() : "";
+    return (self.__JF_NOT_KEPT || {})[language] || NOT_KEPT;
+  } catch {
+    return NOT_KEPT;
+  }
+}
+
 setCatchHandler(async ({ request }) => {
   if (request.destination === "document" || request.mode === "navigate") {
-    return new Response(NOT_KEPT, {
+    return new Response(await notKept(), {
       status: 503,
       headers: { "Content-Type": "text/html; charset=utf-8" },
     });

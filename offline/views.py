@@ -1,11 +1,13 @@
 """Field work without a connection: the service worker, the web manifest, the outbox page and
-signing out so that nothing of the person stays on the device.
+signing out so that nothing of the person stays on the device, and the phrases of our scripts
+in each language (Django's JavaScript catalogue).
 
 The service worker is bundled from npm's Workbox by `make setup` (offline/sw-src.js to
 build/sw.js, never committed) and served here, at the root, so that it may control every page.
 Served, it is prefixed with the list of the app's shell files to keep on the device, each with
 a digest of its content: a changed stylesheet changes the service worker, which the browser
-then installs anew.
+then installs anew. The JavaScript catalogue of each language is one of those files, so the
+outbox speaks the person's language without a connection too.
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import DjangoTranslation
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
 from accounts.models import User
 from missions.selectors import field_report_list
@@ -62,6 +69,34 @@ def _digest(path: str) -> str:
     return hashlib.sha256(Path(cast(str, found)).read_bytes()).hexdigest()[:16]
 
 
+class Catalogue(JavaScriptCatalog):
+    """The phrases of our scripts (static/js, domain `djangojs`) in one language, at an address
+    of its own (`/jsi18n/fr/`): the service worker keeps each language's, and each page loads
+    the one of its language, before static/js/outbox.js."""
+
+    domain = "djangojs"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = kwargs.pop("language")
+        if language not in dict(settings.LANGUAGES):
+            raise Http404(_("There is no such language."))
+        with translation.override(language):
+            response = super().get(request, *args, **kwargs)
+        response["Cache-Control"] = "no-cache"
+        return response
+
+
+def _catalogue_digest(language: str) -> str:
+    """What the catalogue of `language` holds, digested: a new translation changes the
+    service worker, which then keeps the new catalogue."""
+    with translation.override(language):
+        view = Catalogue()
+        view.translation = DjangoTranslation(language, domain=Catalogue.domain)
+        context = view.get_context_data()
+    text = json.dumps(context, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @functools.lru_cache(maxsize=4)
 def _service_worker_text(built_at: int, debug: bool) -> str:
     """`built_at` and `debug` only key the cache: a new build is read anew."""
@@ -72,7 +107,20 @@ def _service_worker_text(built_at: int, debug: bool) -> str:
         plain = f"/{settings.STATIC_URL.strip('/')}/{path}"
         if plain != static(path):
             precache.append({"url": plain, "revision": _digest(path)})
-    return f"self.__JF_PRECACHE = {json.dumps(precache)};\n" + BUILT_SERVICE_WORKER.read_text()
+    precache += [
+        {"url": reverse("javascript-catalogue", args=[code]), "revision": _catalogue_digest(code)}
+        for code, _name in settings.LANGUAGES
+    ]
+    # The page shown for an address not kept on the device, in each language: the worker
+    # picks the one of the last page the person opened (static/js/outbox.js tells it).
+    not_kept = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            not_kept[code] = render_to_string("offline/not_kept.html")
+    return (
+        f"self.__JF_PRECACHE = {json.dumps(precache)};\n"
+        f"self.__JF_NOT_KEPT = {json.dumps(not_kept)};\n" + BUILT_SERVICE_WORKER.read_text()
+    )
 
 
 @require_GET
@@ -109,7 +157,7 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
     manifest: dict[str, Any] = {
         "name": "Joined Forces",
         "short_name": "Joined Forces",
-        "description": "Joined-up mission planning, in the office and in the field.",
+        "description": _("Joined-up mission planning, in the office and in the field."),
         "id": "/",
         "start_url": "/",
         "scope": "/",

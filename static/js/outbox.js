@@ -15,9 +15,21 @@
 
 import { deleteDB, openDB } from "../vendor/idb/index.js";
 
+// The phrases shown are in the page's language: Django's JavaScript catalogue (offline/views.py
+// Catalogue, /jsi18n/<language>/, kept by the service worker) is loaded before this module by
+// templates/base.html. Without it, English.
+const gettext = globalThis.gettext || ((text) => text);
+const ngettext = globalThis.ngettext || ((one, many, count) => (count === 1 ? one : many));
+const interpolate =
+  globalThis.interpolate ||
+  ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
+
 const DB_NAME = "jf-outbox";
 const STORE = "items";
 const PAGES_CACHE = "jf-pages"; // offline/sw-src.js keeps the pages there
+// offline/sw-src.js reads there the language of its page for an address not kept.
+const LANGUAGE_CACHE = "jf-language";
+const LANGUAGE_KEY = "/jf-language";
 const BUDGET_BYTES = 50 * 1024 * 1024;
 const MAX_SIDE = 1600;
 const JPEG_QUALITY = 0.8;
@@ -34,12 +46,22 @@ export const STATES = {
   attention: "needs attention",
 };
 
+// What the person reads for each state (the states themselves are kept on the device).
+const STATE_LABELS = {
+  [STATES.waiting]: gettext("waiting"),
+  [STATES.sending]: gettext("sending"),
+  [STATES.sent]: gettext("sent"),
+  [STATES.attention]: gettext("needs attention"),
+};
+
 // One registration per form: the page it is on, where the API takes it, and how the form's
 // fields are named there. `fields` maps the form's names to the API's (others are left out).
 export const FORMS = [
   {
     kind: "field-report",
-    noun: "Field report",
+    noun: gettext("Field report"),
+    discard: gettext("Discard this field report? It will not be sent."),
+    discarded: gettext("Discarded: the field report was removed from this device."),
     page: /^\/plans\/(\d+)\/field-reports\/new\/$/,
     method: "POST",
     endpoint: () => "/api/v1/field-reports/",
@@ -58,7 +80,9 @@ export const FORMS = [
   },
   {
     kind: "progress",
-    noun: "Progress update",
+    noun: gettext("Progress update"),
+    discard: gettext("Discard this progress update? It will not be sent."),
+    discarded: gettext("Discarded: the progress update was removed from this device."),
     page: /^\/plans\/activities\/(\d+)\/progress\/$/,
     method: "PATCH",
     endpoint: (match) => `/api/v1/activities/${match[1]}/`,
@@ -73,7 +97,9 @@ export const FORMS = [
   },
   {
     kind: "observation",
-    noun: "Observation",
+    noun: gettext("Observation"),
+    discard: gettext("Discard this observation? It will not be sent."),
+    discarded: gettext("Discarded: the observation was removed from this device."),
     page: /^\/lessons\/new\/$/,
     method: "POST",
     endpoint: () => "/api/v1/lessons/",
@@ -206,9 +232,14 @@ function megabytes(bytes) {
 }
 
 function size(bytes) {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${megabytes(bytes)} MB`;
-  return `${(bytes / (1024 * 1024 * 1024)).toFixed(1).replace(/\.0$/, "")} GB`;
+  if (bytes < 1024 * 1024) {
+    return interpolate(gettext("%(n)s KB"), { n: Math.max(1, Math.round(bytes / 1024)) }, true);
+  }
+  if (bytes < 1024 * 1024 * 1024) {
+    return interpolate(gettext("%(n)s MB"), { n: megabytes(bytes) }, true);
+  }
+  const gigabytes = (bytes / (1024 * 1024 * 1024)).toFixed(1).replace(/\.0$/, "");
+  return interpolate(gettext("%(n)s GB"), { n: gigabytes }, true);
 }
 
 const when = (iso) =>
@@ -222,17 +253,25 @@ async function ensureRoom(newBytes) {
   const used = await usedBytes();
   if (used + newBytes > BUDGET_BYTES) {
     throw new NoRoom(
-      `There is no room for these photos on this device: the outbox holds ${size(used)} ` +
-        `of its ${size(BUDGET_BYTES)}. Send or discard what waits in the outbox first, ` +
-        "or leave the photos out.",
+      interpolate(
+        gettext(
+          "There is no room for these photos on this device: the outbox holds %(used)s " +
+            "of its %(budget)s. Send or discard what waits in the outbox first, " +
+            "or leave the photos out.",
+        ),
+        { used: size(used), budget: size(BUDGET_BYTES) },
+        true,
+      ),
     );
   }
   if (navigator.storage?.estimate) {
     const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
     if (usage + newBytes > quota) {
       throw new NoRoom(
-        "This device has no room left for these photos. Send or discard what waits in the " +
-          "outbox first, or leave the photos out.",
+        gettext(
+          "This device has no room left for these photos. Send or discard what waits in the " +
+            "outbox first, or leave the photos out.",
+        ),
       );
     }
   }
@@ -320,13 +359,13 @@ function bodyOf(item) {
 
 function messageOf(status, body) {
   if (status === 409) {
-    return "Someone changed this on the server after your device read it.";
+    return gettext("Someone changed this on the server after your device read it.");
   }
   if (status === 404) {
-    return "You no longer have access to this, or it was removed.";
+    return gettext("You no longer have access to this, or it was removed.");
   }
   if (status === 422) {
-    return "The server already took other content under this item's key.";
+    return gettext("The server already took other content under this item's key.");
   }
   if (body && typeof body === "object") {
     if (typeof body.detail === "string") return body.detail;
@@ -337,7 +376,7 @@ function messageOf(status, body) {
     }
     if (lines.length) return lines.join(" ");
   }
-  return `The server refused it (${status}).`;
+  return interpolate(gettext("The server refused it (%(status)s)."), { status }, true);
 }
 
 // "offline" and "signed out" stop the round: what follows would fail alike.
@@ -364,7 +403,7 @@ async function sendOne(item) {
     // Perhaps the server took it and the answer was lost: the same key is sent again, and
     // the server answers what it answered the first time.
     item.state = STATES.waiting;
-    item.note = "Not confirmed yet: it is sent again when the connection allows.";
+    item.note = gettext("Not confirmed yet: it is sent again when the connection allows.");
     await save(item);
     return "offline";
   }
@@ -398,13 +437,13 @@ async function sendOne(item) {
   const detail = typeof body?.detail === "string" ? body.detail : "";
   if (response.status === 401 || (response.status === 403 && /credentials|CSRF/i.test(detail))) {
     item.state = STATES.waiting;
-    item.note = "Sign in again to send it: your session has ended.";
+    item.note = gettext("Sign in again to send it: your session has ended.");
     await save(item);
     return "signed out";
   }
   if (response.status >= 500 || response.status === 429 || response.status === 408) {
     item.state = STATES.waiting;
-    item.note = "The server could not take it just now: it is tried again later.";
+    item.note = gettext("The server could not take it just now: it is tried again later.");
     await save(item);
     return "offline";
   }
@@ -490,7 +529,7 @@ export function say(text, { tone = "success", link = null } = {}) {
       type: "button",
       class: "flash-close",
       "data-dismiss": true,
-      "aria-label": "Dismiss this message",
+      "aria-label": gettext("Dismiss this message"),
     }),
   );
   region.querySelectorAll(".outbox-flash").forEach((old) => old.remove());
@@ -498,7 +537,27 @@ export function say(text, { tone = "success", link = null } = {}) {
   flash.scrollIntoView({ block: "nearest" });
 }
 
-const LABELS = { status: "Status", progress: "Progress (%)", version: "Version" };
+const LABELS = {
+  status: gettext("Status"),
+  progress: gettext("Progress (%)"),
+  version: gettext("Version"),
+  activity: gettext("Activity"),
+  date: gettext("Date"),
+  place: gettext("Place"),
+  situation: gettext("Situation"),
+  progress_update: gettext("Progress update"),
+  title: gettext("Title"),
+  observation: gettext("Observation"),
+  source_organisation: gettext("Source organisation"),
+  source_plan: gettext("Source plan"),
+  theatre: gettext("Theatre"),
+  observed_on: gettext("Observed on"),
+  discussion: gettext("Discussion"),
+  conclusion: gettext("Conclusion"),
+  recommendation: gettext("Recommendation"),
+  domains: gettext("Domains"),
+  classification: gettext("Classification"),
+};
 
 function labelOf(name) {
   return LABELS[name] || name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
@@ -519,7 +578,9 @@ function deviceValue(item, name) {
   if (found) return displayed(name, found[1]);
   // Left out of the request (an unchanged status): the server's stays.
   const read = item.read?.[name];
-  return read ? `${displayed(name, read)} (unchanged)` : "—";
+  return read
+    ? interpolate(gettext("%(value)s (unchanged)"), { value: displayed(name, read) }, true)
+    : "—";
 }
 
 function comparison(item) {
@@ -545,8 +606,8 @@ function comparison(item) {
         "tr",
         {},
         element("th", { scope: "col", text: "" }),
-        element("th", { scope: "col", text: "On the server now" }),
-        element("th", { scope: "col", text: "On this device" }),
+        element("th", { scope: "col", text: gettext("On the server now") }),
+        element("th", { scope: "col", text: gettext("On this device") }),
       ),
     ),
     element("tbody", {}, ...rows),
@@ -569,23 +630,35 @@ function editor(item) {
     element(
       "div",
       { class: "form-actions" },
-      element("button", { type: "submit", text: "Save and send" }),
+      element("button", { type: "submit", text: gettext("Save and send") }),
       element("button", {
         type: "button",
         class: "secondary outline",
         "data-action": "cancel-edit",
-        text: "Cancel",
+        text: gettext("Cancel"),
       }),
     ),
   );
   return form;
 }
 
+// The kind of item in the page's language (an item keeps the noun of when it was filed).
+function nounOf(item) {
+  return FORMS.find((form) => form.kind === item.kind)?.noun || item.noun;
+}
+
 function itemView(item) {
   const state = element("span", {
     class: `outbox-state is-${item.state.replace(/ /g, "-")}`,
-    text: item.state,
+    text: STATE_LABELS[item.state] || item.state,
   });
+  const noun = nounOf(item);
+  const summary = item.summary || gettext("(no text)");
+  const filed = interpolate(
+    gettext("filed on this device %(when)s"),
+    { when: when(item.created) },
+    true,
+  );
   const files = (item.files || []).map(
     (file) => `${file.filename} (${size(file.sentBytes ?? file.blob.size)})`,
   );
@@ -595,30 +668,43 @@ function itemView(item) {
       class: "outbox-item",
       "data-seq": item.seq,
       "data-state": item.state,
-      "aria-label": `${item.noun}: ${item.summary}`,
+      "aria-label": interpolate(
+        gettext("%(kind)s: %(summary)s"),
+        { kind: noun, summary: item.summary },
+        true,
+      ),
     },
     element(
       "header",
       {},
-      element("strong", { text: `${item.noun}: ${item.summary || "(no text)"}` }),
+      element("strong", {
+        text: interpolate(gettext("%(kind)s: %(summary)s"), { kind: noun, summary }, true),
+      }),
       " ",
       state,
     ),
     element("p", {
       class: "outbox-meta",
       text:
-        `${item.about ? `${item.about} · ` : ""}filed on this device ${when(item.created)}` +
-        (item.sent ? ` · sent ${when(item.sent)}` : ""),
+        `${item.about ? `${item.about} · ` : ""}${filed}` +
+        (item.sent
+          ? ` · ${interpolate(gettext("sent %(when)s"), { when: when(item.sent) }, true)}`
+          : ""),
     }),
-    files.length ? element("p", { class: "outbox-files", text: `Photos: ${files.join(", ")}` }) : null,
+    files.length
+      ? element("p", {
+          class: "outbox-files",
+          text: interpolate(gettext("Photos: %(files)s"), { files: files.join(", ") }, true),
+        })
+      : null,
     item.note ? element("p", { class: "outbox-note", text: item.note }) : null,
   );
   if (item.state === STATES.sent) {
     const text = item.result?.replayed
-      ? "Sent (the server had already taken it)."
-      : "Sent.";
+      ? gettext("Sent (the server had already taken it).")
+      : gettext("Sent.");
     const line = element("p", { class: "outbox-sent", text });
-    if (item.result?.link) line.append(" ", element("a", { href: item.result.link, text: "See it" }));
+    if (item.result?.link) line.append(" ", element("a", { href: item.result.link, text: gettext("See it") }));
     view.append(line);
     return view;
   }
@@ -632,19 +718,21 @@ function itemView(item) {
         element("button", {
           type: "button",
           "data-action": "resend",
-          text: item.problem.current?.version ? "Resend over the server's values" : "Resend",
+          text: item.problem.current?.version
+            ? gettext("Resend over the server's values")
+            : gettext("Resend"),
         }),
         element("button", {
           type: "button",
           class: "secondary",
           "data-action": "edit",
-          text: "Edit",
+          text: gettext("Edit"),
         }),
         element("button", {
           type: "button",
           class: "secondary outline",
           "data-action": "discard",
-          text: "Discard",
+          text: gettext("Discard"),
         }),
       ),
       editor(item),
@@ -659,7 +747,7 @@ function itemView(item) {
         type: "button",
         class: "secondary outline",
         "data-action": "discard",
-        text: "Discard",
+        text: gettext("Discard"),
       }),
     ),
   );
@@ -685,15 +773,50 @@ async function renderNow() {
   list.replaceChildren(...all.map(itemView));
   document.getElementById("outbox-empty").hidden = all.length > 0;
   const connection = document.getElementById("outbox-connection");
-  connection.textContent = navigator.onLine
-    ? `Connected. ${open.length ? `${open.length} to send.` : "Nothing waits to be sent."}`
-    : `Offline. ${open.length ? `${open.length} to send when you are back online.` : "Nothing waits to be sent."}`;
+  const count = { n: open.length };
+  if (!open.length) {
+    connection.textContent = navigator.onLine
+      ? gettext("Connected. Nothing waits to be sent.")
+      : gettext("Offline. Nothing waits to be sent.");
+  } else if (navigator.onLine) {
+    connection.textContent = interpolate(
+      ngettext("Connected. %(n)s to send.", "Connected. %(n)s to send.", open.length),
+      count,
+      true,
+    );
+  } else {
+    connection.textContent = interpolate(
+      ngettext(
+        "Offline. %(n)s to send when you are back online.",
+        "Offline. %(n)s to send when you are back online.",
+        open.length,
+      ),
+      count,
+      true,
+    );
+  }
   const used = all.reduce((sum, item) => sum + bytesOf(item), 0);
-  let storage = `Photos waiting: ${used ? size(used) : "none"} of the outbox's ${size(BUDGET_BYTES)}.`;
+  let storage = used
+    ? interpolate(
+        gettext("Photos waiting: %(used)s of the outbox's %(budget)s."),
+        { used: size(used), budget: size(BUDGET_BYTES) },
+        true,
+      )
+    : interpolate(
+        gettext("Photos waiting: none of the outbox's %(budget)s."),
+        { budget: size(BUDGET_BYTES) },
+        true,
+      );
   if (navigator.storage?.estimate) {
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     if (quota) {
-      storage += ` This site uses ${size(usage)} of the ${size(quota)} the browser allows it.`;
+      storage +=
+        " " +
+        interpolate(
+          gettext("This site uses %(usage)s of the %(quota)s the browser allows it."),
+          { usage: size(usage), quota: size(quota) },
+          true,
+        );
     }
   }
   const meter = document.getElementById("outbox-storage-meter");
@@ -713,9 +836,12 @@ async function onOutboxClick(event) {
   if (!item) return;
   const action = button.dataset.action;
   if (action === "discard") {
-    if (!window.confirm(`Discard this ${item.noun.toLowerCase()}? It will not be sent.`)) return;
+    const entry = FORMS.find((form) => form.kind === item.kind);
+    if (!window.confirm(entry?.discard || gettext("Discard this item? It will not be sent."))) {
+      return;
+    }
     await (await db()).delete(STORE, item.seq);
-    say(`Discarded: the ${item.noun.toLowerCase()} was removed from this device.`);
+    say(entry?.discarded || gettext("Discarded: the item was removed from this device."));
     render();
   } else if (action === "resend") {
     const version = item.problem?.current?.version;
@@ -763,27 +889,43 @@ async function onEditSubmit(event) {
 
 async function sendNow() {
   if (!navigator.onLine) {
-    say("You are offline: it will be sent when you are back online.", { tone: "info" });
+    say(gettext("You are offline: it will be sent when you are back online."), { tone: "info" });
     return;
   }
   const { sent } = await sendAll();
   const left = (await items()).filter((item) => item.state !== STATES.sent);
   const attention = left.filter((item) => item.state === STATES.attention).length;
   if (sent) {
-    let text = sent === 1 ? "Sent." : `Sent: ${sent} items.`;
-    if (attention) text += ` ${attention} need${attention === 1 ? "s" : ""} your attention.`;
+    let text =
+      sent === 1
+        ? gettext("Sent.")
+        : interpolate(ngettext("Sent: %(n)s item.", "Sent: %(n)s items.", sent), { n: sent }, true);
+    if (attention) {
+      text +=
+        " " +
+        interpolate(
+          ngettext("%(n)s needs your attention.", "%(n)s need your attention.", attention),
+          { n: attention },
+          true,
+        );
+    }
     say(text, { link: document.getElementById("outbox-items") ? null : outboxLink() });
   } else if (attention) {
-    say(`${attention} item${attention === 1 ? " needs" : "s need"} your attention.`, {
+    const needing = ngettext(
+      "%(n)s item needs your attention.",
+      "%(n)s items need your attention.",
+      attention,
+    );
+    say(interpolate(needing, { n: attention }, true), {
       tone: "error",
       link: document.getElementById("outbox-items") ? null : outboxLink(),
     });
   } else if (left.length) {
-    say("Not sent yet: it is tried again when the connection allows.", { tone: "info" });
+    say(gettext("Not sent yet: it is tried again when the connection allows."), { tone: "info" });
   }
 }
 
-const outboxLink = () => ({ href: "/outbox/", text: "See the outbox" });
+const outboxLink = () => ({ href: "/outbox/", text: gettext("See the outbox") });
 
 // --- the forms -----------------------------------------------------------------------------
 
@@ -809,7 +951,7 @@ async function onSubmit(event) {
   try {
     const item = await capture(form, registered.entry, registered.match);
     if (item.kind !== "progress") form.reset();
-    say("Saved on this device; it will be sent when you are back online.", {
+    say(gettext("Saved on this device; it will be sent when you are back online."), {
       tone: "info",
       link: outboxLink(),
     });
@@ -817,7 +959,7 @@ async function onSubmit(event) {
     say(
       error instanceof NoRoom
         ? error.message
-        : "It could not be kept on this device. Try again when you are back online.",
+        : gettext("It could not be kept on this device. Try again when you are back online."),
       { tone: "error" },
     );
   } finally {
@@ -857,8 +999,17 @@ async function signOut(event, form) {
   if (
     unsent &&
     !window.confirm(
-      `${unsent} item${unsent === 1 ? " has" : "s have"} not been sent. Signing out deletes ` +
-        `${unsent === 1 ? "it" : "them"} from this device. Sign out anyway?`,
+      interpolate(
+        ngettext(
+          "%(n)s item has not been sent. Signing out deletes it from this device. " +
+            "Sign out anyway?",
+          "%(n)s items have not been sent. Signing out deletes them from this device. " +
+            "Sign out anyway?",
+          unsent,
+        ),
+        { n: unsent },
+        true,
+      ),
     )
   ) {
     return;
@@ -902,7 +1053,9 @@ function markOffline() {
   if (navigator.onLine) return;
   // A page from the device's copy: its confirmations are from when it was kept.
   document.querySelectorAll(".flash-region .flash:not(.outbox-flash)").forEach((old) => old.remove());
-  say("You are offline: this page is as it was when you last opened it.", { tone: "info" });
+  say(gettext("You are offline: this page is as it was when you last opened it."), {
+    tone: "info",
+  });
 }
 
 // Someone else signed in on this device (the last person's session ended without signing
@@ -914,8 +1067,17 @@ async function forgetAnotherPersonsPages() {
   localStorage.setItem("jf-device-user", USER);
 }
 
+// The service worker answers an address not kept on the device in the page's language.
+async function keepLanguage() {
+  const language = document.documentElement.lang;
+  if (!language || !window.caches) return;
+  const cache = await caches.open(LANGUAGE_CACHE);
+  await cache.put(LANGUAGE_KEY, new Response(language, { headers: { "Content-Type": "text/plain" } }));
+}
+
 async function start() {
   await forgetAnotherPersonsPages().catch(() => {});
+  keepLanguage().catch(() => {});
   document.addEventListener("submit", onSubmit);
   document.getElementById("outbox")?.addEventListener("click", onOutboxClick);
   document.querySelector("[data-outbox-send]")?.addEventListener("click", () => sendNow());
