@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 ISO_4217 = frozenset(
     [
@@ -169,6 +170,6 @@ ISO_4217 = frozenset(
 def iso_4217(value: str) -> None:
     if value not in ISO_4217:
         raise ValidationError(
-            "Give the currency as its three-letter ISO 4217 code, e.g. EUR or USD.",
+            _("Give the currency as its three-letter ISO 4217 code, e.g. EUR or USD."),
             code="currency",
         )

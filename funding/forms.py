@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from funding.models import Allocation, FundingInstrument
 from missions.models import Activity
@@ -17,7 +18,7 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0.01"))
-        kwargs.setdefault("help_text", "In the instrument's currency, e.g. 1500.00.")
+        kwargs.setdefault("help_text", _("In the instrument's currency, e.g. 1500.00."))
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("step", "0.01")
@@ -25,13 +26,15 @@ class AmountField(forms.DecimalField):
 
 class AllocationForm(forms.Form):
     instrument = forms.ModelChoiceField(
-        queryset=FundingInstrument.objects.none(), empty_label=None, label="From instrument"
+        queryset=FundingInstrument.objects.none(), empty_label=None, label=_("From instrument")
     )
     activity = forms.ModelChoiceField(
-        queryset=Activity.objects.none(), empty_label=None, label="To activity"
+        queryset=Activity.objects.none(), empty_label=None, label=_("To activity")
     )
-    amount = AmountField()
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    amount = AmountField(label=_("Amount"))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(
         self,
@@ -51,14 +54,19 @@ class AllocationForm(forms.Form):
 
 class DisbursementRequestForm(forms.Form):
     allocation = forms.ModelChoiceField(
-        queryset=Allocation.objects.none(), empty_label=None, label="From allocation"
+        queryset=Allocation.objects.none(), empty_label=None, label=_("From allocation")
     )
-    amount = AmountField(help_text="In the allocation's currency; at most what is left of it.")
-    purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    amount = AmountField(
+        label=_("Amount"), help_text=_("In the allocation's currency; at most what is left of it.")
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     requested_on = forms.DateField(
+        label=_("Requested on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Today unless you asked earlier (on paper).",
+        help_text=_("Today unless you asked earlier (on paper)."),
     )
 
     def __init__(self, *args: Any, allocations: QuerySet[Allocation], **kwargs: Any) -> None:
@@ -75,6 +83,6 @@ class DisbursedForm(forms.Form):
     disbursed_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        label="Money arrived on",
-        help_text="Today unless given.",
+        label=_("Money arrived on"),
+        help_text=_("Today unless given."),
     )

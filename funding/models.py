@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -27,10 +29,10 @@ CURRENCY_FORMAT = Q(currency__regex=r"^[A-Z]{3}$")
 
 
 class InstrumentKind(models.TextChoices):
-    POOLED_FUND = "pooled_fund", "Pooled fund"
-    BILATERAL = "bilateral", "Bilateral"
-    TRUST_FUND = "trust_fund", "Trust fund"
-    RAPID_RESPONSE = "rapid_response", "Rapid response"
+    POOLED_FUND = "pooled_fund", _("Pooled fund")
+    BILATERAL = "bilateral", _("Bilateral")
+    TRUST_FUND = "trust_fund", _("Trust fund")
+    RAPID_RESPONSE = "rapid_response", _("Rapid response")
 
 
 class FundingInstrument(models.Model):
@@ -42,10 +44,10 @@ class FundingInstrument(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=InstrumentKind.choices)
     currency = models.CharField(
-        max_length=3, validators=[iso_4217], help_text="ISO 4217 code, e.g. EUR."
+        max_length=3, validators=[iso_4217], help_text=_("ISO 4217 code, e.g. EUR.")
     )
     target_days_to_disburse = models.PositiveIntegerField(
-        help_text="Days from a request to the money arriving that the instrument aims for."
+        help_text=_("Days from a request to the money arriving that the instrument aims for.")
     )
     description = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -60,12 +62,12 @@ class FundingInstrument(models.Model):
             models.CheckConstraint(
                 condition=CURRENCY_FORMAT,
                 name="instrument_currency_iso_4217",
-                violation_error_message="The currency is a three-letter ISO 4217 code.",
+                violation_error_message=_("The currency is a three-letter ISO 4217 code."),
             ),
             models.CheckConstraint(
                 condition=Q(target_days_to_disburse__gte=1),
                 name="instrument_target_at_least_a_day",
-                violation_error_message="The target is at least one day.",
+                violation_error_message=_("The target is at least one day."),
             ),
         ]
 
@@ -87,7 +89,7 @@ class Allocation(models.Model):
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(
-        max_length=3, editable=False, help_text="The instrument's currency."
+        max_length=3, editable=False, help_text=_("The instrument's currency.")
     )
     allocated_on = models.DateField(default=timezone.localdate)
     allocated_by = models.ForeignKey(
@@ -107,12 +109,12 @@ class Allocation(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=Decimal("0")),
                 name="allocation_amount_positive",
-                violation_error_message="An allocation is more than zero.",
+                violation_error_message=_("An allocation is more than zero."),
             ),
             models.CheckConstraint(
                 condition=CURRENCY_FORMAT,
                 name="allocation_currency_iso_4217",
-                violation_error_message="The currency is a three-letter ISO 4217 code.",
+                violation_error_message=_("The currency is a three-letter ISO 4217 code."),
             ),
         ]
 
@@ -121,10 +123,10 @@ class Allocation(models.Model):
 
 
 class DisbursementStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    DISBURSED = "disbursed", "Disbursed"
-    REJECTED = "rejected", "Rejected"
+    REQUESTED = "requested", pgettext_lazy("disbursement status", "Requested")
+    APPROVED = "approved", pgettext_lazy("disbursement status", "Approved")
+    DISBURSED = "disbursed", pgettext_lazy("disbursement status", "Disbursed")
+    REJECTED = "rejected", pgettext_lazy("disbursement status", "Rejected")
 
 
 class DisbursementRequest(models.Model):
@@ -137,7 +139,7 @@ class DisbursementRequest(models.Model):
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(
-        max_length=3, editable=False, help_text="The allocation's (the instrument's) currency."
+        max_length=3, editable=False, help_text=_("The allocation's (the instrument's) currency.")
     )
     purpose = models.TextField(blank=True)
     requested_on = models.DateField(default=timezone.localdate)
@@ -150,7 +152,7 @@ class DisbursementRequest(models.Model):
     round = models.PositiveIntegerField(
         default=1,
         editable=False,
-        help_text="The round decisions are pinned to: a change of amount starts a new one.",
+        help_text=_("The round decisions are pinned to: a change of amount starts a new one."),
     )
     approved_on = models.DateField(null=True, blank=True, editable=False)
     rejected_on = models.DateField(null=True, blank=True, editable=False)
@@ -161,7 +163,7 @@ class DisbursementRequest(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the alert that the request passed its instrument's target went out.",
+        help_text=_("When the alert that the request passed its instrument's target went out."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -178,12 +180,12 @@ class DisbursementRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=Decimal("0")),
                 name="disbursement_amount_positive",
-                violation_error_message="A request is for more than zero.",
+                violation_error_message=_("A request is for more than zero."),
             ),
             models.CheckConstraint(
                 condition=CURRENCY_FORMAT,
                 name="disbursement_currency_iso_4217",
-                violation_error_message="The currency is a three-letter ISO 4217 code.",
+                violation_error_message=_("The currency is a three-letter ISO 4217 code."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -197,19 +199,19 @@ class DisbursementRequest(models.Model):
                     | Q(status=DisbursementStatus.REJECTED, rejected_on__isnull=False)
                 ),
                 name="disbursement_dates_follow_status",
-                violation_error_message="Each status carries the dates it was reached on.",
+                violation_error_message=_("Each status carries the dates it was reached on."),
             ),
             models.CheckConstraint(
                 condition=Q(approved_on__isnull=True)
                 | Q(approved_on__gte=models.F("requested_on")),
                 name="disbursement_approved_after_request",
-                violation_error_message="A request is approved on or after its request date.",
+                violation_error_message=_("A request is approved on or after its request date."),
             ),
             models.CheckConstraint(
                 condition=Q(disbursed_on__isnull=True)
                 | Q(disbursed_on__gte=models.F("approved_on")),
                 name="disbursement_paid_after_approval",
-                violation_error_message="Money is disbursed on or after the approval.",
+                violation_error_message=_("Money is disbursed on or after the approval."),
             ),
         ]
         indexes = [
@@ -236,8 +238,8 @@ class DisbursementRequest(models.Model):
 
 
 class DisbursementDecisionChoice(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    REJECT = "reject", "Reject"
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
 
 
 class DisbursementDecision(DecisionRecord):

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 
 CENT = Decimal("0.01")
 
@@ -31,8 +33,14 @@ def totals_by_currency(queryset: QuerySet[Any], field: str = "amount") -> dict[s
 
 
 def money(amount: Decimal, currency: str) -> str:
-    """ "1,234.50 EUR": how pages and reports show an amount."""
-    return f"{amount.quantize(CENT):,} {currency}"
+    """ "1,234.50 EUR" (in French "1 234,50 EUR"): how pages and reports show an amount, in
+    the number format of the active language."""
+    number = number_format(amount.quantize(CENT), 2, use_l10n=True, force_grouping=True)
+    return f"{number} {currency}"
+
+
+lazy_money = lazy(money, str)
+"""An amount written in the number format of whoever reads it (notifications)."""
 
 
 def money_lines(totals: dict[str, Decimal]) -> str:

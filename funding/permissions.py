@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from accounts.authority import acting_organisations, holds_role, may, organisations_in_role
 from accounts.decisions import DecisionKind
 from accounts.grants import organisation_groups, register_grant_dependents, register_grant_rules
@@ -90,7 +93,7 @@ def _money_grants(
     for pk, (owner, plan_id) in owner_and_plan.items():
         grants = _owner_grants(groups[owner], by_role, view)
         for organisation_id in viewers[plan_id]:
-            for _, group_id in groups[organisation_id]:
+            for _role, group_id in groups[organisation_id]:
                 grants[group_id].add(view)
         result[pk] = grants
     return result
@@ -135,7 +138,7 @@ DISBURSEMENT_DECISION = DecisionKind(
     record_model=DisbursementDecision,
     subject_field="request",
     round_field="round",
-    round_label="round",
+    round_label=_("round"),
     codename="decide_disbursementrequest",
     choices=DisbursementDecisionChoice,
     positive=DisbursementDecisionChoice.APPROVE,
@@ -144,17 +147,17 @@ DISBURSEMENT_DECISION = DecisionKind(
         DisbursementDecisionChoice.REJECT: "rejected",
     },
     labels={
-        DisbursementDecisionChoice.APPROVE: "Approve this request",
-        DisbursementDecisionChoice.REJECT: "Reject it",
+        DisbursementDecisionChoice.APPROVE: _("Approve this request"),
+        DisbursementDecisionChoice.REJECT: _("Reject it"),
     },
-    reason_needed="Say why you reject the request, so the requester knows.",
-    refused="Only an approver of the instrument's owner can decide this request.",
-    refused_for="You are not an approver of {organisation} for this instrument.",
-    ambiguous="You approve for several organisations: say which one you decide for.",
-    choose_prompt="Choose whether to approve or reject.",
+    reason_needed=_("Say why you reject the request, so the requester knows."),
+    refused=_("Only an approver of the instrument's owner can decide this request."),
+    refused_for=_("You are not an approver of {organisation} for this instrument."),
+    ambiguous=_("You approve for several organisations: say which one you decide for."),
+    choose_prompt=_("Choose whether to approve or reject."),
     verbs={
-        DisbursementDecisionChoice.APPROVE: "approved",
-        DisbursementDecisionChoice.REJECT: "rejected",
+        DisbursementDecisionChoice.APPROVE: pgettext_lazy("disbursement decision", "approved"),
+        DisbursementDecisionChoice.REJECT: pgettext_lazy("disbursement decision", "rejected"),
     },
     requested_event="disbursement:{subject}:round:{round}:decision-requested",
 )

@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.authority import visible
 from accounts.decisions import DecisionState, decision_panel
@@ -22,7 +24,7 @@ from funding.models import (
     DisbursementStatus,
     FundingInstrument,
 )
-from funding.money import sum_by_currency
+from funding.money import money, sum_by_currency
 from funding.permissions import DISBURSEMENT_DECISION
 from missions.models import Plan
 
@@ -169,8 +171,12 @@ class InstrumentTimes:
             (
                 days_waiting(r, self.today),
                 False,
-                f"{r.amount} {r.currency}, requested {r.requested_on:%-d %b %Y}, "
-                f"disbursed after {r.days_to_disburse} days",
+                _("%(money)s, requested %(date)s, disbursed after %(days)s days")
+                % {
+                    "money": money(r.amount, r.currency),
+                    "date": date_format(r.requested_on, "j M Y"),
+                    "days": r.days_to_disburse,
+                },
             )
             for r in self.disbursed
         ]
@@ -178,8 +184,16 @@ class InstrumentTimes:
             (
                 days_waiting(r, self.today),
                 True,
-                f"{r.amount} {r.currency}, requested {r.requested_on:%-d %b %Y}, "
-                f"{r.get_status_display().lower()}, waiting {days_waiting(r, self.today)} days",
+                (
+                    _("%(money)s, requested %(date)s, approved, waiting %(days)s days")
+                    if r.status == DisbursementStatus.APPROVED
+                    else _("%(money)s, requested %(date)s, requested, waiting %(days)s days")
+                )
+                % {
+                    "money": money(r.amount, r.currency),
+                    "date": date_format(r.requested_on, "j M Y"),
+                    "days": days_waiting(r, self.today),
+                },
             )
             for r in self.waiting
         ]

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_stale
@@ -30,7 +32,7 @@ from funding.models import (
     DisbursementStatus,
     FundingInstrument,
 )
-from funding.money import money_lines
+from funding.money import money, money_lines
 from funding.permissions import (
     DISBURSEMENT_DECISION,
     can_record_disbursement,
@@ -154,7 +156,7 @@ def _section_context(
         "allocated": money_lines(funding.allocated),
         "requested": money_lines(funding.requested),
         "disbursed": money_lines(funding.disbursed),
-        "chart": times_chart(funding.times, "Days from request to money, per instrument")
+        "chart": times_chart(funding.times, _("Days from request to money, per instrument"))
         if funding.times
         else "",
         "allocation_form": allocation_form
@@ -186,7 +188,7 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     instruments = allocatable_instruments(user)
     if not instruments.exists():
-        raise PermissionDenied("Only a planner of an instrument's owner can allocate money.")
+        raise PermissionDenied(_("Only a planner of an instrument's owner can allocate money."))
     form = AllocationForm(
         request.POST or None, instruments=instruments, activities=_plan_activities(plan)
     )
@@ -205,8 +207,12 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Allocated {allocation.amount:,} {allocation.currency} from "
-                f"{allocation.instrument.name} to “{allocation.activity.title}”.",
+                _("Allocated %(money)s from %(instrument)s to “%(activity)s”.")
+                % {
+                    "money": money(allocation.amount, allocation.currency),
+                    "instrument": allocation.instrument.name,
+                    "activity": allocation.activity.title,
+                },
             )
             return redirect(_plan_url(plan))
     return render(
@@ -215,8 +221,8 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "form": form,
-            "title": "Allocate funding",
-            "submit_label": "Allocate",
+            "title": _("Allocate funding"),
+            "submit_label": _("Allocate"),
             "cancel_url": _plan_url(plan),
         },
     )
@@ -230,7 +236,7 @@ def plan_request(request: HttpRequest, pk: int) -> HttpResponse:
     allocations = requestable_allocations(user, plan)
     if not allocations.exists():
         raise PermissionDenied(
-            "Only the plan lead's planners or an activity's planners can request its money."
+            _("Only the plan lead's planners or an activity's planners can request its money.")
         )
     form = DisbursementRequestForm(request.POST or None, allocations=allocations)
     if request.method == "POST" and form.is_valid():
@@ -248,8 +254,11 @@ def plan_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Requested {disbursement.amount:,} {disbursement.currency}: the approvers of "
-                f"{disbursement.allocation.instrument.owner.name} are asked to decide.",
+                _("Requested %(money)s: the approvers of %(owner)s are asked to decide.")
+                % {
+                    "money": money(disbursement.amount, disbursement.currency),
+                    "owner": disbursement.allocation.instrument.owner.name,
+                },
             )
             return redirect(_plan_url(plan))
     return render(
@@ -258,8 +267,8 @@ def plan_request(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "form": form,
-            "title": "Request a disbursement",
-            "submit_label": "Request",
+            "title": _("Request a disbursement"),
+            "submit_label": _("Request"),
             "cancel_url": _plan_url(plan),
         },
     )
@@ -286,7 +295,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         "funding/instrument_list.html",
         {
             "times": all_times,
-            "chart": times_chart(all_times, "Days from request to money, per instrument")
+            "chart": times_chart(all_times, _("Days from request to money, per instrument"))
             if instruments
             else "",
         },
@@ -321,7 +330,10 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for r in requests
             ],
             "allocations": allocations,
-            "chart": times_chart([times], f"Days from request to money: {instrument.name}"),
+            "chart": times_chart(
+                [times],
+                _("Days from request to money: %(instrument)s") % {"instrument": instrument.name},
+            ),
         },
     )
 
@@ -376,8 +388,10 @@ def disbursement_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def done(record: Any) -> str:
-        verb = "approved" if record.decision == DisbursementDecisionChoice.APPROVE else "rejected"
-        return f"{record.organisation.name} {verb} the request (round {record.round})."
+        names = {"organisation": record.organisation.name, "round": record.round}
+        if record.decision == DisbursementDecisionChoice.APPROVE:
+            return _("%(organisation)s approved the request (round %(round)s).") % names
+        return _("%(organisation)s rejected the request (round %(round)s).") % names
 
     return decision_page(
         request,
@@ -385,18 +399,19 @@ def disbursement_decide(request: HttpRequest, pk: int) -> HttpResponse:
         subject=disbursement,
         organisations=deciding_organisations(user, disbursement),
         closed_message=decisions_closed(disbursement),
-        comment_help="Needed when you reject: the requester is told why.",
+        comment_help=_("Needed when you reject: the requester is told why."),
         decide=decide,
         done=done,
         back_url=disbursement.get_absolute_url(),
         changes_url=disbursement.get_absolute_url(),
         context={
             "subject": disbursement,
-            "heading": f"Decide the request for {disbursement.amount:,} {disbursement.currency}",
+            "heading": _("Decide the request for %(money)s")
+            % {"money": money(disbursement.amount, disbursement.currency)},
             "breadcrumb": "funding/_breadcrumb.html",
-            "here": "Decide",
-            "button": "Record decision",
-            "form_label": "Your decision",
+            "here": _("Decide"),
+            "button": _("Record decision"),
+            "form_label": _("Your decision"),
         },
     )
 
@@ -424,7 +439,10 @@ def disbursement_disbursed(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Recorded as disbursed on {paid.disbursed_on:%-d %b %Y}, "
-            f"{paid.days_to_disburse} days after the request.",
+            _("Recorded as disbursed on %(date)s, %(days)s days after the request.")
+            % {
+                "date": date_format(paid.disbursed_on or timezone.localdate(), "j M Y"),
+                "days": paid.days_to_disburse,
+            },
         )
     return redirect(disbursement)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.decisions import awaiting_decision
 from accounts.models import User
 from accounts.work import WorkItem, register_work
 from funding.models import DisbursementRequest, DisbursementStatus
+from funding.money import money
 from funding.permissions import DISBURSEMENT_DECISION
 
 
@@ -17,11 +20,15 @@ def _show_decision(request: DisbursementRequest) -> WorkItem:
     allocation = request.allocation
     return WorkItem(
         kind="disbursement_decision",
-        title=f"Decide a request for {request.amount:,} {request.currency}",
-        detail=(
-            f"From {allocation.instrument.name} for {allocation.activity.title} "
-            f"(requested {request.requested_on:%-d %b %Y}, round {request.round})"
-        ),
+        title=_("Decide a request for %(money)s")
+        % {"money": money(request.amount, request.currency)},
+        detail=_("From %(instrument)s for %(activity)s (requested %(date)s, round %(round)s)")
+        % {
+            "instrument": allocation.instrument.name,
+            "activity": allocation.activity.title,
+            "date": date_format(request.requested_on, "j M Y"),
+            "round": request.round,
+        },
         url=reverse("disbursement-decide", args=[request.pk]),
         since=request.created,
     )

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from charts.disbursement import TimesRow, disbursement_times_chart
@@ -20,7 +22,9 @@ class DisbursementTimesParams(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=1,
-        help_text="Only this instrument (an id); left out, every one whose requests you see.",
+        help_text=gettext_lazy(
+            "Only this instrument (an id); left out, every one whose requests you see."
+        ),
     )
 
 
@@ -35,7 +39,7 @@ def gather_disbursement_times(context: BuildContext) -> dict[str, Any]:
     times = times_by_instrument(requests, today=today)
     context.progress(50)
     return {
-        "title": "Disbursement times",
+        "title": _("Disbursement times"),
         "generated": timezone.now(),
         "requested_by": context.user,
         "today": today,
@@ -63,7 +67,7 @@ def gather_disbursement_times(context: BuildContext) -> dict[str, Any]:
                 )
                 for t in times
             ],
-            title="Days from request to money, per instrument",
+            title=_("Days from request to money, per instrument"),
         )
         if times
         else "",
@@ -72,21 +76,21 @@ def gather_disbursement_times(context: BuildContext) -> dict[str, Any]:
 
 def disbursement_times_csv(data: dict[str, Any]) -> Iterable[list[str]]:
     yield [
-        "instrument",
-        "owner",
-        "target days",
-        "plan",
-        "activity",
-        "amount",
-        "currency",
-        "requested on",
-        "status",
-        "approved on",
-        "disbursed on",
-        "days to approve",
-        "days to disburse",
-        "days waiting",
-        "past target",
+        _("instrument"),
+        _("owner"),
+        _("target days"),
+        _("plan"),
+        _("activity"),
+        _("amount"),
+        _("currency"),
+        _("requested on"),
+        _("status"),
+        _("approved on"),
+        _("disbursed on"),
+        _("days to approve"),
+        _("days to disburse"),
+        _("days waiting"),
+        _("past target"),
     ]
     for row in data["rows"]:
         r = row["request"]
@@ -106,15 +110,15 @@ def disbursement_times_csv(data: dict[str, Any]) -> Iterable[list[str]]:
             "" if r.days_to_approve is None else str(r.days_to_approve),
             "" if r.days_to_disburse is None else str(r.days_to_disburse),
             "" if r.days_to_disburse is not None else str(row["days"]),
-            "yes" if row["over"] else "no",
+            _("yes") if row["over"] else _("no"),
         ]
 
 
 register(
     ReportKind(
         name="disbursement_times",
-        label="Disbursement times",
-        description=(
+        label=gettext_lazy("Disbursement times"),
+        description=gettext_lazy(
             "How long money takes from request to arrival, per funding instrument: median, "
             "90th percentile and every request you can see, against each instrument's target."
         ),

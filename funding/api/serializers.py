@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -41,7 +42,7 @@ class MoneyField(serializers.DecimalField):
     def to_internal_value(self, data: Any) -> Decimal:
         if isinstance(data, float):
             raise serializers.ValidationError(
-                'Send the amount as a string, e.g. "1500.00", so no digit is lost.'
+                _('Send the amount as a string, e.g. "1500.00", so no digit is lost.')
             )
         value: Decimal = super().to_internal_value(data)
         return value

@@ -53,6 +53,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from accounts.models import Organisation, OrganisationKind
@@ -65,7 +66,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LANGUAGE = "en"
 REF_PREFIX = "XM-JF-"
 
-NOTHING_TO_EXPORT = (
+NOTHING_TO_EXPORT = _(
     "This plan has no development activities to export yet: give an activity a DAC sector "
     "code, a development ministry as the responsible organisation, or put it in a "
     "development line of effort."

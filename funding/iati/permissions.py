@@ -12,11 +12,13 @@ them no workflow power they would not otherwise have.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.authority import organisations_in_role
 from accounts.models import OrganisationKind, Role, User
 from missions.models import Participant, Plan
 
-REFUSED = (
+REFUSED = _(
     "Only planners of the lead organisation and of the participating development "
     "ministries can export this plan to IATI."
 )

@@ -15,6 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from accounts.concurrency import check_version
 from accounts.decisions import decision_record
@@ -28,7 +33,7 @@ from funding.models import (
     DisbursementRequest,
     DisbursementStatus,
 )
-from funding.money import money
+from funding.money import lazy_money, money
 from funding.permissions import (
     DISBURSEMENT_DECISION,
     can_record_disbursement,
@@ -38,6 +43,19 @@ from funding.services.instruments import check_amount, committed
 
 OPEN = (DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED)
 """Requests whose money has not arrived and that are not refused: the clock runs."""
+
+STILL: dict[str, StrOrPromise] = {
+    DisbursementStatus.REQUESTED: gettext_lazy(
+        "A request for {money} from {instrument} ({plan}) has waited {days} days, past the "
+        "target of {target} days, and is still requested."
+    ),
+    DisbursementStatus.APPROVED: gettext_lazy(
+        "A request for {money} from {instrument} ({plan}) has waited {days} days, past the "
+        "target of {target} days, and is still approved."
+    ),
+}
+"""The overdue alert, one sentence per open status (a status word alone would not agree in
+French)."""
 
 
 def _name(user: User) -> str:
@@ -74,8 +92,11 @@ def _check_fits(allocation: Allocation, amount: Any, *, besides: int | None = No
         raise ValidationError(
             {
                 "amount": (
-                    f"Only {money(left, allocation.currency)} of the allocation of "
-                    f"{money(allocation.amount, allocation.currency)} is left to request."
+                    _("Only %(left)s of the allocation of %(allocation)s is left to request.")
+                    % {
+                        "left": money(left, allocation.currency),
+                        "allocation": money(allocation.amount, allocation.currency),
+                    }
                 )
             }
         )
@@ -86,9 +107,11 @@ def _ask_for_decision(request: DisbursementRequest, *, by: User) -> None:
     notify(
         recipients=[OrganisationRole(allocation.instrument.owner_id, Role.APPROVER)],
         kind="funding.decision_requested",
-        text=(
-            f"Please decide a request for {money(request.amount, request.currency)} from "
-            f"{allocation.instrument} for {allocation.activity.title}."
+        text=format_lazy(
+            gettext_lazy("Please decide a request for {money} from {instrument} for {activity}."),
+            money=lazy_money(request.amount, request.currency),
+            instrument=allocation.instrument.name,
+            activity=allocation.activity.title,
         ),
         url=request.get_absolute_url(),
         event_key=DISBURSEMENT_DECISION.requested_event.format(
@@ -119,13 +142,13 @@ def disbursement_request(
     allocation = _lock_allocation(allocation)
     if not can_request_disbursement(by, allocation):
         raise PermissionDenied(
-            "Only the plan lead's planners or the activity's planners can request money."
+            _("Only the plan lead's planners or the activity's planners can request money.")
         )
     amount = check_amount(amount)
     today = timezone.localdate()
     requested_on = requested_on or today
     if requested_on > today:
-        raise ValidationError({"requested_on": "A request cannot be dated in the future."})
+        raise ValidationError({"requested_on": _("A request cannot be dated in the future.")})
     _check_fits(allocation, amount)
     request = DisbursementRequest(
         allocation=allocation,
@@ -151,10 +174,11 @@ def disbursement_update(
     allocation = _lock_allocation(request.allocation)
     request = _lock(request)
     if not can_request_disbursement(by, allocation):
-        raise PermissionDenied("Only those who may request money can change a request.")
+        raise PermissionDenied(_("Only those who may request money can change a request."))
     if request.status != DisbursementStatus.REQUESTED:
         raise ValidationError(
-            f"Only a request waiting for a decision can change; this one is {request.status}."
+            _("Only a request waiting for a decision can change; this one is %(status)s.")
+            % {"status": request.get_status_display().lower()}
         )
     check_version(request, version)
     if "amount" in data:
@@ -182,7 +206,9 @@ def disbursement_update(
 def decisions_closed(request: DisbursementRequest) -> str | None:
     if request.is_open_to_decisions:
         return None
-    return f"This request is {request.get_status_display().lower()}: there is nothing to decide."
+    return _("This request is %(status)s: there is nothing to decide.") % {
+        "status": request.get_status_display().lower()
+    }
 
 
 @transaction.atomic
@@ -209,18 +235,28 @@ def disbursement_decide(
         closed=decisions_closed(request),
     )
     today = max(timezone.localdate(), request.requested_on)
-    what = f"request for {money(request.amount, request.currency)}"
+    names = {
+        "organisation": record.organisation.name,
+        "money": lazy_money(request.amount, request.currency),
+        "instrument": request.allocation.instrument.name,
+    }
     if decision == DisbursementDecisionChoice.APPROVE:
         request.status = DisbursementStatus.APPROVED
         request.approved_on = today
         request.days_to_approve = (today - request.requested_on).days
-        text = f"{record.organisation} approved the {what} from {request.allocation.instrument}."
+        text = format_lazy(
+            gettext_lazy("{organisation} approved the request for {money} from {instrument}."),
+            **names,
+        )
     else:
         request.status = DisbursementStatus.REJECTED
         request.rejected_on = today
-        text = (
-            f"{record.organisation} rejected the {what} from {request.allocation.instrument}: "
-            f"{record.comment}"
+        text = format_lazy(
+            gettext_lazy(
+                "{organisation} rejected the request for {money} from {instrument}: {reason}"
+            ),
+            reason=record.comment,
+            **names,
         )
     request.version += 1
     request.save()
@@ -248,21 +284,24 @@ def disbursement_record_paid(
     request = _lock(request)
     if not can_record_disbursement(by, request):
         raise PermissionDenied(
-            "Only the instrument owner's planners and approvers record a disbursement."
+            _("Only the instrument owner's planners and approvers record a disbursement.")
         )
     if request.status != DisbursementStatus.APPROVED:
         raise ValidationError(
-            f"Only an approved request can be disbursed; this one is "
-            f"{request.get_status_display().lower()}."
+            _("Only an approved request can be disbursed; this one is %(status)s.")
+            % {"status": request.get_status_display().lower()}
         )
     check_version(request, version)
     day = disbursed_on or timezone.localdate()
     approved_on = request.approved_on or request.requested_on  # set when approved
     if day > timezone.localdate():
-        raise ValidationError({"disbursed_on": "The money cannot arrive in the future."})
+        raise ValidationError({"disbursed_on": _("The money cannot arrive in the future.")})
     if day < approved_on:
         raise ValidationError(
-            {"disbursed_on": f"It was approved on {approved_on:%-d %b %Y}: not before."}
+            {
+                "disbursed_on": _("It was approved on %(date)s: not before.")
+                % {"date": date_format(approved_on, "j M Y")}
+            }
         )
     request.status = DisbursementStatus.DISBURSED
     request.disbursed_on = day
@@ -272,10 +311,14 @@ def disbursement_record_paid(
     notify(
         recipients=_followers(request),
         kind="funding.disbursed",
-        text=(
-            f"{money(request.amount, request.currency)} from {request.allocation.instrument} "
-            f"arrived for {request.allocation.activity.title}, "
-            f"{request.days_to_disburse} days after the request."
+        text=format_lazy(
+            gettext_lazy(
+                "{money} from {instrument} arrived for {activity}, {days} days after the request."
+            ),
+            money=lazy_money(request.amount, request.currency),
+            instrument=request.allocation.instrument.name,
+            activity=request.allocation.activity.title,
+            days=request.days_to_disburse,
         ),
         url=request.get_absolute_url(),
         event_key=f"disbursement:{request.pk}:disbursed",
@@ -326,11 +369,13 @@ def _alert_one(pk: int, today: datetime.date) -> int:
             OrganisationRole(plan.lead_organisation_id, Role.PLANNER),
         ],
         kind="funding.overdue",
-        text=(
-            f"A request for {money(request.amount, request.currency)} from {instrument} "
-            f"({plan.title}) has waited {days} days, past the target of "
-            f"{instrument.target_days_to_disburse} days, and is still "
-            f"{request.get_status_display().lower()}."
+        text=format_lazy(
+            STILL[request.status],
+            money=lazy_money(request.amount, request.currency),
+            instrument=instrument.name,
+            plan=plan.title,
+            days=days,
+            target=instrument.target_days_to_disburse,
         ),
         url=reverse("disbursement-detail", args=[request.pk]),
         event_key=f"disbursement:{request.pk}:overdue",

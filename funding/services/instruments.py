@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from accounts.authority import may
 from accounts.concurrency import check_version
@@ -15,7 +16,7 @@ from accounts.grants import grants_recompute
 from accounts.models import Organisation, User
 from accounts.services import changed_fields
 from funding.models import Allocation, DisbursementRequest, DisbursementStatus, FundingInstrument
-from funding.money import CENT
+from funding.money import CENT, money
 from funding.permissions import (
     can_allocate,
     can_change_allocation,
@@ -30,13 +31,13 @@ INSTRUMENT_FIELDS = ("name", "kind", "currency", "target_days_to_disburse", "des
 def check_amount(amount: Decimal, field: str = "amount") -> Decimal:
     """More than zero, in whole cents, a `Decimal` (a float never reaches the database)."""
     if not isinstance(amount, Decimal):
-        raise ValidationError({field: "Give the amount as a decimal number, e.g. 1500.00."})
+        raise ValidationError({field: _("Give the amount as a decimal number, e.g. 1500.00.")})
     if not amount.is_finite() or amount <= 0:
-        raise ValidationError({field: "The amount must be more than zero."})
+        raise ValidationError({field: _("The amount must be more than zero.")})
     if amount != amount.quantize(CENT):
-        raise ValidationError({field: "Give the amount in whole cents (two decimal places)."})
+        raise ValidationError({field: _("Give the amount in whole cents (two decimal places).")})
     if amount >= Decimal("1e12"):
-        raise ValidationError({field: "The amount is too large (at most 999,999,999,999.99)."})
+        raise ValidationError({field: _("The amount is too large (at most 999,999,999,999.99).")})
     return amount.quantize(CENT)
 
 
@@ -54,7 +55,8 @@ def instrument_create(
     """A planner or organisation administrator of `owner` sets up an instrument."""
     if owner.pk not in {o.pk for o in managing_organisations(by)}:
         raise PermissionDenied(
-            f"Only a planner or administrator of {owner} can set up its funding instruments."
+            _("Only a planner or administrator of %(owner)s can set up its funding instruments.")
+            % {"owner": owner}
         )
     instrument = FundingInstrument(
         owner=owner,
@@ -77,7 +79,7 @@ def instrument_update(
     """Change name, kind, target or description; the currency only while nothing is allocated."""
     instrument = FundingInstrument.objects.select_for_update().get(pk=instrument.pk)
     if not can_change_instrument(by, instrument):
-        raise PermissionDenied("Only the owner's planners and administrators can change it.")
+        raise PermissionDenied(_("Only the owner's planners and administrators can change it."))
     check_version(instrument, version)
     if "currency" in data:
         data = {**data, "currency": str(data["currency"]).strip().upper()}
@@ -86,7 +88,7 @@ def instrument_update(
         return instrument
     if "currency" in changed and instrument.allocations.exists():
         raise ValidationError(
-            {"currency": "Money is already allocated in this currency: it cannot change."}
+            {"currency": _("Money is already allocated in this currency: it cannot change.")}
         )
     instrument.full_clean()
     instrument.version += 1
@@ -111,10 +113,10 @@ def allocation_create(
     """The instrument owner's planners set money aside for an activity of a plan they see;
     it is in the instrument's currency."""
     if not can_allocate(by, instrument):
-        raise PermissionDenied("Only the instrument owner's planners can allocate its money.")
+        raise PermissionDenied(_("Only the instrument owner's planners can allocate its money."))
     plan = activity.line_of_effort.plan
     if not may(by, plan, "view_plan"):
-        raise ValidationError({"activity": "No such activity among the plans you see."})
+        raise ValidationError({"activity": _("No such activity among the plans you see.")})
     allocation = Allocation(
         instrument=instrument,
         activity=activity,
@@ -129,7 +131,7 @@ def allocation_create(
             allocation.save()
     except IntegrityError as error:
         raise ValidationError(
-            {"activity": "This instrument already funds this activity: change that allocation."}
+            {"activity": _("This instrument already funds this activity: change that allocation.")}
         ) from error
     grants_recompute(allocation)
     return allocation
@@ -142,7 +144,7 @@ def allocation_update(
     """Change the amount (never below what requests already take) or the note."""
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if not can_change_allocation(by, allocation):
-        raise PermissionDenied("Only the instrument owner's planners can change an allocation.")
+        raise PermissionDenied(_("Only the instrument owner's planners can change an allocation."))
     check_version(allocation, version)
     if "amount" in data:
         data = {**data, "amount": check_amount(data["amount"])}
@@ -154,7 +156,10 @@ def allocation_update(
     taken = committed(allocation)
     if allocation.amount < taken:
         raise ValidationError(
-            {"amount": f"Requests already take {taken} {allocation.currency} of it."}
+            {
+                "amount": _("Requests already take %(money)s of it.")
+                % {"money": money(taken, allocation.currency)}
+            }
         )
     allocation.version += 1
     allocation.save()
