@@ -359,6 +359,10 @@ SPECTACULAR_SETTINGS = {
         "RemedialActionStatusEnum": "lessons.models.ActionStatus",
         "DisbursementStatusEnum": "funding.models.DisbursementStatus",
         "FundingInstrumentKindEnum": "funding.models.InstrumentKind",
+        "CapabilityKindEnum": "capabilities.models.CapabilityKind",
+        "PledgeStatusEnum": "capabilities.models.PledgeStatus",
+        "PledgeSideEnum": "capabilities.models.PledgeSide",
+        "CommunicationStatusEnum": "outreach.models.CommunicationStatus",
     },
 }
 
