@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicationConfig(AppConfig):
     name = "publication"
-    verbose_name = "Public account"
+    verbose_name = _("Public account")

@@ -1,28 +1,33 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from publication.models import PlanPublication
 
 
 class PublicationForm(forms.Form):
     public_title = forms.CharField(
-        label="Public name of the mission",
+        label=_("Public name of the mission"),
         max_length=200,
-        help_text="Shown as the page's heading; the plan's own title is not shown.",
+        help_text=_("Shown as the page's heading; the plan's own title is not shown."),
     )
     public_summary = forms.CharField(
-        label="Public summary",
+        label=_("Public summary"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What the joined-up mission is and why, in words for the public. The plan's "
-        "internal summary, activity descriptions, field reports and consultation notes are "
-        "never shown.",
+        help_text=_(
+            "What the joined-up mission is and why, in words for the public. The plan's "
+            "internal summary, activity descriptions, field reports and consultation notes are "
+            "never shown."
+        ),
     )
     slug = forms.SlugField(
-        label="Address",
+        label=_("Address"),
         max_length=PlanPublication._meta.get_field("slug").max_length,
         required=False,
-        help_text="The page's address, /public/plans/<address>/. Left empty: made from the name.",
+        help_text=_(
+            "The page's address, /public/plans/<address>/. Left empty: made from the name."
+        ),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

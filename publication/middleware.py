@@ -1,4 +1,5 @@
-"""The public pages answer everyone alike: they are read as by someone not signed in."""
+"""The public pages answer everyone alike: they are read as by someone not signed in, in
+the language the browser asks for."""
 
 from __future__ import annotations
 
@@ -9,6 +10,21 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+
+def browser_language(request: HttpRequest) -> str:
+    """The supported language the request's `Accept-Language` prefers, else the site's: as
+    `translation.get_language_from_request`, without the session, the cookie or the path."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
 
 
 async def _anonymous() -> AnonymousUser:
@@ -20,8 +36,10 @@ class PublicPagesAreAnonymous:
     before any later middleware asks who is signed in: the session is never read, so the
     answer sets no cookie and does not vary by cookie, and nothing marks it `no-store`
     (`accounts.middleware.NoStoreMiddleware`) or holds it back for a second factor; it is
-    the same page for everyone, cacheable by any cache. Signed-in people's sessions are
-    neither extended nor ended by reading a public page.
+    the same page for everyone who asks in the same language (`Accept-Language`, the one
+    header it varies by), cacheable by any cache. Signed-in people's sessions are neither
+    extended nor ended by reading a public page, and neither their profile's language nor
+    the switcher's cookie changes it.
 
     Sits after `AuthenticationMiddleware` and before every middleware whose `process_view`
     reads `request.user`; a middleware that read it earlier (the person's language) is undone
@@ -47,7 +65,8 @@ class PublicPagesAreAnonymous:
         session = getattr(request, "session", None)
         if session is not None and not session.modified:
             session.accessed = False
-        # And the same words and times for everyone: the site's language, times in UTC.
-        translation.activate(settings.LANGUAGE_CODE)
+        # And the same words and times for everyone who asks in the same language: the
+        # `Accept-Language` header's (never the person's nor the cookie's), times in UTC.
+        translation.activate(browser_language(request))
         request.LANGUAGE_CODE = translation.get_language()
         timezone.deactivate()

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Trim
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from missions.models import Plan
 
@@ -24,15 +25,17 @@ class PlanPublication(models.Model):
     slug = models.SlugField(
         max_length=80,
         unique=True,
-        help_text="The public page's address: /public/plans/<slug>/.",
+        help_text=_("The public page's address: /public/plans/<slug>/."),
     )
     public_title = models.CharField(
         max_length=200,
-        help_text="The mission's name for the public (the plan's own title may be internal).",
+        help_text=_("The mission's name for the public (the plan's own title may be internal)."),
     )
     public_summary = models.TextField(
-        help_text="What the joined-up mission is, in words for the public: the only words "
-        "about the plan itself its public page shows.",
+        help_text=_(
+            "What the joined-up mission is, in words for the public: the only words "
+            "about the plan itself its public page shows."
+        ),
     )
     published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -53,13 +56,13 @@ class PlanPublication(models.Model):
             models.CheckConstraint(
                 condition=Q(published=False) | Q(published_at__isnull=False),
                 name="publication_published_has_date",
-                violation_error_message="A published plan records when it was published.",
+                violation_error_message=_("A published plan records when it was published."),
             ),
             models.CheckConstraint(
                 condition=~Q(Exact(Trim("public_summary"), "")),
                 name="publication_has_public_summary",
                 violation_error_message=(
-                    "Write the public summary: what the mission is, for the public."
+                    _("Write the public summary: what the mission is, for the public.")
                 ),
             ),
         ]

@@ -146,8 +146,8 @@ def _messages(items: QuerySet[CommunicationItem]) -> list[PublicMessage]:
             slug=row["plan__publication__slug"],
             title=row["title"],
             key_message=row["key_message"],
-            audience=audiences.get(row["audience"], row["audience"]),
-            channel=channels.get(row["channel"], row["channel"]),
+            audience=str(audiences.get(row["audience"], row["audience"])),
+            channel=str(channels.get(row["channel"], row["channel"])),
             spokesperson=row["spokesperson__name"],
             published_at=cast(datetime.datetime, row["published_at"]),
         )
@@ -192,7 +192,9 @@ def _teams(plan_id: int, activities: Sequence[Mapping[str, Any]]) -> list[Domain
     labels = dict(Domain.choices)
     order = list(labels)
     return [
-        DomainTeam(domain=domain, label=labels.get(domain, domain), organisations=sorted(names))
+        DomainTeam(
+            domain=domain, label=str(labels.get(domain, domain)), organisations=sorted(names)
+        )
         for domain, names in sorted(
             by_domain.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
         )
@@ -217,7 +219,7 @@ def _lessons(plan_id: int) -> list[PublicLesson]:
         for lesson_id, domain in LessonDomain.objects.filter(
             lesson_id__in=[row["id"] for row in rows]
         ).values_list("lesson_id", "domain"):
-            domains[lesson_id].append(labels.get(domain, domain))
+            domains[lesson_id].append(str(labels.get(domain, domain)))
     return [
         PublicLesson(
             title=row["title"],
@@ -256,7 +258,7 @@ def _figures(plan_id: int) -> list[PublicFigure]:
             unit=row["reading__indicator__unit"],
             area=row["area"],
             value=row["reading__value"],
-            measure=measures.get(row["measure"], row["measure"]),
+            measure=str(measures.get(row["measure"], row["measure"])),
             percent=row["measure"] == Measure.PERCENT,
             date=row["reading__date"],
             sample_size=row["sample_size"],
@@ -301,7 +303,7 @@ def public_account(publication: PlanPublication) -> PublicAccount:
                 title=str(row["title"]),
                 progress=int(row["progress"]),
                 status=str(row["status"]),
-                status_label=statuses.get(str(row["status"]), str(row["status"])),
+                status_label=str(statuses.get(str(row["status"]), str(row["status"]))),
             )
             for row in activity_rows
         ],

@@ -8,6 +8,8 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_decision
 from accounts.concurrency import check_version
@@ -19,8 +21,12 @@ from publication.permissions import can_publish_plan
 PUBLISHABLE = (PlanStatus.APPROVED, PlanStatus.ACTIVE, PlanStatus.CLOSED)
 """A plan is published once its partners agreed it: approved, active, or closed (its record)."""
 
-REFUSED = "Only an approver of the lead organisation can publish this plan or withdraw it."
-MISSING_VERSION = "Send the version of the publication you edited, so no change is lost."
+REFUSED = gettext_lazy(
+    "Only an approver of the lead organisation can publish this plan or withdraw it."
+)
+MISSING_VERSION = gettext_lazy(
+    "Send the version of the publication you edited, so no change is lost."
+)
 SLUG_MAX = PlanPublication._meta.get_field("slug").max_length or 80
 
 
@@ -36,20 +42,22 @@ def _slug(wanted: str, title: str, publication: PlanPublication | None) -> str:
     slug = wanted.strip() or (publication.slug if publication else slugify(title)[:SLUG_MAX])
     if not slug:
         raise ValidationError(
-            {"slug": "Give the public page an address of letters, digits and hyphens."}
+            {"slug": _("Give the public page an address of letters, digits and hyphens.")}
         )
     try:
         validate_slug(slug)
     except ValidationError as error:
         raise ValidationError({"slug": error.messages}) from error
     if len(slug) > SLUG_MAX:
-        raise ValidationError({"slug": f"An address has at most {SLUG_MAX} characters."})
+        raise ValidationError(
+            {"slug": _("An address has at most %(count)d characters.") % {"count": SLUG_MAX}}
+        )
     taken = PlanPublication.objects.filter(slug=slug)
     if publication is not None:
         taken = taken.exclude(pk=publication.pk)
     if taken.exists():
         raise ValidationError(
-            {"slug": "Another plan's public page has this address: choose another."}
+            {"slug": _("Another plan's public page has this address: choose another.")}
         )
     return slug
 
@@ -75,15 +83,17 @@ def plan_publish(
         raise PermissionDenied(REFUSED)
     if plan.status not in PUBLISHABLE:
         raise ValidationError(
-            "Only an approved, active or closed plan can be published; this plan is "
-            f"{plan.get_status_display().lower()}."
+            _("Only an approved, active or closed plan can be published; this plan is %(status)s.")
+            % {"status": plan.get_status_display().lower()}
         )
     errors = {}
     public_title, public_summary = public_title.strip(), public_summary.strip()
     if not public_title:
-        errors["public_title"] = "Give the mission a name for the public."
+        errors["public_title"] = _("Give the mission a name for the public.")
     if not public_summary:
-        errors["public_summary"] = "Write the public summary: what the mission is, for the public."
+        errors["public_summary"] = _(
+            "Write the public summary: what the mission is, for the public."
+        )
     if errors:
         raise ValidationError(errors)
     publication = _current(plan)
@@ -124,7 +134,7 @@ def plan_unpublish(*, plan: Plan, by: User, version: int | None = None) -> PlanP
         raise PermissionDenied(REFUSED)
     publication = _current(plan)
     if publication is None or not publication.published:
-        raise ValidationError("This plan is not published.")
+        raise ValidationError(_("This plan is not published."))
     if version is not None:
         check_version(publication, version)
     publication.published = False

@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.audit import audit_stale
@@ -37,14 +39,15 @@ NOT_FOUND_MAX_AGE = 60
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page of the public account: read as by anyone (`public.middleware`), GET and HEAD,
-    `Cache-Control: public` for everyone."""
+    """A page of the public account: read as by anyone (`public.middleware`), in the language
+    of `Accept-Language`, GET and HEAD, `Cache-Control: public` for everyone."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         max_age = PUBLIC_MAX_AGE if response.status_code == 200 else NOT_FOUND_MAX_AGE
         patch_cache_control(response, public=True, max_age=max_age)
+        patch_vary_headers(response, ["Accept-Language"])  # its words follow the browser's
         return response
 
     # HEAD too: caches and feed readers ask it.
@@ -78,7 +81,7 @@ def _feed(request: HttpRequest, *, title: str, link: str, description: str) -> A
         title=title,
         link=request.build_absolute_uri(link),
         description=description,
-        language="en",
+        language=get_language(),
         feed_url=request.build_absolute_uri(),
     )
 
@@ -119,12 +122,13 @@ def public_plan_feed(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         title=publication.public_title,
         link=page,
-        description=f"What the partners of {publication.public_title} published.",
+        description=_("What the partners of %(mission)s published.")
+        % {"mission": publication.public_title},
     )
     _add_messages(feed, request, selectors.feed_entries([publication.plan_id]))
     published_at = publication.published_at or publication.updated
     feed.add_item(
-        title=f"Published: {publication.public_title}",
+        title=_("Published: %(mission)s") % {"mission": publication.public_title},
         link=request.build_absolute_uri(page),
         description=publication.public_summary,
         pubdate=published_at,
@@ -140,9 +144,9 @@ def public_feed(request: HttpRequest) -> HttpResponse:
     """Every published plan's public messages, latest first, as one Atom feed."""
     feed = _feed(
         request,
-        title="Joined Forces: public account",
+        title=_("Joined Forces: public account"),
         link=reverse("public-index"),
-        description="Messages the partners of published joined-up missions made public.",
+        description=_("Messages the partners of published joined-up missions made public."),
     )
     _add_messages(feed, request, selectors.feed_entries())
     return _atom(feed)
@@ -230,7 +234,8 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Published: “{publication.public_title}” is on its public page for everyone.",
+                _("Published: “%(mission)s” is on its public page for everyone.")
+                % {"mission": publication.public_title},
             )
             return redirect(f"{plan.get_absolute_url()}#public-page")
     return render(
@@ -266,5 +271,5 @@ def publication_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("public-publication", pk=plan.pk)
-    messages.success(request, "Withdrawn: the public page no longer exists.")
+    messages.success(request, _("Withdrawn: the public page no longer exists."))
     return redirect(f"{plan.get_absolute_url()}#public-page")

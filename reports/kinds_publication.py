@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from charts import horizontal_bar_chart
@@ -21,7 +23,7 @@ class PublicSummaryParams(serializers.Serializer):
         # What it shows is public, so anyone signed in may ask for it: of a published plan.
         if not published_plans().filter(plan_id=value).exists():
             raise serializers.ValidationError(
-                "This plan has no public page: its lead's approvers publish it first."
+                _("This plan has no public page: its lead's approvers publish it first.")
             )
         return value
 
@@ -29,13 +31,13 @@ class PublicSummaryParams(serializers.Serializer):
 def gather_public_summary(context: BuildContext) -> dict[str, Any]:
     publication = published_plans().filter(plan_id=context.params["plan"]).first()
     if publication is None:
-        raise ReportError("This plan's public page was withdrawn.")
+        raise ReportError(_("This plan's public page was withdrawn."))
     context.progress(30)
     account = public_account(publication)
     chart = (
         horizontal_bar_chart(
             [(activity.title, activity.progress) for activity in account.activities],
-            title="Progress of the public activities (%)",
+            title=_("Progress of the public activities (%)"),
         )
         if account.activities
         else ""
@@ -55,8 +57,8 @@ def _subject(params: dict[str, Any]) -> str:
 register(
     ReportKind(
         name="public_summary",
-        label="Public summary",
-        description=(
+        label=gettext_lazy("Public summary"),
+        description=gettext_lazy(
             "A published plan's public account, for parliament briefings: its public summary, "
             "who works together on what, public activities, published messages, public lessons "
             "and perception figures. Nothing that was not made public."

@@ -7,10 +7,11 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 from accounts.models import User
 from lessons.models import Classification, Lesson, LessonDomain, LessonStatus, Releasability
@@ -121,13 +122,9 @@ def test_the_feed_is_atom(published: PlanPublication, lead_planner: User) -> Non
     for entry in entries:
         assert entry.findtext(f"{ATOM}id", "").startswith("tag:testserver,")
         assert entry.findtext(f"{ATOM}updated")
-        assert (
-            entry.find(f"{ATOM}link")
-            .get("href", "")
-            .startswith(  # type: ignore[union-attr]
-                "http://testserver/public/plans/valeria/"
-            )
-        )
+        link = entry.find(f"{ATOM}link")
+        assert link is not None
+        assert link.get("href", "").startswith("http://testserver/public/plans/valeria/")
     assert entries[0].findtext(f"{ATOM}summary") == "Radio message on land courts: what we said."
     everything = ET.fromstring(  # noqa: S314 (our own answer)
         Client().get("/public/feed.atom").content
@@ -217,3 +214,75 @@ def test_the_index_costs_one_query(
 ) -> None:
     with django_assert_num_queries(1):  # type: ignore[operator]
         Client().get("/public/")
+
+
+# --- the reader's language ----------------------------------------------------------------------
+
+
+def _in_french(phrase: str) -> str:
+    with translation.override("fr"):
+        return translation.gettext(phrase)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_public_page_varies_by_accept_language_only(
+    url: str, published: PlanPublication
+) -> None:
+    response = Client().get(url, headers={"Accept-Language": "fr"})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert "Accept-Language" in response["Vary"]
+    assert "Cookie" not in response["Vary"]
+    assert response.cookies == {}
+    assert response["Cache-Control"] == "public, max-age=300"
+
+
+def test_accept_language_fr_gives_the_french_page(published: PlanPublication) -> None:
+    PlanPublication.objects.filter(pk=published.pk).update(
+        published_at=datetime.datetime(2026, 2, 10, 9, 0, tzinfo=datetime.UTC)
+    )
+    french = Client().get("/public/plans/valeria/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    page = french.content.decode()
+    assert french["Content-Language"] == "fr"
+    assert '<html lang="fr">' in page
+    with translation.override("fr"):
+        french_date = dateformat.format(datetime.date(2026, 2, 10), "j M Y")
+    assert french_date != "10 Feb 2026"  # Django's own French month names
+    assert french_date in page
+    assert "10 Feb 2026" not in page
+    assert f'<h2 id="mission-heading">{_in_french("The mission")}</h2>' in page
+    assert _in_french("Public account") in page
+    english = Client().get("/public/plans/valeria/", headers={"Accept-Language": "en"})
+    assert english["Content-Language"] == "en"
+    assert '<html lang="en">' in english.content.decode()
+    assert "10 Feb 2026" in english.content.decode()
+    assert '<h2 id="mission-heading">The mission</h2>' in english.content.decode()
+
+
+def test_an_unsupported_or_missing_accept_language_gives_the_site_language(
+    published: PlanPublication,
+) -> None:
+    for headers in ({}, {"Accept-Language": "de-DE,de;q=0.9"}):
+        response = Client().get("/public/", headers=headers)
+        assert response["Content-Language"] == "en"
+
+
+def test_neither_the_persons_language_nor_the_cookie_changes_the_public_page(
+    published: PlanPublication, lead_approver: User
+) -> None:
+    User.objects.filter(pk=lead_approver.pk).update(language="fr")
+    client = Client()
+    client.force_login(lead_approver)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.get("/public/plans/valeria/", headers={"Accept-Language": "en"})
+    assert response["Content-Language"] == "en"
+    assert '<h2 id="mission-heading">The mission</h2>' in response.content.decode()
+    assert response.cookies == {}
+
+
+def test_the_feed_names_its_language(published: PlanPublication) -> None:
+    for language in ("en", "fr"):
+        feed = ET.fromstring(  # noqa: S314 (our own answer)
+            Client().get("/public/feed.atom", headers={"Accept-Language": language}).content
+        )
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == language
