@@ -12,25 +12,13 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, Role, User
-from accounts.services import membership_create, memberships_sync
+from accounts.models import Organisation, User
 from capabilities import services
 from capabilities.models import CapabilityOffer, Pledge, Requirement
 from missions.demo import ACTIVE_PLAN
 from missions.models import Plan
-
-# The offering organisations' people the accounts demo does not have.
-PEOPLE = [
-    ("nato.planner", "Erik", "Lindqvist", "nato", Role.PLANNER),
-    ("nato.approver", "Anna", "Kowalska", "nato", Role.APPROVER),
-    ("wb.planner", "Priya", "Raman", "wb", Role.PLANNER),
-    ("wb.approver", "Daniel", "Osei", "wb", Role.APPROVER),
-    ("eu.approver", "Claire", "Dubois", "eu", Role.APPROVER),
-]
-MEMBERS_FROM = datetime.date(2025, 1, 1)
 
 
 def _date(days_from_today: int) -> datetime.date:
@@ -39,24 +27,6 @@ def _date(days_from_today: int) -> datetime.date:
 
 def _user(username: str) -> User:
     return User.objects.get(username=username)
-
-
-def _people(orgs: dict[str, Organisation]) -> None:
-    for username, first, last, slug, role in PEOPLE:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create_user(
-                username,
-                f"{username}@joined-forces.local",
-                settings.DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-            )
-        if not Membership.objects.filter(user=user, organisation=orgs[slug], role=role).exists():
-            membership_create(
-                user=user, organisation=orgs[slug], role=role, valid_from=MEMBERS_FROM
-            )
-    memberships_sync()
 
 
 def _offer(by: str, org: Organisation, description: str, **data: Any) -> CapabilityOffer:
@@ -101,7 +71,6 @@ def seed() -> str:
     plan = Plan.objects.filter(title=ACTIVE_PLAN).first()
     if plan is None or len(orgs) < 6:
         return "no capabilities (the Valeria plan is missing)"
-    _people(orgs)
     window = {"available_from": _date(-10), "available_until": _date(365)}
     un_engineers = _offer(
         "un.planner",

@@ -39,9 +39,10 @@ def test_embedded_default_migrates_and_seeds_a_fresh_sqlite_file(tmp_path: Path)
     seed = manage("seed_demo")
     assert seed.returncode == 0, seed.stderr
     ready = (
-        "Demo world ready: 10 organisations, 15 users, 2 secondments, 2 strategies, "
-        "12 glossary terms, "
-        "2 plans, 20 lessons (password from DEMO_PASSWORD)."
+        "Demo world ready: 10 organisations, 20 users, 2 secondments, 2 strategies, "
+        "12 glossary terms, 2 plans, 20 lessons, 7 capability offers, 5 requirements, "
+        "6 pledges, 2 funding instruments, 6 communication items, 6 perception readings, "
+        "1 plan published (password from DEMO_PASSWORD)."
     )
     # A short summary: no line per e-mail task run in-process, no broker warning.
     first, second = seed.stdout.splitlines()
@@ -88,7 +89,7 @@ def test_seed_demo_builds_the_demo_world_and_is_idempotent() -> None:
         Membership.objects.count(),
     ) == counts
     # A membership more: field.advisor's in mod, from the demo's approved secondment.
-    assert counts == (10, 15, 16)
+    assert counts == (10, 20, 21)
     assert sorted(Organisation.objects.values_list("slug", flat=True)) == [
         "dev",
         "eu",
