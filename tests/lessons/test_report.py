@@ -136,7 +136,7 @@ def _row(
         lesson.source_plan.title if lesson.source_plan and plan_seen else "",
         lesson.theatre,
         "; ".join(
-            label for value, label in Domain.choices if lesson.domain_rows.filter(domain=value)
+            str(label) for value, label in Domain.choices if lesson.domain_rows.filter(domain=value)
         ),
         lesson.observed_on.isoformat(),
         lesson.observation,
