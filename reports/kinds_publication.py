@@ -16,7 +16,7 @@ from reports.registry import BuildContext, ReportError, ReportKind, register
 
 
 class PublicSummaryParams(serializers.Serializer):
-    plan = serializers.IntegerField(help_text="Id of a published plan.")
+    plan = serializers.IntegerField(help_text=gettext_lazy("Id of a published plan."))
     format = serializers.ChoiceField(choices=["pdf"], default="pdf")
 
     def validate_plan(self, value: int) -> int:

@@ -62,7 +62,7 @@ def test_a_french_speaking_planner_reads_french_everywhere_and_nothing_overflows
     page.goto(live_server.url + "/login/")
     page.locator("#id_username").fill("mfa.planner")
     page.locator("#id_password").fill("joined-forces-demo")
-    page.locator("main button[type=submit]").click()
+    page.locator("main form[action='/login/'] button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
     for name, path in [
