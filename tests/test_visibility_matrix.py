@@ -1385,7 +1385,8 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
         _pk("plan"), GET, control=200
     ),
     # The plan page's "Public page" section and the lead's approvers' publication form (the
-    # insider approves for the lead). The API's PUT and DELETE: tests/publication/test_publication.py.
+    # insider approves for the lead). The API's PUT and DELETE:
+    # tests/publication/test_publication.py.
     ("public-plan-section", "public/publish/<int:pk>/section/"): ObjectRoute(
         _pk("plan"), GET, control=200
     ),
