@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -26,18 +27,18 @@ QUANTITY_PLACES = 2
 
 
 class CapabilityKind(models.TextChoices):
-    PERSONNEL = "personnel", "Personnel"
-    EQUIPMENT = "equipment", "Equipment"
-    FUNDING = "funding", "Funding"
-    EXPERTISE = "expertise", "Expertise"
-    LOGISTICS = "logistics", "Logistics"
-    SECURITY = "security", "Security"
+    PERSONNEL = "personnel", _("Personnel")
+    EQUIPMENT = "equipment", _("Equipment")
+    FUNDING = "funding", _("Funding")
+    EXPERTISE = "expertise", _("Expertise")
+    LOGISTICS = "logistics", _("Logistics")
+    SECURITY = "security", _("Security")
 
 
 class OfferVisibility(models.TextChoices):
-    ORGANISATION = "organisation", "The offering organisation only"
-    NAMED = "named", "Named organisations"
-    ALL = "all", "All members"
+    ORGANISATION = "organisation", _("The offering organisation only")
+    NAMED = "named", _("Named organisations")
+    ALL = "all", _("All members")
 
 
 class CapabilityOffer(models.Model):
@@ -107,10 +108,10 @@ class CapabilityOffer(models.Model):
 
 
 class Priority(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 PRIORITY_ORDER: dict[str, int] = {
@@ -186,18 +187,18 @@ class Requirement(models.Model):
 
 
 class PledgeStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 LIVE_PLEDGE = [PledgeStatus.PROPOSED, PledgeStatus.ACCEPTED]
 
 
 class PledgeSide(models.TextChoices):
-    OFFER = "offer", "The offering organisation"
-    REQUIREMENT = "requirement", "The plan's lead organisation"
+    OFFER = "offer", _("The offering organisation")
+    REQUIREMENT = "requirement", _("The plan's lead organisation")
 
 
 class Pledge(models.Model):
@@ -258,8 +259,8 @@ class Pledge(models.Model):
 
 
 class PledgeDecisionChoice(models.TextChoices):
-    ACCEPT = "accept", "Accept"
-    DECLINE = "decline", "Decline"
+    ACCEPT = "accept", _("Accept")
+    DECLINE = "decline", _("Decline")
 
 
 class PledgeDecision(DecisionRecord):
