@@ -24,6 +24,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from config.celery import app as celery_app
+
+# The browser fixtures, once for every folder (tests/browser.py).
+from tests.browser import browser, page_at  # noqa: F401
 from tests.factories import (
     make_former_member,
     make_future_member,

@@ -1441,6 +1441,7 @@ OBJECT_ROUTES: dict[Key, ObjectRoute] = {
 NOT_ABOUT_OBJECTS: dict[Key, str] = {
     ("profile", "profile/"): "the requester's own e-mail choice and memberships",
     ("profile-locale", "profile/language/"): "the requester's own language and time zone",
+    ("javascript-catalogue", "jsi18n/<str:language>/"): "the outbox's words in a language",
     ("set_language", "i18n/setlang/"): "the language of the login page, kept in a cookie",
     ("login", "login/"): "signing in",
     ("two-factor-code", "login/code/"): "the second step of signing in, for the one signing in",

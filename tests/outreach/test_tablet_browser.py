@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from outreach.models import PerceptionReading
 from strategy.models import Indicator
-from tests.e2e.conftest import BrowserPage, browser, page_at  # noqa: F401 - the fixtures
+from tests.browser import BrowserPage
 from tests.e2e.test_home import sign_in
 from tests.outreach.conftest import item_make, world_make
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 def test_a_field_advisor_records_perception_on_a_tablet(
     transactional_db: None,
     live_server: Any,
-    page_at: Callable[[int, int], BrowserPage],  # noqa: F811
+    page_at: Callable[[int, int], BrowserPage],
 ) -> None:
     world = world_make()
     plan = world["plan"]

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from missions.models import Activity, Plan
 from outreach.models import CommunicationItem, CommunicationStatus
-from tests.e2e.conftest import BrowserPage, browser, page_at  # noqa: F401 (fixtures)
+from tests.browser import BrowserPage
 from tests.publication.conftest import PUBLIC_TITLE, publish
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ MIN_FONT_PX = 14
 def test_the_public_page_reads_on_a_phone(
     transactional_db: None,
     live_server: Any,
-    page_at: Callable[[int, int], BrowserPage],  # noqa: F811
+    page_at: Callable[[int, int], BrowserPage],
     active_plan: Plan,
     lead_approver: User,
     lead_planner: User,

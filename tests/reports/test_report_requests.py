@@ -122,9 +122,12 @@ def test_the_title_is_documented_in_the_schema(member: User) -> None:
     # is in it only if its module was imported first in this process.
     kinds = [k for k in parameters["kind"]["schema"]["enum"] if k != "slow_directory"]
     assert kinds == [
+        "capability_gaps",
+        "disbursement_times",
         "lessons_digest",
         "organisation_directory",
         "plan_brief",
+        "public_summary",
         "secondments_overview",
         "strategy_status",
     ]
@@ -168,6 +171,7 @@ def test_the_reports_page_offers_only_the_kinds_it_can_ask_for(member: User) -> 
         ("organisation_directory", "Organisation directory"),
         ("secondments_overview", "Secondments overview"),
         ("lessons_digest", "Lessons digest"),
+        ("disbursement_times", "Disbursement times"),
         ("slow_directory", "Organisation directory (slow, for tests)"),
     ]
 

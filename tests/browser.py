@@ -1,0 +1,92 @@
+"""Browser fixtures: a headless system Chromium driven through Playwright's sync API.
+
+Playwright never downloads a browser here: every launch names `/usr/bin/chromium`.
+Tests ask for `page_at(width, height)`; it opens a fresh browser context at that viewport and
+records console errors and uncaught page errors, which the test asserts are empty.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+# Playwright's sync API runs an asyncio event loop in the test thread. Django sees that loop
+# and refuses ORM calls made from the test (SynchronousOnlyOperation), although nothing runs
+# concurrently with them: the test simply blocks on the browser. Allow those calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 10_000
+
+VIEWPORTS = [(768, 1024), (1366, 768)]
+"""Tablet portrait up to a common laptop: the widths the app is designed for."""
+
+
+@dataclass
+class BrowserPage:
+    """A page in its own browser context, with the errors the browser reported so far."""
+
+    page: Page
+    context: BrowserContext
+    errors: list[str] = field(default_factory=list)
+
+    def screenshot(self, name: str) -> Path:
+        """Save a full-page screenshot as test-artifacts/<name>.png and return its path."""
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS_DIR / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def scrolls_horizontally(self) -> bool:
+        return bool(self.page.evaluate("document.documentElement.scrollWidth > window.innerWidth"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_at(browser: Browser) -> Iterator[Callable[[int, int], BrowserPage]]:
+    """Open pages at a given viewport: `page_at(768, 1024)`. Contexts close after the test."""
+    opened: list[BrowserContext] = []
+
+    def open_page(width: int, height: int) -> BrowserPage:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(TIMEOUT_MS)
+        opened.append(context)
+        page = context.new_page()
+        result = BrowserPage(page=page, context=context)
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                location = message.location.get("url", "")
+                result.errors.append(f"console: {message.text} ({location})")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: result.errors.append(f"pageerror: {error}"))
+        return result
+
+    yield open_page
+    for context in opened:
+        context.close()
