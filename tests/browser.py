@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 # Playwright's sync API runs an asyncio event loop in the test thread. Django sees that loop
 # and refuses ORM calls made from the test (SynchronousOnlyOperation), although nothing runs
@@ -32,6 +39,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 20_000  # a busy two-core machine answers search-as-you-type late
+# `expect` waits as long as actions do (its own default is 5 s).
+expect.set_options(timeout=TIMEOUT_MS)
 
 VIEWPORTS = [(768, 1024), (1366, 768)]
 """Tablet portrait up to a common laptop: the widths the app is designed for."""
