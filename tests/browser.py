@@ -8,6 +8,8 @@ records console errors and uncaught page errors, which the test asserts are empt
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,9 +77,30 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def _wait_for_the_live_server_to_finish_its_requests(timeout_s: float = 15.0) -> None:
+    """Wait until no request thread of the live server is still running.
+
+    The browser may have requests in flight when a test ends (htmx fragments, the bell's
+    poll, the service worker's fetch-ahead). Left running, they read the tables that the
+    teardown truncates, and the two deadlock; the next test then starts on an unflushed
+    database.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not any("process_request_thread" in t.name for t in threading.enumerate()):
+            return
+        time.sleep(0.05)
+
+
 @pytest.fixture
-def page_at(browser: Browser) -> Iterator[Callable[[int, int], BrowserPage]]:
-    """Open pages at a given viewport: `page_at(768, 1024)`. Contexts close after the test."""
+def page_at(
+    browser: Browser, transactional_db: None, live_server: object
+) -> Iterator[Callable[[int, int], BrowserPage]]:
+    """Open pages at a given viewport: `page_at(768, 1024)`. Contexts close after the test.
+
+    It asks for the database and the live server so that it is torn down before them: the
+    browser closes and the server finishes its requests before the database is flushed.
+    """
     opened: list[BrowserContext] = []
 
     def open_page(width: int, height: int) -> BrowserPage:
@@ -99,3 +122,4 @@ def page_at(browser: Browser) -> Iterator[Callable[[int, int], BrowserPage]]:
     yield open_page
     for context in opened:
         context.close()
+    _wait_for_the_live_server_to_finish_its_requests()
