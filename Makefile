@@ -28,7 +28,7 @@ BENCH_ENV = DEBUG=1 REQUIRE_STAFF_2FA=0 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS
 
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: setup run test fuzz lint typecheck services worker beat clean bench bench-measure
+.PHONY: setup run test fuzz lint typecheck services worker beat clean bench bench-measure messages
 
 setup: $(VENV)/.installed node_modules/.installed build/sw.js $(CATALOGUES)
 
@@ -101,6 +101,14 @@ worker: setup
 
 beat: setup
 	DEBUG=1 $(BIN)/celery -A config beat --loglevel=INFO
+
+# Extract newly marked phrases into the French catalogues (then translate them there).
+messages: setup
+	DEBUG=1 $(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv \
+		--ignore=node_modules --ignore=build --ignore=staticfiles --ignore=media \
+		--ignore=tests --ignore=docs --ignore=benchmarks
+	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l fr --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=build --ignore=staticfiles
 
 clean:
 	rm -rf $(VENV) node_modules build staticfiles db.sqlite3

@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from capabilities import services
@@ -71,7 +73,7 @@ class PledgeAdmin(ReadOnlyAdmin):
     inlines = [DecisionInline]
     actions = ["withdraw"]
 
-    @admin.action(description="Withdraw the selected pledges (as a planner of either side)")
+    @admin.action(description=_("Withdraw the selected pledges (as a planner of either side)"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
         done = 0
         for pledge in queryset:
@@ -84,4 +86,8 @@ class PledgeAdmin(ReadOnlyAdmin):
             else:
                 done += 1
         if done:
-            messages.success(request, f"{done} pledge{'s' if done != 1 else ''} withdrawn.")
+            messages.success(
+                request,
+                ngettext("%(count)d pledge withdrawn.", "%(count)d pledges withdrawn.", done)
+                % {"count": done},
+            )

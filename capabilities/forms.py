@@ -6,6 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.forms import OrganisationsSuggestField, organisation_label
 from accounts.models import Organisation
@@ -34,26 +37,43 @@ class OrganisationChoice(forms.ModelChoiceField):
 
 
 class OfferForm(forms.Form):
-    organisation = OrganisationChoice(queryset=Organisation.objects.none(), empty_label=None)
-    kind = forms.ChoiceField(choices=CapabilityKind.choices)
-    domain = forms.ChoiceField(choices=Domain.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    quantity = _quantity()
-    unit = forms.CharField(max_length=40, help_text="What the quantity counts: teams, experts.")
-    available_from = forms.DateField(widget=DateInput)
-    available_until = forms.DateField(widget=DateInput, help_text="The last day included.")
+    organisation = OrganisationChoice(
+        queryset=Organisation.objects.none(), empty_label=None, label=gettext_lazy("Organisation")
+    )
+    kind = forms.ChoiceField(choices=CapabilityKind.choices, label=gettext_lazy("Kind"))
+    domain = forms.ChoiceField(choices=Domain.choices, label=gettext_lazy("Domain"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Description")
+    )
+    quantity = _quantity(label=gettext_lazy("Quantity"))
+    unit = forms.CharField(
+        max_length=40,
+        label=gettext_lazy("Unit"),
+        help_text=gettext_lazy("What the quantity counts: teams, experts."),
+    )
+    available_from = forms.DateField(widget=DateInput, label=gettext_lazy("Available from"))
+    available_until = forms.DateField(
+        widget=DateInput,
+        label=gettext_lazy("Available until"),
+        help_text=gettext_lazy("The last day included."),
+    )
     constraints = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='Caveats, e.g. "no deployment south of the river".',
+        label=gettext_lazy("Constraints"),
+        help_text=gettext_lazy('Caveats, e.g. "no deployment south of the river".'),
     )
     visibility = forms.ChoiceField(
-        choices=OfferVisibility.choices, widget=forms.RadioSelect, initial="organisation"
+        choices=OfferVisibility.choices,
+        widget=forms.RadioSelect,
+        initial="organisation",
+        label=gettext_lazy("Visibility"),
     )
     shared_with = OrganisationsSuggestField(
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        help_text="Who sees it when shared with named organisations.",
+        label=gettext_lazy("Shared with"),
+        help_text=gettext_lazy("Who sees it when shared with named organisations."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -104,19 +124,41 @@ class OfferForm(forms.Form):
 
 
 class RequirementForm(forms.Form):
-    kind = forms.ChoiceField(choices=CapabilityKind.choices)
-    domain = forms.ChoiceField(choices=Domain.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    quantity = _quantity(min_value=Decimal(0), help_text="Zero keeps a need met another way.")
-    unit = forms.CharField(max_length=40, help_text="What the quantity counts: teams, experts.")
-    needed_from = forms.DateField(widget=DateInput)
-    needed_until = forms.DateField(widget=DateInput, help_text="The last day included.")
-    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.MEDIUM)
+    kind = forms.ChoiceField(choices=CapabilityKind.choices, label=gettext_lazy("Kind"))
+    domain = forms.ChoiceField(choices=Domain.choices, label=gettext_lazy("Domain"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Description")
+    )
+    quantity = _quantity(
+        min_value=Decimal(0),
+        label=gettext_lazy("Quantity"),
+        help_text=gettext_lazy("Zero keeps a need met another way."),
+    )
+    unit = forms.CharField(
+        max_length=40,
+        label=gettext_lazy("Unit"),
+        help_text=gettext_lazy("What the quantity counts: teams, experts."),
+    )
+    needed_from = forms.DateField(widget=DateInput, label=gettext_lazy("Needed from"))
+    needed_until = forms.DateField(
+        widget=DateInput,
+        label=gettext_lazy("Needed until"),
+        help_text=gettext_lazy("The last day included."),
+    )
+    priority = forms.ChoiceField(
+        choices=Priority.choices, initial=Priority.MEDIUM, label=gettext_lazy("Priority")
+    )
     line_of_effort = forms.ModelChoiceField(
-        queryset=LineOfEffort.objects.none(), required=False, empty_label="The whole plan"
+        queryset=LineOfEffort.objects.none(),
+        required=False,
+        label=gettext_lazy("Line of effort"),
+        empty_label=gettext_lazy("The whole plan"),
     )
     activity = forms.ModelChoiceField(
-        queryset=Activity.objects.none(), required=False, empty_label="No one activity"
+        queryset=Activity.objects.none(),
+        required=False,
+        label=gettext_lazy("Activity"),
+        empty_label=gettext_lazy("No one activity"),
     )
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -131,11 +173,13 @@ class RequirementForm(forms.Form):
 
 class OfferChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return (
-            f"{obj.organisation.acronym or obj.organisation.name}: {obj.description[:60]} "
-            f"({obj.quantity.normalize():f} {obj.unit}, "
-            f"{obj.available_from:%-d %b %Y} to {obj.available_until:%-d %b %Y})"
-        )
+        return _("%(organisation)s: %(offer)s (%(amount)s, %(start)s to %(end)s)") % {
+            "organisation": obj.organisation.acronym or obj.organisation.name,
+            "offer": obj.description[:60],
+            "amount": f"{obj.quantity.normalize():f} {obj.unit}",
+            "start": date_format(obj.available_from, "j M Y"),
+            "end": date_format(obj.available_until, "j M Y"),
+        }
 
 
 class RequirementChoice(forms.ModelChoiceField):
@@ -144,10 +188,15 @@ class RequirementChoice(forms.ModelChoiceField):
 
 
 class PledgeForm(forms.Form):
-    requirement = RequirementChoice(queryset=Requirement.objects.none(), label="Need")
-    offer = OfferChoice(queryset=CapabilityOffer.objects.none())
-    quantity = _quantity(help_text="In the need's unit; part of the offer is fine.")
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    requirement = RequirementChoice(queryset=Requirement.objects.none(), label=gettext_lazy("Need"))
+    offer = OfferChoice(queryset=CapabilityOffer.objects.none(), label=gettext_lazy("Offer"))
+    quantity = _quantity(
+        label=gettext_lazy("Quantity"),
+        help_text=gettext_lazy("In the need's unit; part of the offer is fine."),
+    )
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Comment")
+    )
 
     def __init__(self, *args: Any, requirements: Any, offers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -39,6 +39,7 @@ from typing import Any
 
 from django.db.models import DecimalField, Exists, F, Func, IntegerField, OuterRef, Sum
 from django.db.models.expressions import Expression
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from capabilities.models import (
@@ -178,6 +179,11 @@ class Uncoordinated:
             seen.setdefault(offer.organisation_id, offer.organisation)
         return sorted(seen.values(), key=lambda o: o.name)
 
+    @property
+    def organisation_names(self) -> str:
+        """The offering organisations by acronym, for a sentence: "UN, EU"."""
+        return ", ".join(o.acronym or o.name for o in self.organisations)
+
 
 @dataclass
 class GapView:
@@ -304,5 +310,5 @@ def gap_view_chart(view: GapView) -> str:
             )
             for row in view.rows
         ],
-        title="How far each need is met",
+        title=_("How far each need is met"),
     )

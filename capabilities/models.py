@@ -52,12 +52,12 @@ class CapabilityOffer(models.Model):
     description = models.TextField()
     quantity = models.DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
     unit = models.CharField(
-        max_length=40, help_text="What the quantity counts: teams, experts, trucks, EUR."
+        max_length=40, help_text=_("What the quantity counts: teams, experts, trucks, EUR.")
     )
     available_from = models.DateField()
-    available_until = models.DateField(help_text="The last day included.")
+    available_until = models.DateField(help_text=_("The last day included."))
     constraints = models.TextField(
-        blank=True, help_text='Caveats, e.g. "no deployment south of the river".'
+        blank=True, help_text=_('Caveats, e.g. "no deployment south of the river".')
     )
     visibility = models.CharField(
         max_length=12, choices=OfferVisibility.choices, default=OfferVisibility.ORGANISATION
@@ -66,7 +66,7 @@ class CapabilityOffer(models.Model):
         Organisation,
         blank=True,
         related_name="+",
-        help_text="The organisations that see it, when its visibility is named organisations.",
+        help_text=_("The organisations that see it, when its visibility is named organisations."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -82,17 +82,17 @@ class CapabilityOffer(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),
                 name="capability_offer_quantity_positive",
-                violation_error_message="An offer brings a quantity above zero.",
+                violation_error_message=_("An offer brings a quantity above zero."),
             ),
             models.CheckConstraint(
                 condition=Q(available_until__gte=models.F("available_from")),
                 name="capability_offer_dates_ordered",
-                violation_error_message="An offer cannot end before it starts.",
+                violation_error_message=_("An offer cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=~Q(unit=""),
                 name="capability_offer_has_unit",
-                violation_error_message="Say what the quantity counts (its unit).",
+                violation_error_message=_("Say what the quantity counts (its unit)."),
             ),
         ]
         indexes = [
@@ -145,7 +145,7 @@ class Requirement(models.Model):
     quantity = models.DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
     unit = models.CharField(max_length=40)
     needed_from = models.DateField()
-    needed_until = models.DateField(help_text="The last day included.")
+    needed_until = models.DateField(help_text=_("The last day included."))
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -161,17 +161,17 @@ class Requirement(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity__gte=0),
                 name="requirement_quantity_not_negative",
-                violation_error_message="A need is zero or more.",
+                violation_error_message=_("A need is zero or more."),
             ),
             models.CheckConstraint(
                 condition=Q(needed_until__gte=models.F("needed_from")),
                 name="requirement_dates_ordered",
-                violation_error_message="A need cannot end before it starts.",
+                violation_error_message=_("A need cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=~Q(unit=""),
                 name="requirement_has_unit",
-                violation_error_message="Say what the quantity counts (its unit).",
+                violation_error_message=_("Say what the quantity counts (its unit)."),
             ),
         ]
         indexes = [
@@ -211,7 +211,7 @@ class Pledge(models.Model):
     quantity = models.DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
     unit = models.CharField(max_length=40, editable=False)
     proposed_by = models.CharField(
-        max_length=12, choices=PledgeSide.choices, help_text="The side that proposed it."
+        max_length=12, choices=PledgeSide.choices, help_text=_("The side that proposed it.")
     )
     status = models.CharField(
         max_length=10, choices=PledgeStatus.choices, default=PledgeStatus.PROPOSED
@@ -219,7 +219,9 @@ class Pledge(models.Model):
     round = models.PositiveIntegerField(
         default=1,
         editable=False,
-        help_text="The proposal decisions are pinned to: changing the quantity starts a new one.",
+        help_text=_(
+            "The proposal decisions are pinned to: changing the quantity starts a new one."
+        ),
     )
     comment = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -237,13 +239,13 @@ class Pledge(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),
                 name="pledge_quantity_positive",
-                violation_error_message="A pledge brings a quantity above zero.",
+                violation_error_message=_("A pledge brings a quantity above zero."),
             ),
             models.UniqueConstraint(
                 fields=["offer", "requirement"],
                 condition=Q(status__in=LIVE_PLEDGE),
                 name="one_live_pledge_per_offer_and_requirement",
-                violation_error_message="This offer is already pledged to this requirement.",
+                violation_error_message=_("This offer is already pledged to this requirement."),
             ),
         ]
         indexes = [
@@ -252,7 +254,13 @@ class Pledge(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity.normalize():f} {self.unit} from {self.offer.organisation}"
+        return str(
+            _("%(amount)s from %(organisation)s")
+            % {
+                "amount": f"{self.quantity.normalize():f} {self.unit}",
+                "organisation": self.offer.organisation,
+            }
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("pledge-decide", args=[self.pk])

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.authority import acting_organisations, may, organisations_in_role
 from accounts.decisions import DecisionKind
 from accounts.grants import organisation_groups, register_grant_dependents, register_grant_rules
@@ -100,7 +102,7 @@ def pledge_grant_rules(pledges: Sequence[Pledge]) -> dict[int, dict[int, set[str
     }
     participants: dict[int, set[int]] = defaultdict(set)
     for plan_id, organisation_id in Participant.objects.filter(
-        plan_id__in={plan_id for _, plan_id, _ in sides.values()}
+        plan_id__in={side[1] for side in sides.values()}
     ).values_list("plan_id", "organisation_id"):
         participants[plan_id].add(organisation_id)
     groups = organisation_groups(
@@ -144,7 +146,7 @@ PLEDGE_DECISION = DecisionKind(
     record_model=PledgeDecision,
     subject_field="pledge",
     round_field="round",
-    round_label="proposal",
+    round_label=_("proposal"),
     codename="decide_pledge",
     choices=PledgeDecisionChoice,
     positive=PledgeDecisionChoice.ACCEPT,
@@ -153,17 +155,17 @@ PLEDGE_DECISION = DecisionKind(
         PledgeDecisionChoice.DECLINE: "declined",
     },
     labels={
-        PledgeDecisionChoice.ACCEPT: "Accept this pledge",
-        PledgeDecisionChoice.DECLINE: "Decline it",
+        PledgeDecisionChoice.ACCEPT: _("Accept this pledge"),
+        PledgeDecisionChoice.DECLINE: _("Decline this pledge"),
     },
-    reason_needed="Say why you decline, so the other side knows.",
-    refused="Only an approver of the side that did not propose this pledge can decide it.",
-    refused_for="You are not an approver of {organisation} for this pledge.",
-    ambiguous="You decide for several organisations: say which one.",
-    choose_prompt="Choose whether to accept or decline.",
+    reason_needed=_("Say why you decline, so the other side knows."),
+    refused=_("Only an approver of the side that did not propose this pledge can decide it."),
+    refused_for=_("You are not an approver of {organisation} for this pledge."),
+    ambiguous=_("You decide for several organisations: say which one."),
+    choose_prompt=_("Choose whether to accept or decline."),
     verbs={
-        PledgeDecisionChoice.ACCEPT: "accepted",
-        PledgeDecisionChoice.DECLINE: "declined",
+        PledgeDecisionChoice.ACCEPT: _("accepted"),
+        PledgeDecisionChoice.DECLINE: _("declined"),
     },
     requested_event="pledge:{subject}:round:{round}:decision-requested",
 )

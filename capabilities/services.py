@@ -12,6 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from accounts.concurrency import check_version
 from accounts.decisions import decision_record
@@ -72,19 +77,23 @@ def _amount(value: Decimal, unit: str) -> str:
     return f"{value.normalize():f} {unit}"
 
 
+def _day(day: datetime.date) -> str:
+    return date_format(day, "j M Y")
+
+
 # --- offers ---------------------------------------------------------------------------------
 
 
 def _offer_check(offer: CapabilityOffer, shared_with: Iterable[Organisation] | None) -> None:
     errors: dict[str, str] = {}
     if offer.available_until < offer.available_from:
-        errors["available_until"] = "The offer must end on or after the day it starts."
+        errors["available_until"] = _("The offer must end on or after the day it starts.")
     if (
         offer.visibility == OfferVisibility.NAMED
         and shared_with is not None
         and not [o for o in shared_with if o.pk != offer.organisation_id]
     ):
-        errors["shared_with"] = "Name at least one other organisation to share it with."
+        errors["shared_with"] = _("Name at least one other organisation to share it with.")
     if offer.unit:
         offer.unit = offer.unit.strip()
     if errors:
@@ -110,7 +119,8 @@ def offer_create(
     """A planner or administrator of `organisation` offers what it can bring."""
     if organisation.pk not in {o.pk for o in offering_organisations(by)}:
         raise PermissionDenied(
-            f"Only planners and administrators of {organisation} can offer its capabilities."
+            _("Only planners and administrators of %(organisation)s can offer its capabilities.")
+            % {"organisation": organisation}
         )
     shared = list(shared_with)
     offer = CapabilityOffer(
@@ -156,7 +166,8 @@ def offer_update(
     offer = CapabilityOffer.objects.select_for_update().get(pk=offer.pk)
     if not can_change_offer(by, offer):
         raise PermissionDenied(
-            f"Only planners and administrators of {offer.organisation} can change this offer."
+            _("Only planners and administrators of %(organisation)s can change this offer.")
+            % {"organisation": offer.organisation}
         )
     check_version(offer, version)
     shared = list(shared_with) if shared_with is not None else None
@@ -172,11 +183,18 @@ def offer_update(
     pledged = _pledged_from(offer)
     if "unit" in changed and offer.unit != before_unit and pledged:
         raise ValidationError(
-            {"unit": "Pledges of this offer count in its unit: withdraw them before changing it."}
+            {
+                "unit": _(
+                    "Pledges of this offer count in its unit: withdraw them before changing it."
+                )
+            }
         )
     if pledged > offer.quantity:
         raise ValidationError(
-            {"quantity": f"{_amount(pledged, offer.unit)} of this offer is pledged already."}
+            {
+                "quantity": _("%(amount)s of this offer is pledged already.")
+                % {"amount": _amount(pledged, offer.unit)}
+            }
         )
     offer.full_clean()
     offer.version += 1
@@ -194,9 +212,9 @@ def offer_update(
 
 def _require_planner(plan: Plan, by: User) -> None:
     if not can_change_plan(by, plan):
-        raise PermissionDenied("Only planners of the plan's lead organisation state its needs.")
+        raise PermissionDenied(_("Only planners of the plan's lead organisation state its needs."))
     if plan.status == PlanStatus.CLOSED:
-        raise ValidationError("This plan is closed: its needs no longer change.")
+        raise ValidationError(_("This plan is closed: its needs no longer change."))
 
 
 def _requirement_check(requirement: Requirement) -> None:
@@ -205,14 +223,14 @@ def _requirement_check(requirement: Requirement) -> None:
     line = requirement.line_of_effort
     activity = requirement.activity
     if requirement.needed_until < requirement.needed_from:
-        errors["needed_until"] = "The need must end on or after the day it starts."
+        errors["needed_until"] = _("The need must end on or after the day it starts.")
     if line is not None and line.plan_id != plan_id:
-        errors["line_of_effort"] = "This line of effort is not part of the plan."
+        errors["line_of_effort"] = _("This line of effort is not part of the plan.")
     if activity is not None:
         if activity.line_of_effort.plan_id != plan_id:
-            errors["activity"] = "This activity is not part of the plan."
+            errors["activity"] = _("This activity is not part of the plan.")
         elif line is not None and activity.line_of_effort_id != line.pk:
-            errors["activity"] = "This activity is not in the line of effort chosen."
+            errors["activity"] = _("This activity is not in the line of effort chosen.")
     requirement.unit = requirement.unit.strip()
     if errors:
         raise ValidationError(errors)
@@ -252,7 +270,7 @@ def requirement_update(
         and Pledge.objects.filter(requirement=requirement, status__in=LIVE_PLEDGE).exists()
     ):
         raise ValidationError(
-            {"unit": "Pledges to this need count in its unit: they must be withdrawn first."}
+            {"unit": _("Pledges to this need count in its unit: they must be withdrawn first.")}
         )
     requirement.full_clean()
     requirement.version += 1
@@ -274,10 +292,14 @@ def _ask_for_decision(pledge: Pledge, *, by: User) -> None:
     notify(
         recipients=[OrganisationRole(deciding, Role.APPROVER)],
         kind="pledge.decision_requested",
-        text=(
-            f"Please decide a pledge of {_amount(pledge.quantity, pledge.unit)} from "
-            f"{pledge.offer.organisation} to “{pledge.requirement}” "
-            f"in {pledge.requirement.plan}."
+        text=format_lazy(
+            gettext_lazy(
+                "Please decide a pledge of {amount} from {organisation} to “{need}” in {plan}."
+            ),
+            amount=_amount(pledge.quantity, pledge.unit),
+            organisation=pledge.offer.organisation.name,
+            need=str(pledge.requirement),
+            plan=pledge.requirement.plan.title,
         ),
         url=pledge.get_absolute_url(),
         event_key=PLEDGE_DECISION.requested_event.format(subject=pledge.pk, round=pledge.round),
@@ -290,33 +312,36 @@ def _pledge_check(pledge: Pledge, offer: CapabilityOffer, requirement: Requireme
     offer's availability with the need, within what is left of the offer."""
     errors: dict[str, str] = {}
     if offer.kind != requirement.kind:
-        errors["offer"] = (
-            f"This offer is {offer.get_kind_display().lower()}; the need is "
-            f"{requirement.get_kind_display().lower()}."
-        )
+        errors["offer"] = _("This offer is %(offer_kind)s; the need is %(need_kind)s.") % {
+            "offer_kind": offer.get_kind_display().lower(),
+            "need_kind": requirement.get_kind_display().lower(),
+        }
     elif offer.unit != requirement.unit:
-        errors["offer"] = (
-            f"This offer counts in {offer.unit} and the need in {requirement.unit}: "
+        errors["offer"] = _(
+            "This offer counts in %(offer_unit)s and the need in %(need_unit)s: "
             "a pledge counts in one unit, so it cannot match them."
-        )
+        ) % {"offer_unit": offer.unit, "need_unit": requirement.unit}
     elif (
         offer.available_until < requirement.needed_from
         or offer.available_from > requirement.needed_until
     ):
-        errors["offer"] = (
-            f"This offer is available {offer.available_from:%-d %b %Y} to "
-            f"{offer.available_until:%-d %b %Y}, outside the need "
-            f"({requirement.needed_from:%-d %b %Y} to {requirement.needed_until:%-d %b %Y})."
-        )
+        errors["offer"] = _(
+            "This offer is available %(start)s to %(end)s, outside the need "
+            "(%(need_start)s to %(need_end)s)."
+        ) % {
+            "start": _day(offer.available_from),
+            "end": _day(offer.available_until),
+            "need_start": _day(requirement.needed_from),
+            "need_end": _day(requirement.needed_until),
+        }
     if pledge.quantity is None or pledge.quantity <= 0:
-        errors["quantity"] = "A pledge brings a quantity above zero."
+        errors["quantity"] = _("A pledge brings a quantity above zero.")
     elif "offer" not in errors:
         left = offer.quantity - _pledged_from(offer, leaving_out=pledge if pledge.pk else None)
         if pledge.quantity > left:
-            errors["quantity"] = (
-                f"Only {_amount(max(left, Decimal(0)), offer.unit)} of this offer is not "
-                "pledged yet."
-            )
+            errors["quantity"] = _("Only %(amount)s of this offer is not pledged yet.") % {
+                "amount": _amount(max(left, Decimal(0)), offer.unit)
+            }
     if errors:
         raise ValidationError(errors)
 
@@ -345,14 +370,16 @@ def pledge_propose(
     ]
     if not sides:
         raise PermissionDenied(
-            "Only planners of the offering organisation or of the plan's lead propose pledges."
+            _("Only planners of the offering organisation or of the plan's lead propose pledges.")
         )
     if side is None:
         side = sides[0]
     elif side not in sides:
-        raise PermissionDenied(f"You cannot propose this pledge for {PledgeSide(side).label}.")
+        raise PermissionDenied(
+            _("You cannot propose this pledge for %(side)s.") % {"side": PledgeSide(side).label}
+        )
     if plan.status == PlanStatus.CLOSED:
-        raise ValidationError("This plan is closed: it takes no more pledges.")
+        raise ValidationError(_("This plan is closed: it takes no more pledges."))
     pledge = Pledge(
         offer=offer,
         requirement=requirement,
@@ -364,7 +391,7 @@ def pledge_propose(
     )
     _pledge_check(pledge, offer, requirement)
     if Pledge.objects.filter(offer=offer, requirement=requirement, status__in=LIVE_PLEDGE).exists():
-        raise ValidationError({"offer": "This offer is already pledged to this need."})
+        raise ValidationError({"offer": _("This offer is already pledged to this need.")})
     pledge.full_clean()
     pledge.save()
     grants_recompute(pledge)
@@ -392,9 +419,13 @@ def pledge_change(*, pledge: Pledge, by: User, version: int, quantity: Decimal) 
     side decides (decisions on the earlier round no longer count)."""
     pledge = _lock_pledge(pledge)
     if not can_change_pledge(by, pledge):
-        raise PermissionDenied("Only planners of the offering organisation or the plan change it.")
+        raise PermissionDenied(
+            _("Only planners of the offering organisation or the plan change it.")
+        )
     if pledge.status not in LIVE_PLEDGE:
-        raise ValidationError(f"This pledge is {pledge.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This pledge is %(status)s.") % {"status": pledge.get_status_display().lower()}
+        )
     check_version(pledge, version)
     if quantity == pledge.quantity:
         return pledge
@@ -419,10 +450,13 @@ def pledge_withdraw(*, pledge: Pledge, by: User, version: int | None = None) -> 
     pledge = _lock_pledge(pledge)
     if not can_change_pledge(by, pledge):
         raise PermissionDenied(
-            "Only planners of the offering organisation or the plan withdraw it."
+            _("Only planners of the offering organisation or the plan withdraw it.")
         )
     if pledge.status not in LIVE_PLEDGE:
-        raise ValidationError(f"This pledge is {pledge.get_status_display().lower()} already.")
+        raise ValidationError(
+            _("This pledge is %(status)s already.")
+            % {"status": pledge.get_status_display().lower()}
+        )
     if version is not None:
         check_version(pledge, version)
     pledge.status = PledgeStatus.WITHDRAWN
@@ -434,7 +468,11 @@ def pledge_withdraw(*, pledge: Pledge, by: User, version: int | None = None) -> 
             OrganisationRole(pledge.requirement.plan.lead_organisation_id, Role.PLANNER),
         ],
         kind="pledge.withdrawn",
-        text=f"The pledge from {pledge.offer.organisation} to “{pledge.requirement}” is withdrawn.",
+        text=format_lazy(
+            gettext_lazy("The pledge from {organisation} to “{need}” is withdrawn."),
+            organisation=pledge.offer.organisation.name,
+            need=str(pledge.requirement),
+        ),
         url=pledge.get_absolute_url(),
         event_key=f"pledge:{pledge.pk}:withdrawn",
         actor=by,
@@ -442,10 +480,35 @@ def pledge_withdraw(*, pledge: Pledge, by: User, version: int | None = None) -> 
     return pledge
 
 
+def _decided_text(accepted: bool, record: PledgeDecision, pledge: Pledge) -> StrOrPromise:
+    """What the proposing side reads, in each reader's language."""
+    if accepted and record.comment:
+        sentence = gettext_lazy(
+            "{organisation} accepted the pledge of {amount} to “{need}”: {comment}"
+        )
+    elif accepted:
+        sentence = gettext_lazy("{organisation} accepted the pledge of {amount} to “{need}”.")
+    elif record.comment:
+        sentence = gettext_lazy(
+            "{organisation} declined the pledge of {amount} to “{need}”: {comment}"
+        )
+    else:
+        sentence = gettext_lazy("{organisation} declined the pledge of {amount} to “{need}”.")
+    return format_lazy(
+        sentence,
+        organisation=record.organisation.name,
+        amount=_amount(pledge.quantity, pledge.unit),
+        need=str(pledge.requirement),
+        comment=record.comment,
+    )
+
+
 def decisions_closed(pledge: Pledge) -> str | None:
     if pledge.status == PledgeStatus.PROPOSED:
         return None
-    return f"This pledge is {pledge.get_status_display().lower()}: there is nothing to decide."
+    return _("This pledge is %(status)s: there is nothing to decide.") % {
+        "status": pledge.get_status_display().lower()
+    }
 
 
 @transaction.atomic
@@ -480,11 +543,7 @@ def pledge_decide(
     notify(
         recipients=[OrganisationRole(proposer, Role.PLANNER)],
         kind=f"pledge.{verb}",
-        text=(
-            f"{record.organisation} {verb} the pledge of "
-            f"{_amount(pledge.quantity, pledge.unit)} to “{pledge.requirement}”"
-            + (f": {record.comment}" if record.comment else ".")
-        ),
+        text=_decided_text(accepted, record, pledge),
         url=pledge.get_absolute_url(),
         event_key=f"pledge:{pledge.pk}:round:{pledge.round}:{verb}",
         actor=by,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.audit import audit_stale
 from accounts.concurrency import StaleVersion
@@ -94,7 +95,7 @@ def requirement_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(request, pk)
     if not can_change_plan(user, plan):
-        raise PermissionDenied("Only planners of the plan's lead organisation state its needs.")
+        raise PermissionDenied(_("Only planners of the plan's lead organisation state its needs."))
     form = RequirementForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +103,7 @@ def requirement_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, "Need added: it shows in the gap matrix.")
+            messages.success(request, _("Need added: it shows in the gap matrix."))
             return redirect(_plan_url(plan))
     return render(
         request,
@@ -110,9 +111,9 @@ def requirement_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "plan": plan,
-            "title": "Add a need",
-            "intro": "What the plan needs, how much and when. Offers are pledged against it.",
-            "submit_label": "Add need",
+            "title": _("Add a need"),
+            "intro": _("What the plan needs, how much and when. Offers are pledged against it."),
+            "submit_label": _("Add need"),
             "cancel_url": _plan_url(plan),
         },
     )
@@ -124,7 +125,7 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not _may_propose(user, plan):
         raise PermissionDenied(
-            "Only planners of the plan's lead or of an offering organisation propose pledges."
+            _("Only planners of the plan's lead or of an offering organisation propose pledges.")
         )
     requirements = Requirement.objects.filter(plan=plan).order_by("needed_from", "pk")
     initial = {}
@@ -149,7 +150,7 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, "Pledge proposed: the other side's approvers decide it.")
+            messages.success(request, _("Pledge proposed: the other side's approvers decide it."))
             return redirect(_plan_url(plan))
     return render(
         request,
@@ -157,13 +158,13 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "plan": plan,
-            "title": "Propose a pledge",
-            "intro": (
+            "title": _("Propose a pledge"),
+            "intro": _(
                 "Put part of an offer against a need, in the need's unit. The offering "
                 "organisation's approvers decide what the plan proposes, and the plan's lead "
                 "approvers what an offering organisation proposes."
             ),
-            "submit_label": "Propose",
+            "submit_label": _("Propose"),
             "cancel_url": _plan_url(plan),
         },
     )
@@ -186,8 +187,11 @@ def pledge_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def done(record: Any) -> str:
-        verb = "declined" if record.decision == PledgeDecisionChoice.DECLINE else "accepted"
-        return f"{record.organisation.name} {verb} proposal {record.round} of this pledge."
+        if record.decision == PledgeDecisionChoice.DECLINE:
+            sentence = _("%(organisation)s declined proposal %(round)s of this pledge.")
+        else:
+            sentence = _("%(organisation)s accepted proposal %(round)s of this pledge.")
+        return sentence % {"organisation": record.organisation.name, "round": record.round}
 
     return decision_page(
         request,
@@ -195,19 +199,19 @@ def pledge_decide(request: HttpRequest, pk: int) -> HttpResponse:
         subject=pledge,
         organisations=deciding_organisations(user, pledge),
         closed_message=services.decisions_closed(pledge),
-        comment_help="Needed when you decline: the other side is told why.",
+        comment_help=_("Needed when you decline: the other side is told why."),
         decide=decide,
         done=done,
         back_url=_plan_url(plan),
         changes_url=reverse("pledge-decide", args=[pledge.pk]),
         context={
             "subject": pledge,
-            "heading": f"Decide proposal {pledge.round} of a pledge",
+            "heading": _("Decide proposal %(round)s of a pledge") % {"round": pledge.round},
             "breadcrumb": "capabilities/_breadcrumb.html",
             "plan": plan,
-            "here": "Decide a pledge",
-            "button": "Record decision",
-            "form_label": "Your decision",
+            "here": _("Decide a pledge"),
+            "button": _("Record decision"),
+            "form_label": _("Your decision"),
             "pledge": pledge,
         },
     )
@@ -218,7 +222,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organisations = offering_organisations(user)
     if not organisations:
-        raise PermissionDenied("Only planners and administrators offer capabilities.")
+        raise PermissionDenied(_("Only planners and administrators offer capabilities."))
     form = OfferForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,16 +230,18 @@ def offer_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, "Offer made: plans can now ask for it.")
+            messages.success(request, _("Offer made: plans can now ask for it."))
             return redirect(offer.organisation.get_absolute_url() + "#offers")
     return render(
         request,
         "capabilities/form.html",
         {
             "form": form,
-            "title": "Offer a capability",
-            "intro": "What your organisation can bring, how much, when, and on which conditions.",
-            "submit_label": "Offer",
+            "title": _("Offer a capability"),
+            "intro": _(
+                "What your organisation can bring, how much, when, and on which conditions."
+            ),
+            "submit_label": _("Offer"),
             "cancel_url": reverse("home"),
         },
     )
@@ -246,7 +252,10 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     offer = visible_or_404(request, selectors.offer_list(user=user), pk=pk)
     if not can_change_offer(user, offer):
-        raise PermissionDenied(f"Only planners and administrators of {offer.organisation} can.")
+        raise PermissionDenied(
+            _("Only planners and administrators of %(organisation)s can.")
+            % {"organisation": offer.organisation}
+        )
     form = OfferForm(request.POST or None, organisations=[], offer=offer)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
@@ -266,16 +275,16 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, "Offer saved.")
+            messages.success(request, _("Offer saved."))
             return redirect(offer.organisation.get_absolute_url() + "#offers")
     return render(
         request,
         "capabilities/form.html",
         {
             "form": form,
-            "title": "Change the offer",
-            "intro": f"An offer of {offer.organisation.name}.",
-            "submit_label": "Save",
+            "title": _("Change the offer"),
+            "intro": _("An offer of %(organisation)s.") % {"organisation": offer.organisation.name},
+            "submit_label": _("Save"),
             "cancel_url": offer.organisation.get_absolute_url() + "#offers",
         },
     )

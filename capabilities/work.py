@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.decisions import awaiting_decision
 from accounts.models import User
@@ -16,11 +17,15 @@ from capabilities.permissions import PLEDGE_DECISION
 def _show_pledge(pledge: Pledge) -> WorkItem:
     return WorkItem(
         kind="pledge_decision",
-        title=f"Decide a pledge from {pledge.offer.organisation.name}",
-        detail=(
-            f"{pledge.quantity.normalize():f} {pledge.unit} to “{pledge.requirement}” "
-            f"in {pledge.requirement.plan.title} (proposal {pledge.round})"
-        ),
+        title=_("Decide a pledge from %(organisation)s")
+        % {"organisation": pledge.offer.organisation.name},
+        detail=_("%(amount)s to “%(need)s” in %(plan)s (proposal %(round)s)")
+        % {
+            "amount": f"{pledge.quantity.normalize():f} {pledge.unit}",
+            "need": pledge.requirement,
+            "plan": pledge.requirement.plan.title,
+            "round": pledge.round,
+        },
         url=reverse("pledge-decide", args=[pledge.pk]),
         since=pledge.proposed_at,
     )

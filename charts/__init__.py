@@ -13,9 +13,10 @@ import math
 from collections.abc import Callable
 
 from django.utils import dateformat
+from django.utils.formats import get_format, number_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 PALETTE = ["#1d4e89", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6c757d", "#8ab17d"]
 
@@ -67,18 +68,30 @@ def _text(
     )
 
 
+def _local(value: float, places: int) -> str:
+    """`value` with at most `places` decimals, in the reader's language: 12,500.5 / 12 500,5."""
+    shown = number_format(round(value, places), places, use_l10n=True, force_grouping=True)
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    if places and separator in shown:
+        shown = shown.rstrip("0").rstrip(separator)
+    return shown
+
+
 def _compact(value: float) -> str:
-    """A figure in few characters: 12, 12.5, 0.25, 12,500, 1.2M, -3bn."""
+    """A figure in few characters, in the reader's language: 12, 12.5, 0.25, 12,500, 1.2M,
+    -3bn (in French 12,5, 12 500, 1,2 M, -3 Md)."""
     size = abs(value)
-    for scale, suffix in ((1e12, "T"), (1e9, "bn"), (1e6, "M")):
+    for scale, suffix in (
+        (1e12, pgettext("figure abbreviation", "T")),
+        (1e9, pgettext("figure abbreviation", "bn")),
+        (1e6, pgettext("figure abbreviation", "M")),
+    ):
         if size >= scale:
-            return f"{value / scale:.3g}{suffix}"
+            scaled = value / scale
+            return _local(scaled, max(0, 2 - int(math.log10(abs(scaled))))) + suffix
     if size >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-_fmt = _compact  # the name the charts used before
+        return _local(value, 0)
+    return _local(value, 2)
 
 
 def _day(day: datetime.date) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from capabilities.gaps import gap_view_chart, plan_gaps
 from capabilities.selectors import pledge_list
@@ -24,7 +26,7 @@ def gather_capability_gaps(context: BuildContext) -> dict[str, Any]:
         .first()
     )
     if plan is None:
-        raise ReportError("This plan is no longer shared with you.")
+        raise ReportError(_("This plan is no longer shared with you."))
     context.progress(30)
     view = plan_gaps(plan, user=context.user)
     context.progress(60)
@@ -35,7 +37,7 @@ def gather_capability_gaps(context: BuildContext) -> dict[str, Any]:
         .order_by("requirement__needed_from", "requirement_id", "proposed_at", "pk")
     )
     return {
-        "title": f"Capability gaps: {plan.title}",
+        "title": _("Capability gaps: %(plan)s") % {"plan": plan.title},
         "plan": plan,
         "generated": timezone.now(),
         "requested_by": context.user,
@@ -49,8 +51,8 @@ def gather_capability_gaps(context: BuildContext) -> dict[str, Any]:
 register(
     ReportKind(
         name="capability_gaps",
-        label="Capability gaps",
-        description=(
+        label=gettext_lazy("Capability gaps"),
+        description=gettext_lazy(
             "A plan's needs against what each organisation pledged over each need's window: "
             "the gap matrix and chart, unmet needs, overlaps and the pledges."
         ),

@@ -152,6 +152,7 @@ def training_list(*, user: User) -> QuerySet[Training]:
                 ).select_related("organisation", "person"),
             )
         )
+        .order_by("start_date", "id")  # a GROUP BY query leaves the model's ordering out
     )
 
 

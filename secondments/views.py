@@ -280,9 +280,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     """The joint training calendar (upcoming and running), and the trainings you completed."""
     user = _user(request)
     today = timezone.localdate()
-    trainings = list(
-        selectors.training_list(user=user).filter(end_date__gte=today).order_by("start_date")
-    )
+    trainings = list(selectors.training_list(user=user).filter(end_date__gte=today))
     return render(
         request,
         "secondments/training_list.html",

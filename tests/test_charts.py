@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import translation
 
 from charts import horizontal_bar_chart, line_chart, timeline_chart
 
@@ -90,3 +91,21 @@ def test_a_bar_chart_draws_negative_and_huge_values() -> None:
     svg = horizontal_bar_chart([("Less", -5), ("More", 10**30), ("None", 0)], title="Counts")
     assert svg.endswith("</svg>")
     assert 'width="-' not in svg
+
+
+@pytest.mark.parametrize(
+    ("language", "figures"),
+    [
+        ("en", [">12,500<", ">2.5<", ">1.25M<", ">3bn<"]),
+        ("fr", [">12\xa0500<", ">2,5<", ">1,25M<", ">3Md<"]),
+    ],
+)
+def test_a_chart_writes_figures_as_its_readers_language_does(
+    language: str, figures: list[str]
+) -> None:
+    with translation.override(language):
+        svg = horizontal_bar_chart(
+            [("Teams", 12_500), ("Share", 2.5), ("Budget", 1_250_000), ("Fund", 3 * 10**9)],
+            title="Figures",
+        )
+    assert [figure for figure in figures if figure not in svg] == []

@@ -150,3 +150,27 @@ def test_an_offer_is_made_and_changed_on_pages(world: World) -> None:
 def test_the_organisation_page_loads_its_offers(world: World) -> None:
     page = _as(world, "mfa_planner").get(f"/organisations/{world.orgs['un'].pk}/")
     assert f'hx-get="/organisations/{world.orgs["un"].pk}/offers/"' in page.content.decode()
+
+
+def test_a_french_speaking_planner_reads_the_gap_view_and_its_errors_in_french(
+    world: World,
+) -> None:
+    world["mfa_planner"].language = "fr"
+    world["mfa_planner"].save(update_fields=["language"])
+    need = requirement_make(world)
+    requirement_make(world, description="Judicial experts", unit="experts", kind="expertise")
+    offer = offer_make(world, "nato")
+    client = _as(world, "mfa_planner")
+
+    html = client.get(f"/plans/{world.plan.pk}/capabilities/").content.decode()
+    assert "Ajouter un besoin" in html
+    assert "Judicial experts</a>: 2 sur 2 experts que personne n'a offerts" in html
+    assert "priorité haute" in html
+    assert "Add a need" not in html
+    assert "that no one has offered" not in html
+
+    refused = client.post(
+        f"/plans/{world.plan.pk}/pledges/new/",
+        {"requirement": need.pk, "offer": offer.pk, "quantity": "9"},
+    )
+    assert "Seuls 4 teams de cette offre ne sont pas encore engagés." in refused.content.decode()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from capabilities import services
 from reports import services as reports
@@ -73,3 +74,30 @@ def test_only_those_who_see_the_plan_may_ask_for_it(world: World) -> None:
                 progress=lambda _: None,
             )
         )
+
+
+def test_the_report_asked_for_in_french_is_in_french(world: World) -> None:
+    bridge = requirement_make(world)
+    requirement_make(world, description="Judicial experts", unit="experts", kind="expertise")
+    pledge_make(world, offer_make(world, "un"), bridge, "2")
+    pledge_make(world, offer_make(world, "nato"), bridge, "1")
+    kind = get_kind("capability_gaps")
+    with translation.override("fr"):
+        data = kind.gather(
+            BuildContext(
+                report_id=0,
+                user=world["mfa_planner"],
+                params={"plan": world.plan.pk},
+                progress=lambda _: None,
+            )
+        )
+        html = render_to_string(kind.template, data)
+    assert '<html lang="fr">' in html
+    assert "Écarts de capacités : Northern Valeria integrated plan" in html
+    assert "Judicial experts: 2 sur 2 experts que personne n'a offerts." in html
+    assert (
+        "Engineering teams for bridge repair: 2 organisations engagent plus que les 2 teams "
+        "nécessaires." in html
+    )
+    assert "Dans quelle mesure chaque besoin est couvert" in html  # the chart's title
+    assert "that no one has offered" not in html
