@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import number_format
+
 
 def quantity(value: object) -> str:
     """A quantity without the decimals it does not need: 12.00 reads "12", 12.50 "12.5".
@@ -24,3 +26,15 @@ def quantity(value: object) -> str:
     if number == number.to_integral_value():
         return str(int(number))
     return format(number.normalize(), "f")
+
+
+def figure(value: object) -> str:
+    """A quantity as `quantity` shows it, in the number format of the active language and
+    grouped: 4000000.00 reads "4,000,000" (in French "4 000 000"), 2.50 "2.5" ("2,5")."""
+    shown = quantity(value)
+    try:
+        number = Decimal(shown)
+    except (InvalidOperation, ValueError):
+        return shown
+    places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    return number_format(number, places, use_l10n=True, force_grouping=True)
