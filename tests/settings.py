@@ -25,3 +25,16 @@ if REDIS_URL:
         **CELERY_BROKER_TRANSPORT_OPTIONS,
         "global_keyprefix": f"test-{TEST_PROCESS}-broker:",
     }
+
+# The test client builds the middleware afresh for every client, and WhiteNoise, told to use
+# the finders, would list every static file each time (pico alone ships some 400): about a
+# third of the suite's time. Looking a file up when it is asked for serves the same files.
+WHITENOISE_AUTOREFRESH = True
+
+# With several test processes, each copies the database migrated once for the run
+# (tests/template_db.py).
+if os.environ.get("JF_TEST_DB_TEMPLATE"):
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        **DATABASES["default"].get("TEST", {}),  # noqa: F405
+        "TEMPLATE": os.environ["JF_TEST_DB_TEMPLATE"],
+    }
