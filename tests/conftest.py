@@ -9,8 +9,9 @@ and anonymous.
 
 from __future__ import annotations
 
+import copy
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from accounts.models import Organisation, OrganisationKind, Role, User
 from config.celery import app as celery_app
 
 # The browser fixtures, once for every folder (tests/browser.py).
+from tests import template_db
 from tests.browser import browser, page_at  # noqa: F401
 from tests.factories import (
     make_former_member,
@@ -37,6 +39,20 @@ from tests.factories import (
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LONG_RUNNING = ("fuzz", "slow", "browser")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    template_db.start_template(session.config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    template_db.drop_template(session.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Each test process makes its database once the run's template is migrated."""
+    template_db.wait_for_template()
 
 
 @pytest.hookimpl(trylast=True)
@@ -131,6 +147,23 @@ def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+def world_built_once_per_module(make: Callable[[], Any]) -> tuple[Any, Any]:
+    """`world, built_world = world_built_once_per_module(world_make)` in a module none of
+    whose tests is transactional: the world is built once (`module_db`) and each test gets a
+    copy of it; each test's changes roll back at its end."""
+
+    @pytest.fixture(scope="module")
+    def built_world(module_db: Any) -> Any:
+        with module_db.unblock():
+            return make()
+
+    @pytest.fixture
+    def world(built_world: Any, db: None) -> Any:
+        return copy.deepcopy(built_world)
+
+    return world, built_world
 
 
 @pytest.fixture
