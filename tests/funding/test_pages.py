@@ -15,7 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from funding import services
 from funding.models import Allocation, DisbursementRequest
-from tests.funding.conftest import World, approve, request_money
+from tests.conftest import world_built_once_per_module
+from tests.funding.conftest import (
+    World,
+    approve,
+    request_money,
+    world_make,
+)
+
+world, built_world = world_built_once_per_module(world_make)
 
 pytestmark = pytest.mark.django_db
 

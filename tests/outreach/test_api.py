@@ -11,8 +11,10 @@ import pytest
 from accounts.models import Notification
 from outreach import services
 from outreach.models import CommunicationClearance, CommunicationItem
-from tests.conftest import api_as
-from tests.outreach.conftest import item_make, today
+from tests.conftest import api_as, world_built_once_per_module
+from tests.outreach.conftest import item_make, today, world_make
+
+world, built_world = world_built_once_per_module(world_make)
 
 pytestmark = pytest.mark.django_db
 
