@@ -44,6 +44,9 @@ TIMEOUT_MS = 20_000  # a busy two-core machine answers search-as-you-type late
 # `expect` waits as long as actions do (its own default is 5 s).
 expect.set_options(timeout=TIMEOUT_MS)
 
+HTMX_ENDED = "htmx:afterRequest, "
+HTMX_ABORTED = "htmx:sendAbort, "
+
 VIEWPORTS = [(768, 1024), (1366, 768)]
 """Tablet portrait up to a common laptop: the widths the app is designed for."""
 
@@ -111,9 +114,17 @@ def page_at(
         result = BrowserPage(page=page, context=context)
 
         def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                location = message.location.get("url", "")
-                result.errors.append(f"console: {message.text} ({location})")
+            if message.type != "error":
+                return
+            if message.text.startswith(HTMX_ABORTED):
+                # A newer keystroke replaced the request (hx-sync="this:replace"), or the page
+                # moved on: htmx logs the abort as two errors, this and the request's end.
+                ended = result.errors[-1:]
+                if ended and ended[0].startswith(f"console: {HTMX_ENDED}"):
+                    result.errors.pop()
+                return
+            location = message.location.get("url", "")
+            result.errors.append(f"console: {message.text} ({location})")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: result.errors.append(f"pageerror: {error}"))
