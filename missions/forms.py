@@ -399,6 +399,18 @@ class MultipleFileField(forms.FileField):
         return [single(f, initial) for f in files if f]
 
 
+class _ActivityChoice(forms.Select):
+    """Each activity's option carries the activity's version; the page (static/js/app.js)
+    copies the chosen one into `activity_version`, so a progress update names what it read."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        activity = getattr(option["value"], "instance", None)
+        if activity is not None:
+            option["attrs"]["data-version"] = activity.version
+        return option
+
+
 class FieldReportForm(forms.Form):
     activity = forms.ModelChoiceField(
         label=_("Activity"),
@@ -406,7 +418,9 @@ class FieldReportForm(forms.Form):
         required=False,
         empty_label=_("The plan as a whole"),
         help_text=_("Choose an activity to report on it and update its progress."),
+        widget=_ActivityChoice(attrs={"data-version-into": "activity_version"}),
     )
+    activity_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date"), widget=_date_input())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     situation = forms.CharField(

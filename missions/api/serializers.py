@@ -446,6 +446,15 @@ class FieldReportFilingSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The activity's progress now, in percent.",
     )
+    activity_version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The activity's `version` the progress update was based on: if the activity "
+            "changed since, nothing is filed and the answer is 409 with the activity now."
+        ),
+    )
     attachments = UploadedFilesField(
         required=False,
         default=list,

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.drf import (
+    STALE_RESPONSE,
     IdFilter,
     PartViewSet,
     SelectorViewSet,
@@ -432,7 +433,7 @@ class FieldReportViewSet(
     @extend_schema(
         request={"multipart/form-data": FieldReportFilingSerializer},
         parameters=[IDEMPOTENCY_KEY],
-        responses={201: FieldReportSerializer, 422: KEY_REUSED_RESPONSE},
+        responses={201: FieldReportSerializer, 409: STALE_RESPONSE, 422: KEY_REUSED_RESPONSE},
     )
     @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -449,12 +450,17 @@ class FieldReportViewSet(
             activity=data.get("activity"),
             place=data["place"],
             progress_update=data.get("progress_update"),
+            activity_version=data.get("activity_version"),
             attachments=data["attachments"],
         )
         return Response(
             self.get_serializer(self.get_queryset().get(pk=report.pk)).data,
             status=status.HTTP_201_CREATED,
         )
+
+    def represent_current(self, activity: Activity) -> Any:
+        """The activity now, for the 409 of a progress update based on an older version."""
+        return ActivitySerializer(activity, context=self.get_serializer_context()).data
 
     @extend_schema(
         parameters=[

@@ -19,6 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.concurrency import check_version
 from accounts.models import Role, User
 from accounts.notifications import OrganisationRole, notify
 from missions.models import (
@@ -41,10 +42,14 @@ def _shown_name(name: str | None) -> str:
     return "".join(c for c in name or "" if c.isprintable())[:200] or "attachment"
 
 
-def _record_progress(activity: Activity, progress: int) -> None:
+def _record_progress(activity: Activity, progress: int, version: int | None) -> None:
     """Progress from the field: done at 100, a planned activity under way. A blocked,
-    cancelled or finished one keeps its status: only its planners decide that it moves again."""
+    cancelled or finished one keeps its status: only its planners decide that it moves again.
+    Given the activity's `version` the reporter read, a change made since is refused
+    (`StaleVersion`), never overwritten: a report written offline may arrive days later."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if version is not None:
+        check_version(activity, version)
     activity.progress = progress
     status = status_after_progress(activity.status, progress, from_the_field=True)
     activity_status_check(activity.status, status)
@@ -63,6 +68,7 @@ def field_report_file(
     activity: Activity | None = None,
     place: str = "",
     progress_update: int | None = None,
+    activity_version: int | None = None,
     attachments: Sequence[UploadedFile] = (),
 ) -> FieldReport:
     """A field advisor's situation report; a progress update moves the activity's progress.
@@ -83,6 +89,7 @@ def field_report_file(
                 activity=activity,
                 place=place,
                 progress_update=progress_update,
+                activity_version=activity_version,
                 attachments=attachments,
                 stored=stored,
             )
@@ -101,6 +108,7 @@ def _field_report_file(
     activity: Activity | None,
     place: str,
     progress_update: int | None,
+    activity_version: int | None,
     attachments: Sequence[UploadedFile],
     stored: list[str],
 ) -> FieldReport:
@@ -159,7 +167,7 @@ def _field_report_file(
         attachment.file.name = name
         attachment.save()
     if activity is not None and progress_update is not None:
-        _record_progress(activity, progress_update)
+        _record_progress(activity, progress_update, activity_version)
     recipients = [OrganisationRole(plan.lead_organisation_id, Role.PLANNER)]
     if activity is not None:
         recipients.append(OrganisationRole(activity.responsible_organisation_id, Role.PLANNER))

@@ -134,10 +134,23 @@ def field_report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 activity=data["activity"],
                 place=data["place"],
                 progress_update=data["progress_update"],
+                activity_version=data["activity_version"],
                 attachments=attachments,
             )
         except ValidationError as error:
             show_service_error(form, error)
+        except StaleVersion as stale:
+            form.add_error(
+                "progress_update",
+                _(
+                    "Someone changed this activity since you opened the page: it is now at "
+                    "%(progress)d %% (%(status)s). Check your figure and file the report again."
+                )
+                % {
+                    "progress": stale.current.progress,
+                    "status": stale.current.get_status_display(),
+                },
+            )
         else:
             if held_token:
                 uploads_forget(token=held_token)

@@ -8,3 +8,19 @@ document.addEventListener("click", (event) => {
     button.closest(".flash").remove();
   }
 });
+
+// A choice whose options carry versions (a field report's activity) copies the chosen one's
+// into the form's hidden field, so a progress update names the version it was based on. On
+// a page shown again after a refusal, the options carry the versions read now.
+const copyVersion = (select) => {
+  const target = select.form?.elements[select.dataset.versionInto];
+  if (target) {
+    target.value = select.selectedOptions[0]?.dataset.version || "";
+  }
+};
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-version-into]")) {
+    copyVersion(event.target);
+  }
+});
+document.querySelectorAll("select[data-version-into]").forEach(copyVersion);

@@ -72,9 +72,14 @@ export const FORMS = [
       place: "place",
       situation: "situation",
       progress_update: "progress_update",
+      activity_version: "activity_version",
       attachments: "attachments",
     },
     extra: (match) => ({ plan: match[1] }),
+    // A progress figure based on an older version of the activity comes back 409 with the
+    // activity now: its progress beside the device's figure; a resend takes its version.
+    compare: [["progress", "progress_update"]],
+    versionField: "activity_version",
     summary: "situation",
     link: (body) => `/plans/${body.plan}/#report-${body.id}`,
   },
@@ -587,15 +592,17 @@ function comparison(item) {
   const names = FORMS.find((form) => form.kind === item.kind)?.compare || [];
   const current = item.problem?.current;
   if (!names.length) return null;
-  const rows = names.map((name) =>
-    element(
+  // A name, or [the server's name, the device's name] where the two differ.
+  const rows = names.map((names) => {
+    const [server, device] = Array.isArray(names) ? names : [names, names];
+    return element(
       "tr",
       {},
-      element("th", { scope: "row", text: labelOf(name) }),
-      element("td", { text: current ? displayed(name, current[name]) : "—" }),
-      element("td", { text: deviceValue(item, name) }),
-    ),
-  );
+      element("th", { scope: "row", text: labelOf(server) }),
+      element("td", { text: current ? displayed(server, current[server]) : "—" }),
+      element("td", { text: deviceValue(item, device) }),
+    );
+  });
   return element(
     "table",
     { class: "outbox-compare" },
@@ -617,7 +624,7 @@ function comparison(item) {
 function editor(item) {
   const form = element("form", { class: "outbox-edit", "data-seq": item.seq, hidden: true });
   for (const [index, [name, value]] of item.fields.entries()) {
-    if (name === "plan" || name === "version") continue;
+    if (name === "plan" || name === "version" || name === "activity_version") continue;
     const id = `outbox-${item.seq}-${index}`;
     const long = String(value).length > 60 || ["situation", "observation"].includes(name);
     const control = long
@@ -844,11 +851,7 @@ async function onOutboxClick(event) {
     say(entry?.discarded || gettext("Discarded: the item was removed from this device."));
     render();
   } else if (action === "resend") {
-    const version = item.problem?.current?.version;
-    if (version !== undefined && version !== null) {
-      item.fields = item.fields.filter(([name]) => name !== "version");
-      item.fields.push(["version", String(version)]);
-    }
+    takeServerVersion(item);
     item.state = STATES.waiting;
     item.problem = null;
     item.note = "";
@@ -863,6 +866,15 @@ async function onOutboxClick(event) {
   }
 }
 
+// Resent or edited after a 409: the item is now based on the server's version.
+function takeServerVersion(item) {
+  const version = item.problem?.current?.version;
+  if (version === undefined || version === null) return;
+  const field = FORMS.find((form) => form.kind === item.kind)?.versionField || "version";
+  item.fields = item.fields.filter(([name]) => name !== field);
+  item.fields.push([field, String(version)]);
+}
+
 async function onEditSubmit(event) {
   const form = event.target.closest(".outbox-edit");
   if (!form) return;
@@ -873,11 +885,7 @@ async function onEditSubmit(event) {
   item.fields = item.fields
     .map(([name, value]) => [name, edited.has(name) ? String(edited.get(name)) : value])
     .filter(([, value]) => value !== "");
-  const version = item.problem?.current?.version;
-  if (version !== undefined && version !== null) {
-    item.fields = item.fields.filter(([name]) => name !== "version");
-    item.fields.push(["version", String(version)]);
-  }
+  takeServerVersion(item);
   const entry = FORMS.find((registered) => registered.kind === item.kind);
   if (entry) item.summary = summaryOf(entry, item.fields);
   item.state = STATES.waiting;

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import IdempotentRequest, Role, User
+from missions import services
 from missions.models import Activity, Attachment, FieldReport, Plan
 from tests.conftest import api_as
 from tests.factories import make_member
@@ -180,3 +181,57 @@ def test_a_stale_progress_update_with_a_key_is_still_a_409(
     assert IdempotentRequest.objects.count() == 0
     military_activity.refresh_from_db()
     assert (military_activity.progress, military_activity.version) == (10, 2)
+
+
+def test_a_progress_figure_based_on_an_older_version_is_refused_and_nothing_is_filed(
+    personas: Personas, plan: Plan, military_activity: Activity
+) -> None:
+    """A report written offline arrives after the activity's planner moved its progress: the
+    planner's figure stays, the report waits on the device (409 with the activity now), and
+    the same key is free for the report resent on the new version."""
+    advisor, planner = personas["field_advisor"], personas["contributor_planner"]
+    assert advisor is not None
+    assert planner is not None
+    read = military_activity.version
+    services.activity_progress_update(
+        activity=military_activity, by=planner, version=read, progress=40
+    )
+
+    def sent(version: int) -> Any:
+        return api_as(advisor).post(
+            "/api/v1/field-reports/",
+            {
+                "plan": plan.pk,
+                "activity": military_activity.pk,
+                "date": str(timezone.localdate()),
+                "situation": "Foundations poured.",
+                "progress_update": 25,
+                "activity_version": version,
+                "attachments": [upload("site.png", png_bytes(), "image/png")],
+            },
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY=KEY,
+        )
+
+    stale = sent(read)
+
+    assert stale.status_code == 409
+    current = stale.json()["current"]
+    assert (current["id"], current["progress"], current["version"]) == (
+        military_activity.pk,
+        40,
+        read + 1,
+    )
+    assert FieldReport.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    assert IdempotentRequest.objects.count() == 0
+    military_activity.refresh_from_db()
+    assert (military_activity.progress, military_activity.version) == (40, read + 1)
+
+    resent = sent(read + 1)
+
+    assert resent.status_code == 201
+    assert resent.json()["progress_update"] == 25
+    military_activity.refresh_from_db()
+    assert (military_activity.progress, military_activity.version) == (25, read + 2)
+    assert Attachment.objects.filter(field_report=FieldReport.objects.get()).count() == 1

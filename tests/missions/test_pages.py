@@ -1164,7 +1164,10 @@ def test_field_report_form_is_made_for_a_tablet_camera(world: World) -> None:
     ) in html
     assert 'type="number" name="progress_update"' in html
     assert 'inputmode="numeric"' in html
-    assert f'<option value="{world.civilian.pk}" selected>' in html
+    assert (
+        f'<option value="{world.civilian.pk}" selected data-version="{world.civilian.version}">'
+        in html
+    )
     assert f'max="{timezone.localdate().isoformat()}"' in html
 
 
@@ -1297,6 +1300,45 @@ def test_a_stale_progress_update_is_refused_and_shows_the_current_state(world: W
     ]
     assert (form["progress"].value(), form["version"].value()) == ("35", str(stale_version + 1))
     assert Activity.objects.values_list("progress", flat=True).get(pk=world.military.pk) == 20
+
+
+def test_a_field_reports_progress_based_on_an_older_version_is_refused_and_kept(
+    world: World,
+) -> None:
+    bring_to(world, "active")
+    url = f"/plans/{world.plan.pk}/field-reports/new/"
+    advisor = client_as(world.by("field_advisor"))
+    read = world.civilian.version
+    form_page = advisor.get(url).content.decode()
+    assert f'<option value="{world.civilian.pk}" data-version="{read}">' in form_page
+    assert '<select name="activity" data-version-into="activity_version"' in form_page
+    client_as(world.by("lead_planner")).post(
+        f"/plans/activities/{world.civilian.pk}/progress/",
+        {"status": "in_progress", "progress": "70", "version": read},
+    )
+
+    response = advisor.post(url, {**_report_data(world), "activity_version": read})
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["progress_update"] == [
+        "Someone changed this activity since you opened the page: it is now at 70 % "
+        "(In progress). Check your figure and file the report again."
+    ]
+    assert f'data-version="{read + 1}"' in response.content.decode()
+    assert not FieldReport.objects.filter(situation=_report_data(world)["situation"]).exists()
+    assert Activity.objects.values_list("progress", "version").get(pk=world.civilian.pk) == (
+        70,
+        read + 1,
+    )
+
+    again = advisor.post(url, {**_report_data(world), "activity_version": read + 1})
+
+    assert again.status_code == 302
+    assert Activity.objects.values_list("progress", "version").get(pk=world.civilian.pk) == (
+        40,
+        read + 2,
+    )
 
 
 def test_a_progress_out_of_range_is_refused_in_plain_words(world: World) -> None:
