@@ -570,7 +570,7 @@ function labelOf(name) {
 
 function displayed(name, value) {
   if (value === null || value === undefined || value === "") return "—";
-  if (name === "progress") return `${value} %`;
+  if (name === "progress" || name === "progress_update") return `${value} %`;
   if (name === "status") {
     const words = String(value).replace(/_/g, " ");
     return words.charAt(0).toUpperCase() + words.slice(1);

@@ -291,6 +291,29 @@ def test_a_lost_answer_and_a_conflict(
     clerks.refresh_from_db()
     assert (clerks.status, clerks.progress, clerks.version) == ("blocked", 40, 3)
 
+    # A field report's progress figure is based on the version the page read too.
+    page.goto(base + f"/plans/{plan.pk}/field-reports/new/?activity={clerks.pk}")
+    expect(page.locator("input[name=activity_version]")).to_have_value("3")
+    context.set_offline(True)
+    page.get_by_label("Activity progress (%)", exact=True).fill("45")
+    file_report(page, "Clerks back at work.")
+    services.activity_progress_update(
+        activity=clerks, by=people["lead_planner"], version=3, progress=50
+    )
+    context.set_offline(False)
+    expect(flash(page)).to_have_text("1 item needs your attention. See the outbox")
+    assert not FieldReport.objects.filter(situation="Clerks back at work.").exists()
+    page.goto(base + "/outbox/")
+    stale_report = page.get_by_role("listitem", name="Field report: Clerks back at work.")
+    expect(stale_report.locator(".outbox-compare tbody tr")).to_have_text(
+        ["Progress (%) 50 % 45 %"], use_inner_text=True
+    )
+    stale_report.get_by_role("button", name="Resend over the server's values").click()
+    expect(stale_report.locator(".outbox-state")).to_have_text("sent")
+    clerks.refresh_from_db()
+    assert (clerks.progress, clerks.version) == (45, 5)
+    assert FieldReport.objects.filter(situation="Clerks back at work.").count() == 1
+
     # The outbox's own budget for photos: 50 MB waiting (here, one item of 50 MB put in the
     # device's store directly), and no more photos are taken; a report without one still is.
     page.goto(base + f"/plans/{plan.pk}/field-reports/new/")
