@@ -38,3 +38,9 @@ if os.environ.get("JF_TEST_DB_TEMPLATE"):
         **DATABASES["default"].get("TEST", {}),  # noqa: F405
         "TEMPLATE": os.environ["JF_TEST_DB_TEMPLATE"],
     }
+
+# A test's rows need not survive a crash of the server: commits (the flush after each
+# transactional test truncating every table, a live server's, a worker's) do not wait for
+# the disk. Each process's own database; the server's setting is untouched.
+DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"  # noqa: F405
