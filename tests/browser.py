@@ -8,11 +8,14 @@ records console errors and uncaught page errors, which the test asserts are empt
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -68,6 +71,45 @@ class BrowserPage:
 
     def scrolls_horizontally(self) -> bool:
         return bool(self.page.evaluate("document.documentElement.scrollWidth > window.innerWidth"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """When a browser test fails, its report also shows what the live server was doing: each
+    request thread's stack, and the database sessions that were busy or waiting on a lock
+    (a page that never got its answer is otherwise a bare timeout)."""
+    outcome: Any = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and "page_at" in getattr(item, "fixturenames", ()):
+        report.sections.append(("live server at failure", _live_server_state()))
+
+
+def _live_server_state() -> str:
+    frames = sys._current_frames()
+    lines = []
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name and thread.ident in frames:
+            lines.append(f"--- {thread.name}")
+            lines += traceback.format_stack(frames[thread.ident])
+    if not lines:
+        lines.append("No request thread was running.")
+    try:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.pid, a.state, a.wait_event_type, a.wait_event, "
+                "now() - a.query_start, left(a.query, 200), l.mode, l.relation::regclass "
+                "FROM pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid "
+                "AND NOT l.granted WHERE a.datname = current_database() "
+                "AND a.pid <> pg_backend_pid() AND a.state <> 'idle'"
+            )
+            lines += [repr(row) for row in cursor.fetchall()] or ["No busy database session."]
+    except Exception as error:  # a diagnosis must never hide the failure
+        lines.append(f"The database could not be asked: {error!r}")
+    return "\n".join(lines)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from config.celery import app as celery_app
 
 # The browser fixtures, once for every folder (tests/browser.py).
 from tests import template_db
-from tests.browser import browser, page_at  # noqa: F401
+from tests.browser import browser, page_at, pytest_runtest_makereport  # noqa: F401
 from tests.factories import (
     make_former_member,
     make_future_member,
